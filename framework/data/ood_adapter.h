@@ -1,0 +1,35 @@
+#pragma once
+/// Out-of-distribution probe images adapted to a model's input shape (science.md, "OOD sets").
+#include <cstdint>
+#include <string>
+
+#include "data/dataset_registry.h"
+
+namespace ufm {
+
+/// YAML block `ood`.
+struct OodOptions {
+  /// Registry name of the OOD dataset.
+  std::string dataset = "mnist";
+  /// Its directory ("" = its default).
+  std::string path = "";
+  /// Which split probes the model: train | test | all (train then test).
+  std::string split = "all";
+  /// Keep the first N images (0 = all).
+  std::int64_t limit = 0;
+  /// false reproduces a bug of the authors' code: one-channel OOD images left
+  /// unnormalised at evaluation. Off by default; results made with it are labelled.
+  bool normalise = true;
+  void validate() const;
+};
+
+/// Grey-scale (0.2989 R + 0.5870 G + 0.1140 B) when going 3→1 channels, stacking
+/// when going 1→3, then bilinear resize to height×width. Images stay in [0,1].
+at::Tensor adapt_images(const at::Tensor& images, std::int64_t channels, std::int64_t height,
+                        std::int64_t width);
+
+/// Loads the OOD images and labels in [0,1] adapted to the given shape.
+ImageSplit load_ood_images(const OodOptions& options, std::int64_t channels, std::int64_t height,
+                           std::int64_t width);
+
+}  // namespace ufm

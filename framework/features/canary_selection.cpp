@@ -1,0 +1,60 @@
+#include "features/canary_selection.h"
+
+#include <random>
+
+#include "core/error.h"
+
+namespace ufm {
+
+void CanaryOptions::validate() const {
+  UFM_CHECK(select == "random" || select == "list", ConfigError,
+            "canaries.select: expected random or list, got '", select, "'");
+  if (select == "random") {
+    UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);
+    UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError,
+              "canaries.seed: expected a 32-bit seed (numpy RandomState), got ", seed);
+  } else {
+    for (auto index : indices) {
+      UFM_CHECK(index >= 0, ConfigError, "canaries.indices: expected indices >= 0, got ", index);
+    }
+  }
+}
+
+std::vector<std::int64_t> numpy_legacy_randint(std::uint32_t seed, std::int64_t high, std::int64_t count) {
+  UFM_CHECK(high >= 1 && high <= 0xFFFFFFFFll, ConfigError, "numpy_legacy_randint: high must be in [1, 2^32], got ",
+            high);
+  // numpy's RandomState seeds MT19937 with init_genrand(seed), exactly as std::mt19937(seed),
+  // and draws bounded integers by masking 32-bit outputs to the smallest covering power of
+  // two and rejecting values above the range (random_bounded_uint64_fill, use_masked=True).
+  std::mt19937 generator(seed);
+  const std::uint64_t range = static_cast<std::uint64_t>(high - 1);
+  std::uint64_t mask = range;
+  for (int shift = 1; shift <= 32; shift <<= 1) mask |= mask >> shift;
+  std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    if (range == 0) {
+      out.push_back(0);
+      continue;
+    }
+    std::uint64_t value;
+    do {
+      value = static_cast<std::uint64_t>(generator()) & mask;
+    } while (value > range);
+    out.push_back(static_cast<std::int64_t>(value));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size) {
+  if (options.select == "list") {
+    for (auto index : options.indices) {
+      UFM_CHECK(index >= 0 && index < train_size, ConfigError, "canaries.indices: index ", index,
+                " is outside the training set of ", train_size, " images");
+    }
+    return options.indices;
+  }
+  return numpy_legacy_randint(static_cast<std::uint32_t>(options.seed), train_size, options.count);
+}
+
+}  // namespace ufm

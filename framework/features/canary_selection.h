@@ -1,0 +1,31 @@
+#pragma once
+/// Which training images carry the unique feature, one canary model per index.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ufm {
+
+/// YAML block `canaries`.
+struct CanaryOptions {
+  /// random: `count` indices drawn from `seed` exactly as numpy's RandomState(seed).randint(0, N, count);
+  /// list: the explicit `indices`.
+  std::string select = "random";
+  std::int64_t count = 10;
+  std::uint64_t seed = 123;
+  std::vector<std::int64_t> indices;
+  /// Train a control model (no unique feature) for each distinct training seed.
+  bool controls = true;
+  void validate() const;
+};
+
+/// Reproduces numpy's legacy `RandomState(seed).randint(0, high, count)` (MT19937 with
+/// masked rejection), so that the authors' canary indices come out exactly
+/// (seed 123, N = 60000 → 52734, 15725, 28030, ...).
+std::vector<std::int64_t> numpy_legacy_randint(std::uint32_t seed, std::int64_t high, std::int64_t count);
+
+/// The canary indices for a training set of `train_size` images. Throws ConfigError when
+/// an explicit index is out of range.
+std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size);
+
+}  // namespace ufm

@@ -1,0 +1,131 @@
+#include "features/pattern.h"
+
+#include <array>
+#include <cctype>
+
+#include "core/error.h"
+
+namespace ufm {
+namespace {
+
+// 5×5 capital letters, one string per letter, rows separated by '/'. "A" is the
+// paper's pattern (science.md); the others are our own definitions in the same style.
+constexpr std::array<const char*, 26> kLetters = {
+    "00100/01010/11111/10001/10001",  // A (Hartley & Tsaftaris 2022)
+    "11110/10001/11110/10001/11110",  // B
+    "01111/10000/10000/10000/01111",  // C
+    "11110/10001/10001/10001/11110",  // D
+    "11111/10000/11110/10000/11111",  // E
+    "11111/10000/11110/10000/10000",  // F
+    "01111/10000/10011/10001/01111",  // G
+    "10001/10001/11111/10001/10001",  // H
+    "11111/00100/00100/00100/11111",  // I
+    "00111/00010/00010/10010/01100",  // J
+    "10010/10100/11000/10100/10010",  // K
+    "10000/10000/10000/10000/11111",  // L
+    "10001/11011/10101/10001/10001",  // M
+    "10001/11001/10101/10011/10001",  // N
+    "01110/10001/10001/10001/01110",  // O
+    "11110/10001/11110/10000/10000",  // P
+    "01110/10001/10101/10010/01101",  // Q
+    "11110/10001/11110/10100/10010",  // R
+    "01111/10000/01110/00001/11110",  // S
+    "11111/00100/00100/00100/00100",  // T
+    "10001/10001/10001/10001/01110",  // U
+    "10001/10001/10001/01010/00100",  // V
+    "10001/10001/10101/11011/10001",  // W
+    "10001/01010/00100/01010/10001",  // X
+    "10001/01010/00100/00100/00100",  // Y
+    "11111/00010/00100/01000/11111",  // Z
+};
+
+Pattern parse_rows(const std::string& text) {
+  Pattern pattern;
+  pattern.rows = 0;
+  int col = 0;
+  for (char c : text) {
+    if (c == '/') {
+      ++pattern.rows;
+      col = 0;
+      continue;
+    }
+    pattern.bits.push_back(static_cast<std::uint8_t>(c - '0'));
+    ++col;
+    pattern.cols = col;
+  }
+  ++pattern.rows;
+  return pattern;
+}
+
+}  // namespace
+
+std::string Pattern::to_string() const {
+  std::string out;
+  for (int r = 0; r < rows; ++r) {
+    if (r) out += '/';
+    for (int c = 0; c < cols; ++c) out += static_cast<char>('0' + at(r, c));
+  }
+  return out;
+}
+
+bool Pattern::operator==(const Pattern& other) const {
+  return rows == other.rows && cols == other.cols && bits == other.bits;
+}
+
+void FeatureOptions::validate() const {
+  if (pattern == "matrix") {
+    pattern_from_matrix(matrix);
+  } else {
+    UFM_CHECK(pattern.size() == 1 && std::isalpha(static_cast<unsigned char>(pattern[0])), ConfigError,
+              "feature.pattern: expected a letter A-Z or 'matrix', got '", pattern, "'");
+  }
+  UFM_CHECK(offset >= 0, ConfigError, "feature.offset: expected >= 0, got ", offset);
+}
+
+Pattern letter_pattern(char letter) {
+  const char upper = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
+  UFM_CHECK(upper >= 'A' && upper <= 'Z', ConfigError, "feature.pattern: expected a letter A-Z, got '",
+            letter, "'");
+  return parse_rows(kLetters[static_cast<std::size_t>(upper - 'A')]);
+}
+
+Pattern pattern_from_matrix(const std::vector<std::vector<int>>& matrix) {
+  UFM_CHECK(!matrix.empty() && !matrix.front().empty(), ConfigError,
+            "feature.matrix: expected a non-empty list of rows of 0/1");
+  Pattern pattern;
+  pattern.rows = static_cast<int>(matrix.size());
+  pattern.cols = static_cast<int>(matrix.front().size());
+  for (std::size_t r = 0; r < matrix.size(); ++r) {
+    UFM_CHECK(static_cast<int>(matrix[r].size()) == pattern.cols, ConfigError, "feature.matrix: row ", r,
+              " has ", matrix[r].size(), " values, expected ", pattern.cols, " like row 0");
+    for (int value : matrix[r]) {
+      UFM_CHECK(value == 0 || value == 1, ConfigError, "feature.matrix: row ", r,
+                " holds ", value, ", expected only 0 or 1");
+      pattern.bits.push_back(static_cast<std::uint8_t>(value));
+    }
+  }
+  return pattern;
+}
+
+Pattern resolve_pattern(const FeatureOptions& options) {
+  if (options.pattern == "matrix") return pattern_from_matrix(options.matrix);
+  UFM_CHECK(options.pattern.size() == 1, ConfigError, "feature.pattern: expected a letter A-Z or 'matrix', got '",
+            options.pattern, "'");
+  return letter_pattern(options.pattern[0]);
+}
+
+std::vector<Pattern> random_patches(std::int64_t count, int rows, int cols, std::uint64_t seed) {
+  // Bits come straight from the top bit of a 64-bit Mersenne Twister, not from
+  // std::bernoulli_distribution, whose algorithm the standard leaves open.
+  std::mt19937_64 generator(seed);
+  std::vector<Pattern> patches(static_cast<std::size_t>(count));
+  for (auto& patch : patches) {
+    patch.rows = rows;
+    patch.cols = cols;
+    patch.bits.resize(static_cast<std::size_t>(rows * cols));
+    for (auto& bit : patch.bits) bit = static_cast<std::uint8_t>(generator() >> 63);
+  }
+  return patches;
+}
+
+}  // namespace ufm

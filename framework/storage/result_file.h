@@ -1,0 +1,21 @@
+#pragma once
+/// Reading and writing whole result files (HDF5). HDF5 stays inside storage/.
+#include <string>
+#include <vector>
+
+#include "storage/run_record.h"
+
+namespace ufm {
+
+/// Writes `file` to `path` atomically: into "<path>.tmp-<pid>", flushed and closed, then
+/// renamed over `path`, so `path` is always either the old complete file or the new one.
+void write_result_file(const std::string& path, const ResultFile& file);
+
+/// Reads a whole result file; throws StorageError naming the file and the object when it
+/// is not a result file, or its schema_version is newer than this program's.
+ResultFile read_result_file(const std::string& path);
+
+/// Run identities stored in a result file (empty when the file does not exist).
+std::vector<std::string> stored_run_identities(const std::string& path);
+
+}  // namespace ufm

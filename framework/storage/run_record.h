@@ -1,0 +1,50 @@
+#pragma once
+/// Plain records of what a run produced, independent of HDF5 and LibTorch.
+/// A record maps onto one group of the result file: attributes on the group,
+/// arrays as datasets at paths relative to it ("scores/M", "history/val_loss").
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ufm {
+
+using AttributeValue = std::variant<std::int64_t, double, std::string>;
+
+struct ArrayData {
+  /// Empty shape = scalar.
+  std::vector<std::int64_t> shape;
+  /// Comma-separated axis names in order ("epoch", "image,class"); "" for a scalar.
+  std::string axes;
+  std::variant<std::vector<float>, std::vector<double>, std::vector<std::int64_t>> values;
+
+  static ArrayData scalar(double value);
+  static ArrayData vector(std::vector<double> values, std::string axis);
+  std::int64_t element_count() const;
+  /// Values converted to double (any stored type).
+  std::vector<double> as_doubles() const;
+};
+
+struct RunRecord {
+  /// The run's identity: its group name under /runs.
+  std::string identity;
+  std::map<std::string, AttributeValue> attributes;
+  std::map<std::string, ArrayData> arrays;
+
+  bool has_attribute(const std::string& name) const;
+  /// Typed getters throw StorageError naming the run and attribute when missing or of another type.
+  std::int64_t int_attribute(const std::string& name) const;
+  double double_attribute(const std::string& name) const;
+  std::string string_attribute(const std::string& name) const;
+  const ArrayData& array(const std::string& path) const;
+  bool has_array(const std::string& path) const;
+};
+
+/// A whole result file: root attributes plus runs in identity order.
+struct ResultFile {
+  std::map<std::string, AttributeValue> attributes;
+  std::vector<RunRecord> runs;
+};
+
+}  // namespace ufm

@@ -1,0 +1,25 @@
+#pragma once
+/// YAML block `train` (science.md, "Training": Adam 3e-4, β 0.9/0.999, ε 1e-7, batch 128,
+/// at most 100 epochs, no shuffling, early stopping on validation loss with patience 10).
+#include <cstdint>
+#include <string>
+
+namespace ufm {
+
+struct TrainingOptions {
+  /// Fixes initialisation, batch order (when shuffling) and every other draw of the run.
+  std::uint64_t seed = 0;
+  std::string optimizer = "adam";
+  double learning_rate = 3e-4;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-7;
+  std::int64_t batch_size = 128;
+  std::int64_t max_epochs = 100;
+  bool shuffle = false;
+  bool early_stopping = true;
+  std::int64_t patience = 10;
+  void validate() const;
+};
+
+}  // namespace ufm
