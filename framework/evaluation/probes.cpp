@@ -1,0 +1,46 @@
+#include "evaluation/probes.h"
+
+#include <ATen/ATen.h>
+
+#include "features/inject.h"
+
+namespace ufm {
+
+ProbeInputs make_probe_inputs(const ImageSplit& ood, const Pattern& feature, const std::vector<Pattern>& patches,
+                              int offset, const Normalisation& normalisation, bool normalise_images) {
+  // Injection happens on [0,1] pixels, normalisation afterwards (science.md). The
+  // normalisation constants are the in-distribution ones: the model's own input scale.
+  auto prepare = [&](const at::Tensor& images) {
+    return normalise_images ? normalise(images, normalisation) : images.contiguous();
+  };
+  ProbeInputs inputs;
+  inputs.clean = prepare(ood.images);
+  inputs.feature = prepare(inject_feature(ood.images, feature, offset));
+  inputs.random = prepare(inject_patches(ood.images, patches, offset));
+  inputs.labels = ood.labels;
+  return inputs;
+}
+
+at::Tensor predict_probabilities(Classifier& model, const at::Tensor& images, std::int64_t batch_size) {
+  at::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  std::vector<at::Tensor> parts;
+  for (std::int64_t begin = 0; begin < images.size(0); begin += batch_size) {
+    const std::int64_t count = std::min(batch_size, images.size(0) - begin);
+    parts.push_back(at::softmax(model.forward(images.narrow(0, begin, count)), 1));
+  }
+  model.train(was_training);
+  return at::cat(parts, 0).to(at::kFloat).contiguous();
+}
+
+ProbeProbabilities run_probes(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size) {
+  ProbeProbabilities out;
+  out.clean = predict_probabilities(model, inputs.clean, batch_size);
+  out.feature = predict_probabilities(model, inputs.feature, batch_size);
+  out.random = predict_probabilities(model, inputs.random, batch_size);
+  out.labels = inputs.labels.to(at::kLong).contiguous();
+  return out;
+}
+
+}  // namespace ufm

@@ -1,0 +1,214 @@
+#include "runs/experiment_runner.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/runtime_info.h"
+#include "core/text.h"
+#include "data/dataset_registry.h"
+#include "runs/run_executor.h"
+#include "storage/pieces.h"
+#include "storage/result_file.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Identity of the experiment a result file belongs to: its points without the canary
+// choice, so that adding canaries to an experiment extends the same file.
+std::string experiment_identity(const std::vector<SweepPoint>& points) {
+  std::string text;
+  for (const auto& point : points) text += scientific_yaml(run_config(point.config, -1));
+  return fnv1a_hex(text);
+}
+
+std::string describe_run(const PlannedRun& run) {
+  return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
+}
+
+std::string format_duration(double seconds) {
+  if (seconds < 90) return std::to_string(static_cast<int>(seconds + 0.5)) + " s";
+  if (seconds < 5400) return std::to_string(static_cast<int>(seconds / 60 + 0.5)) + " min";
+  return format_number(seconds / 3600, 2) + " h";
+}
+
+// Refuses to touch a file at output.path that is not a result file of this experiment.
+void check_existing_output(const std::string& path, const std::string& identity) {
+  if (!std::filesystem::exists(path)) return;
+  const ResultFile existing = read_result_file(path);  // StorageError if not a result file
+  auto found = existing.attributes.find("experiment_identity");
+  const std::string stored =
+      found != existing.attributes.end() && std::holds_alternative<std::string>(found->second)
+          ? std::get<std::string>(found->second)
+          : "";
+  UFM_CHECK(stored == identity, ConfigError, "output.path: ", path, " holds results of a different experiment (",
+            stored.empty() ? "unknown" : stored, " vs ", identity,
+            "); choose another output.path or move that file away");
+}
+
+}  // namespace
+
+std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const std::string& source,
+                                          const std::vector<std::string>& overrides) {
+  std::vector<SweepPoint> points;
+  const auto expanded = expand_sweep(yaml_text, source, overrides);
+  for (const auto& point : expanded) points.push_back(SweepPoint{point.config, point.varying});
+  return points;
+}
+
+ExperimentPlan plan_from_points(std::vector<SweepPoint> points) {
+  std::map<std::string, std::int64_t> sizes;
+  return plan_experiment(std::move(points), [&](const ExperimentConfig& point) {
+    const std::string key = experiment_data_key(point);
+    auto found = sizes.find(key);
+    if (found == sizes.end()) {
+      const bool needs_size = point.canaries.select == "random" || point.canaries.select == "list";
+      std::int64_t size = 0;
+      if (needs_size) size = load_dataset(point.data).train.size();
+      found = sizes.emplace(key, size).first;
+    }
+    return found->second;
+  });
+}
+
+std::vector<std::string> completed_runs(const std::string& output_path) {
+  std::set<std::string> done;
+  if (std::filesystem::exists(output_path)) {
+    for (const auto& identity : stored_run_identities(output_path)) done.insert(identity);
+  }
+  for (const auto& identity : complete_pieces(pieces_directory(output_path))) done.insert(identity);
+  return {done.begin(), done.end()};
+}
+
+ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const std::string& config_text) {
+  UFM_CHECK(!points.empty(), ConfigError, "the experiment has no runs");
+  const ExperimentConfig& first = points.front().config;
+  const ExecutionOptions& execution = first.execution;
+  const std::string output_path = first.output.path;
+  const std::string identity = experiment_identity(points);
+  check_existing_output(output_path, identity);
+
+  const int workers = execution.workers;
+  const int threads = execution.threads > 0 ? execution.threads : std::max(1, hardware_cores() / workers);
+  set_thread_count(threads);
+  const RuntimeInfo runtime = collect_runtime_info("cpu");
+  log_info(describe(runtime) + ", " + std::to_string(workers) + " worker(s)");
+
+  ExperimentPlan plan = plan_from_points(points);
+  const std::vector<std::string> done_list = completed_runs(output_path);
+  const std::set<std::string> done(done_list.begin(), done_list.end());
+  std::vector<const PlannedRun*> todo;
+  for (const auto& run : plan.runs) {
+    if (!done.count(run.identity)) todo.push_back(&run);
+  }
+  ExperimentOutcome outcome;
+  outcome.result_path = output_path;
+  outcome.runs_planned = plan.runs.size();
+  outcome.runs_already_done = plan.runs.size() - todo.size();
+  log_info(std::to_string(plan.runs.size()) + " runs planned, " + std::to_string(outcome.runs_already_done) +
+           " already complete, " + std::to_string(todo.size()) + " to train → " + output_path);
+
+  RunEnvironment environment;
+  environment.attributes["ufm_version"] = runtime.ufm_version;
+  environment.attributes["git_commit"] = runtime.git_commit;
+  environment.attributes["libtorch_version"] = runtime.libtorch_version;
+  environment.attributes["blas"] = runtime.blas;
+  environment.attributes["device"] = runtime.device;
+  environment.attributes["threads"] = static_cast<std::int64_t>(threads);
+  environment.attributes["workers"] = static_cast<std::int64_t>(workers);
+  environment.attributes["hostname"] = runtime.hostname;
+  environment.attributes["cpu_model"] = runtime.cpu_model;
+
+  // Data are prepared once per distinct data key and shared read-only by all workers.
+  std::map<std::string, std::shared_ptr<ExperimentData>> data;
+  for (const PlannedRun* run : todo) {
+    const std::string key = experiment_data_key(plan.points[run->point].config);
+    if (!data.count(key)) data[key] = std::make_shared<ExperimentData>(prepare_experiment_data(plan.points[run->point].config));
+  }
+
+  const std::string pieces = pieces_directory(output_path);
+  std::atomic<std::size_t> finished{0};
+  std::atomic<double> total_seconds{0.0};
+  const auto started = Clock::now();
+  auto train_one = [&](const PlannedRun& run, std::size_t position) {
+    set_thread_count(threads);
+    const auto run_start = Clock::now();
+    const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[run.point].config));
+    const std::string label = "[" + std::to_string(position + 1) + "/" + std::to_string(todo.size()) + "] " +
+                              describe_run(run) + " " + run.identity.substr(0, 8);
+    RunProgress progress;
+    if (execution.progress) {
+      progress = [&, label](const PlannedRun&, const TrainingHistory& history) {
+        const std::int64_t epoch = history.epochs_run();
+        const double per_epoch = history.epoch_seconds.back();
+        const double done_seconds = total_seconds.load();
+        const std::size_t done_runs = finished.load();
+        const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
+        const double left_runs = static_cast<double>(todo.size() - done_runs) - 1;
+        std::string eta = done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) +
+                                          " left after this model"
+                                    : "";
+        log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) +
+                 "  loss " + format_number(history.train_loss.back()) + " acc " +
+                 format_number(history.train_accuracy.back(), 3) + "  val_loss " +
+                 format_number(history.val_loss.back()) + " val_acc " +
+                 format_number(history.val_accuracy.back(), 3) + "  best " + std::to_string(history.best_epoch) +
+                 "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
+      };
+    }
+    RunRecord record = execute_run(run, run_data, environment, progress);
+    write_piece(pieces, record);
+    const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+    double expected = total_seconds.load();
+    while (!total_seconds.compare_exchange_weak(expected, expected + seconds)) {
+    }
+    ++finished;
+    log_info(label + " done in " + format_duration(seconds));
+  };
+
+  if (workers == 1) {
+    for (std::size_t i = 0; i < todo.size(); ++i) train_one(*todo[i], i);
+  } else {
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+                        [&](const tbb::blocked_range<std::size_t>& range) {
+                          for (std::size_t i = range.begin(); i != range.end(); ++i) train_one(*todo[i], i);
+                        },
+                        tbb::simple_partitioner());
+    });
+  }
+  outcome.runs_trained = todo.size();
+
+  std::map<std::string, AttributeValue> root;
+  root[schema::kExperimentConfig] = to_yaml(first);
+  root["config_source"] = config_text;
+  root["experiment_identity"] = identity;
+  root["ufm_version"] = runtime.ufm_version;
+  root["git_commit"] = runtime.git_commit;
+  root["libtorch_version"] = runtime.libtorch_version;
+  root["blas"] = runtime.blas;
+  root["device"] = runtime.device;
+  root["updated_at"] = utc_timestamp();
+  const MergeReport merged = merge_pieces(pieces, output_path, root);
+  for (const auto& skipped : merged.skipped) log_info("skipped piece " + skipped);
+  log_info("trained " + std::to_string(todo.size()) + " runs in " +
+           format_duration(std::chrono::duration<double>(Clock::now() - started).count()) + "; " + output_path +
+           " holds " + std::to_string(merged.runs_in_target_after) + " runs");
+  return outcome;
+}
+
+}  // namespace ufm

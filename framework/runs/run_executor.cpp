@@ -1,0 +1,197 @@
+#include "runs/run_executor.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+
+#include "core/error.h"
+#include "core/runtime_info.h"
+#include "core/text.h"
+#include "data/dataset_registry.h"
+#include "data/ood_adapter.h"
+#include "evaluation/scores.h"
+#include "features/inject.h"
+#include "models/init.h"
+#include "models/model_registry.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+ArrayData int_scalar(std::int64_t value) { return ArrayData{{}, "", std::vector<std::int64_t>{value}}; }
+
+ArrayData matrix(const at::Tensor& values, const std::string& axes) {
+  at::Tensor contiguous = values.to(at::kFloat).contiguous();
+  const float* begin = contiguous.data_ptr<float>();
+  return ArrayData{contiguous.sizes().vec(), axes, std::vector<float>(begin, begin + contiguous.numel())};
+}
+
+std::string weight_axes(const std::string& name, std::int64_t dims) {
+  if (dims == 1) return "output";
+  if (dims == 2) return "output,input";
+  if (dims == 4) return "output,input,height,width";
+  return name;
+}
+
+void add_history(RunRecord& record, const TrainingHistory& history) {
+  record.arrays[schema::kTrainLoss] = ArrayData::vector(history.train_loss, "epoch");
+  record.arrays[schema::kTrainAccuracy] = ArrayData::vector(history.train_accuracy, "epoch");
+  record.arrays[schema::kValLoss] = ArrayData::vector(history.val_loss, "epoch");
+  record.arrays[schema::kValAccuracy] = ArrayData::vector(history.val_accuracy, "epoch");
+  record.arrays[schema::kEpochSeconds] = ArrayData::vector(history.epoch_seconds, "epoch");
+  record.arrays[schema::kBestEpoch] = int_scalar(history.best_epoch);
+  record.arrays[schema::kEpochsRun] = int_scalar(history.epochs_run());
+}
+
+void add_scores(RunRecord& record, const MemorisationScores& scores, std::int64_t canary_label) {
+  record.arrays[schema::kScoreM2] = ArrayData::scalar(scores.m2);
+  if (canary_label >= 0) {
+    // A canary stores M for its own label (shared/results.md, "Controls serve labels").
+    const LabelKnownScore& own = scores.per_label.at(static_cast<std::size_t>(canary_label));
+    record.arrays[schema::kScoreM] = ArrayData::scalar(own.m);
+    record.arrays[schema::kScoreMTtestP] = ArrayData::scalar(own.ttest_p);
+    record.arrays[schema::kScoreMMannWhitneyP] = ArrayData::scalar(own.mannwhitney_p);
+    record.arrays[schema::kScoreMImages] = int_scalar(own.images);
+  } else {
+    std::vector<double> m, t, u;
+    std::vector<std::int64_t> images;
+    for (const auto& label : scores.per_label) {
+      m.push_back(label.m);
+      t.push_back(label.ttest_p);
+      u.push_back(label.mannwhitney_p);
+      images.push_back(label.images);
+    }
+    record.arrays[schema::kScoreM] = ArrayData::vector(m, "label");
+    record.arrays[schema::kScoreMTtestP] = ArrayData::vector(t, "label");
+    record.arrays[schema::kScoreMMannWhitneyP] = ArrayData::vector(u, "label");
+    record.arrays[schema::kScoreMImages] =
+        ArrayData{{static_cast<std::int64_t>(images.size())}, "label", images};
+  }
+  record.arrays[schema::kScoreM14] = ArrayData::scalar(scores.m14);
+  record.arrays[schema::kScoreM14Label] = int_scalar(scores.m14_label);
+  record.arrays[schema::kScoreM15] = ArrayData::scalar(scores.m15);
+  record.arrays[schema::kScoreM15Label] = int_scalar(scores.m15_label);
+  record.arrays[schema::kEntropyClean] = ArrayData::scalar(scores.entropy_clean);
+  record.arrays[schema::kEntropyFeature] = ArrayData::scalar(scores.entropy_feature);
+  record.arrays[schema::kEntropyRandom] = ArrayData::scalar(scores.entropy_random);
+  record.arrays[schema::kKlFeatureRandom] = ArrayData::scalar(scores.kl_feature_random);
+}
+
+}  // namespace
+
+std::string experiment_data_key(const ExperimentConfig& point) {
+  ExperimentConfig key = run_config(point, -1);
+  key.model = ModelOptions{};
+  key.train = TrainingOptions{};
+  return scientific_yaml(key);
+}
+
+ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
+  ExperimentData data;
+  data.dataset = load_dataset(point.data);
+  data.train_images = normalise(data.dataset.train.images, data.dataset.normalisation).contiguous();
+  data.test_images = normalise(data.dataset.test.images, data.dataset.normalisation).contiguous();
+  data.feature = resolve_pattern(point.feature);
+  check_pattern_fits(data.feature, point.feature.offset, data.dataset.height(), data.dataset.width(),
+                     "feature.offset");
+  const ImageSplit ood =
+      load_ood_images(point.ood, data.dataset.channels(), data.dataset.height(), data.dataset.width());
+  data.ood_images = ood.size();
+  UFM_CHECK(ood.size() > 0, ConfigError, "ood: the OOD set '", point.ood.dataset, "' has no images");
+  // One random patch per OOD image, from the evaluation's own seeded stream: the same
+  // draw for every model of the experiment (science.md, "Probing with OOD images").
+  const auto patches =
+      random_patches(ood.size(), data.feature.rows, data.feature.cols, point.evaluation.patch_seed);
+  data.probes = make_probe_inputs(ood, data.feature, patches, point.feature.offset, data.dataset.normalisation,
+                                  point.ood.normalise);
+  return data;
+}
+
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress) {
+  const ExperimentConfig& config = run.config;
+  RunRecord record;
+  record.identity = run.identity;
+  record.attributes = environment.attributes;
+  record.attributes[schema::kIdentity] = run.identity;
+  record.attributes[schema::kStatus] = std::string(schema::kStatusComplete);
+  record.attributes[schema::kCanaryIndex] = run.canary_index;
+  record.attributes[schema::kSeed] = static_cast<std::int64_t>(config.train.seed);
+  record.attributes[schema::kIsControl] = static_cast<std::int64_t>(run.is_control() ? 1 : 0);
+  record.attributes[schema::kRunConfig] = to_yaml(config);
+  record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
+  record.attributes["started_at"] = utc_timestamp();
+  record.attributes["feature_pattern"] = data.feature.to_string();
+  record.attributes["ood_images"] = data.ood_images;
+  record.attributes["ood_normalised"] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
+  if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
+  if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
+
+  TrainingView training(data.train_images, data.dataset.train.labels);
+  std::int64_t canary_label = -1;
+  if (!run.is_control()) {
+    canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
+    // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
+    const at::Tensor stamped =
+        inject_feature(data.dataset.train.images[run.canary_index], data.feature, config.feature.offset);
+    training.set_canary(run.canary_index, normalise(stamped, data.dataset.normalisation));
+  }
+  record.attributes[schema::kCanaryLabel] = canary_label;
+
+  // Every draw of the run comes from its own generator seeded by train.seed alone, so a
+  // canary and its control share initialisation and batch order.
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+  const InputShape shape{data.dataset.channels(), data.dataset.height(), data.dataset.width(),
+                         data.dataset.num_classes};
+  std::shared_ptr<Classifier> model = create_model(config.model, shape);
+  initialise_keras_defaults(*model, generator);
+  record.attributes["parameter_count"] = parameter_count(*model);
+
+  const auto train_start = Clock::now();
+  const TrainingHistory history = train_classifier(
+      *model, training, data.test_images, data.dataset.test.labels, config.train, generator,
+      [&](const TrainingHistory& so_far) {
+        if (progress) progress(run, so_far);
+      });
+  record.attributes["train_seconds"] = seconds_since(train_start);
+  record.attributes["stopped_early"] = static_cast<std::int64_t>(history.stopped_early ? 1 : 0);
+  add_history(record, history);
+
+  const auto evaluation_start = Clock::now();
+  const EvaluationResult test = evaluate(*model, data.test_images, data.dataset.test.labels);
+  record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
+  const ProbeProbabilities probes = run_probes(*model, data.probes, config.evaluation.batch_size);
+  ProbeOutputs outputs;
+  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
+  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
+  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
+  outputs.labels = probes.labels.data_ptr<std::int64_t>();
+  add_scores(record, memorisation_scores(outputs), canary_label);
+  record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
+
+  if (config.evaluation.save_probes) {
+    record.arrays[schema::kProbeClean] = matrix(probes.clean, "image,class");
+    record.arrays[schema::kProbeFeature] = matrix(probes.feature, "image,class");
+    record.arrays[schema::kProbeRandom] = matrix(probes.random, "image,class");
+    const std::int64_t* labels = probes.labels.data_ptr<std::int64_t>();
+    record.arrays[schema::kProbeLabels] =
+        ArrayData{{probes.labels.numel()}, "image", std::vector<std::int64_t>(labels, labels + probes.labels.numel())};
+  }
+  if (config.output.save_weights) {
+    for (const auto& item : model->named_parameters()) {
+      record.arrays[std::string(schema::kWeightsGroup) + "/" + item.key()] =
+          matrix(item.value().detach(), weight_axes(item.key(), item.value().dim()));
+    }
+  }
+  record.attributes["finished_at"] = utc_timestamp();
+  return record;
+}
+
+}  // namespace ufm

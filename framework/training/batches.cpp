@@ -1,0 +1,45 @@
+#include "training/batches.h"
+
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+
+namespace ufm {
+
+TrainingView::TrainingView(at::Tensor images, at::Tensor labels)
+    : images_(std::move(images)), labels_(std::move(labels)) {
+  UFM_CHECK(images_.size(0) == labels_.size(0), RuntimeError, "TrainingView: ", images_.size(0), " images but ",
+            labels_.size(0), " labels");
+}
+
+void TrainingView::set_canary(std::int64_t index, at::Tensor stamped_image) {
+  UFM_CHECK(index >= 0 && index < size(), RuntimeError, "TrainingView: canary index ", index,
+            " outside the training set of ", size());
+  canary_index_ = index;
+  canary_image_ = std::move(stamped_image);
+}
+
+std::pair<at::Tensor, at::Tensor> TrainingView::batch(const at::Tensor& order, std::int64_t begin,
+                                                      std::int64_t end) const {
+  if (!order.defined()) {
+    at::Tensor images = images_.narrow(0, begin, end - begin);
+    at::Tensor labels = labels_.narrow(0, begin, end - begin);
+    if (canary_index_ >= begin && canary_index_ < end) {
+      images = images.clone();
+      images[canary_index_ - begin].copy_(canary_image_);
+    }
+    return {images, labels};
+  }
+  at::Tensor indices = order.narrow(0, begin, end - begin);
+  at::Tensor images = images_.index_select(0, indices);
+  at::Tensor labels = labels_.index_select(0, indices);
+  if (canary_index_ >= 0) {
+    const auto* index = indices.data_ptr<std::int64_t>();
+    for (std::int64_t k = 0; k < indices.numel(); ++k) {
+      if (index[k] == canary_index_) images[k].copy_(canary_image_);
+    }
+  }
+  return {images, labels};
+}
+
+}  // namespace ufm

@@ -1,0 +1,33 @@
+#pragma once
+/// The training set as a model sees it: normalised images in a fixed order, with at most
+/// one image replaced by its stamped copy. A view, never an edit of the shared tensors,
+/// so one loaded dataset serves every canary model and its control.
+#include <ATen/Tensor.h>
+
+#include <cstdint>
+
+namespace ufm {
+
+class TrainingView {
+ public:
+  /// images: normalised float32 [N, C, H, W]; labels: int64 [N].
+  TrainingView(at::Tensor images, at::Tensor labels);
+
+  /// Replaces example `index` by `stamped_image` (normalised [C, H, W]) in every batch.
+  void set_canary(std::int64_t index, at::Tensor stamped_image);
+
+  std::int64_t size() const { return images_.size(0); }
+  std::int64_t canary_index() const { return canary_index_; }
+
+  /// Examples order[begin:end] (or begin:end when order is undefined) with the canary applied.
+  /// Contiguous slices without the canary are returned without copying.
+  std::pair<at::Tensor, at::Tensor> batch(const at::Tensor& order, std::int64_t begin, std::int64_t end) const;
+
+ private:
+  at::Tensor images_;
+  at::Tensor labels_;
+  std::int64_t canary_index_ = -1;
+  at::Tensor canary_image_;
+};
+
+}  // namespace ufm

@@ -1,0 +1,47 @@
+#include "features/canary_selection.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace ufm {
+namespace {
+
+TEST(NumpyLegacyRandint, ReproducesTheAuthorsCanaryIndices) {
+  // numpy.random.RandomState(123).randint(0, 60000, 10), as listed in science.md.
+  const std::vector<std::int64_t> expected = {52734, 15725, 28030, 17730, 54370,
+                                              15377, 7763,  46203, 58937, 23766};
+  EXPECT_EQ(numpy_legacy_randint(123, 60000, 10), expected);
+}
+
+TEST(NumpyLegacyRandint, StaysInRangeForSmallRanges) {
+  for (auto value : numpy_legacy_randint(5, 3, 200)) {
+    EXPECT_GE(value, 0);
+    EXPECT_LT(value, 3);
+  }
+  EXPECT_EQ(numpy_legacy_randint(5, 1, 3), (std::vector<std::int64_t>{0, 0, 0}));
+}
+
+TEST(SelectCanaries, RandomUsesSeedAndTrainingSize) {
+  CanaryOptions options;
+  options.count = 3;
+  EXPECT_EQ(select_canaries(options, 60000), (std::vector<std::int64_t>{52734, 15725, 28030}));
+}
+
+TEST(SelectCanaries, ListIsCheckedAgainstTheTrainingSet) {
+  CanaryOptions options;
+  options.select = "list";
+  options.indices = {0, 99};
+  EXPECT_EQ(select_canaries(options, 100), options.indices);
+  options.indices = {100};
+  EXPECT_THROW(select_canaries(options, 100), ConfigError);
+}
+
+TEST(CanaryOptions, RejectsUnknownSelection) {
+  CanaryOptions options;
+  options.select = "most_influential_typo";
+  EXPECT_THROW(options.validate(), ConfigError);
+}
+
+}  // namespace
+}  // namespace ufm
