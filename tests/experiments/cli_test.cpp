@@ -1,0 +1,176 @@
+// The ufm program run in-process on a small real Fashion-MNIST slice, writing into a
+// temporary directory and reading the result file back.
+#include "cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "storage/result_file.h"
+#include "storage/schema.h"
+#include "support/temp_dir.h"
+
+namespace ufm {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Invocation {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+
+Invocation ufm_main(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  Invocation result;
+  result.status = cli::run_command_line(args, out, err);
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+// The core config, scaled down: 2 canaries + control, 2 epochs on 2,000 images.
+std::vector<std::string> small_run(const std::string& output, const std::string& command = "run") {
+  std::vector<std::string> args = {command,
+                                   testing::source_path("configs/fashion_mnist_mlp.yaml"),
+                                   "data.train_limit=2000",
+                                   "data.test_limit=500",
+                                   "canaries.count=2",
+                                   "train.max_epochs=2",
+                                   "evaluation.save_probes=true",
+                                   "execution.progress=false",
+                                   "output.path=" + output};
+  const std::string mnist = testing::source_path("datasets/mnist-10k");
+  if (std::filesystem::exists(mnist + "/t10k-labels-idx1-ubyte")) {
+    args.push_back("ood.path=" + mnist);
+    args.push_back("ood.limit=600");
+  } else {
+    // Without the MNIST subset the model's own test split serves as OOD set.
+    args.push_back("ood.dataset=fashion_mnist");
+    args.push_back("ood.split=test");
+    args.push_back("ood.limit=600");
+  }
+  return args;
+}
+
+class UfmProgram : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  }
+  testing::TempDir temp_;
+};
+
+TEST_F(UfmProgram, RunWritesAValidResultFileAndPrintsTheTable) {
+  const std::string output = temp_.file("core.h5");
+  const Invocation run = ufm_main(small_run(output));
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("| summary over 2 canaries"));
+  EXPECT_THAT(run.out, HasSubstr("mean M − control"));
+
+  const ResultFile file = read_result_file(output);
+  ASSERT_EQ(file.runs.size(), 3u);
+  EXPECT_TRUE(file.attributes.count(schema::kExperimentConfig));
+  int controls = 0;
+  for (const auto& run_record : file.runs) {
+    SCOPED_TRACE(run_record.identity);
+    EXPECT_EQ(run_record.string_attribute(schema::kStatus), "complete");
+    EXPECT_EQ(run_record.array(schema::kTrainLoss).shape, (std::vector<std::int64_t>{2}));
+    EXPECT_EQ(run_record.array(schema::kTrainLoss).axes, "epoch");
+    EXPECT_EQ(run_record.array(schema::kProbeClean).shape, (std::vector<std::int64_t>{600, 10}));
+    EXPECT_GT(run_record.array(schema::kTestAccuracy).as_doubles()[0], 0.6);
+    if (run_record.int_attribute(schema::kIsControl)) {
+      ++controls;
+      EXPECT_EQ(run_record.int_attribute(schema::kCanaryIndex), -1);
+      EXPECT_EQ(run_record.array(schema::kScoreM).shape, (std::vector<std::int64_t>{10}));
+      EXPECT_EQ(run_record.array(schema::kScoreM).axes, "label");
+    } else {
+      // numpy.random.RandomState(123).randint(0, 2000, 2) = [1534, 1389].
+      const auto index = run_record.int_attribute(schema::kCanaryIndex);
+      EXPECT_TRUE(index == 1534 || index == 1389) << index;
+      EXPECT_TRUE(run_record.array(schema::kScoreM).shape.empty());
+      EXPECT_FALSE(run_record.string_attribute(schema::kControlIdentity).empty());
+    }
+  }
+  EXPECT_EQ(controls, 1);
+}
+
+TEST_F(UfmProgram, RerunSkipsCompleteRunsAndReportRebuildsTheSameTable) {
+  const std::string output = temp_.file("resume.h5");
+  const Invocation first = ufm_main(small_run(output));
+  ASSERT_EQ(first.status, 0) << first.err;
+  const auto before = std::filesystem::last_write_time(output);
+  const Invocation second = ufm_main(small_run(output));
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_EQ(second.out, first.out);
+  const Invocation report = ufm_main({"report", output});
+  ASSERT_EQ(report.status, 0) << report.err;
+  EXPECT_EQ(report.out, first.out);
+  EXPECT_EQ(read_result_file(output).runs.size(), 3u);
+  (void)before;
+}
+
+TEST_F(UfmProgram, SameConfigGivesIdenticalScores) {
+  const Invocation a = ufm_main(small_run(temp_.file("a.h5")));
+  const Invocation b = ufm_main(small_run(temp_.file("b.h5")));
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  const ResultFile fa = read_result_file(temp_.file("a.h5"));
+  const ResultFile fb = read_result_file(temp_.file("b.h5"));
+  ASSERT_EQ(fa.runs.size(), fb.runs.size());
+  for (std::size_t i = 0; i < fa.runs.size(); ++i) {
+    EXPECT_EQ(fa.runs[i].identity, fb.runs[i].identity);
+    EXPECT_EQ(fa.runs[i].array(schema::kScoreM).as_doubles(), fb.runs[i].array(schema::kScoreM).as_doubles());
+    EXPECT_EQ(fa.runs[i].array(schema::kProbeFeature).as_doubles(),
+              fb.runs[i].array(schema::kProbeFeature).as_doubles());
+  }
+}
+
+TEST_F(UfmProgram, BadOverrideFailsWithTheKeyAndNearestValidKey) {
+  auto args = small_run(temp_.file("bad.h5"));
+  args.push_back("train.max_epoch=3");
+  const Invocation run = ufm_main(args);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_THAT(run.err, HasSubstr("train.max_epoch"));
+  EXPECT_THAT(run.err, HasSubstr("train.max_epochs"));
+  EXPECT_FALSE(std::filesystem::exists(temp_.file("bad.h5")));
+}
+
+TEST_F(UfmProgram, NeverOverwritesAFileThatIsNotItsResultFile) {
+  const std::string output = temp_.file("precious.h5");
+  { std::ofstream(output) << "not a result file"; }
+  const Invocation run = ufm_main(small_run(output));
+  EXPECT_EQ(run.status, 2);
+  EXPECT_THAT(run.err, HasSubstr("precious.h5"));
+  std::ifstream in(output);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "not a result file");
+}
+
+TEST_F(UfmProgram, PlanListsRunsWithoutTraining) {
+  const std::string output = temp_.file("plan.h5");
+  const Invocation plan = ufm_main(small_run(output, "plan"));
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("3 runs, 0 done, 3 to run"));
+  EXPECT_FALSE(std::filesystem::exists(output));
+}
+
+TEST(UfmHelp, ListsCommandsAndRunOptions) {
+  const Invocation help = ufm_main({"--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_THAT(help.out, HasSubstr("run CONFIG"));
+  EXPECT_THAT(help.out, HasSubstr("report FILE.h5"));
+  const Invocation run_help = ufm_main({"run", "--help"});
+  EXPECT_EQ(run_help.status, 0);
+  EXPECT_THAT(run_help.out, HasSubstr("train.max_epochs=2"));
+  const Invocation unknown = ufm_main({"rnu"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("did you mean 'run'"));
+}
+
+}  // namespace
+}  // namespace ufm
