@@ -27,12 +27,14 @@ double max_difference_after(int steps, std::int64_t size) {
   return (ours - reference).abs().max().item<double>();
 }
 
-TEST(FusedAdam, MatchesLibTorchAdamAfterOneStep) { EXPECT_LT(max_difference_after(1, 100000), 1e-7); }
+// Parameters are N(0,1), up to ~5 in magnitude, where one float ulp is 4.8e-7; each
+// step moves them by about lr = 1e-3. Agreement to a few ulps is agreement to 0.1 % of a step.
+TEST(FusedAdam, MatchesLibTorchAdamAfterOneStep) { EXPECT_LT(max_difference_after(1, 100000), 1e-6); }
 
 TEST(FusedAdam, MatchesLibTorchAdamAfterTenSteps) {
   // Rounding differences grow with the steps (shared/measured.md), but stay far below
   // the update size (lr = 1e-3 per step) over a few steps.
-  EXPECT_LT(max_difference_after(10, 100000), 1e-6);
+  EXPECT_LT(max_difference_after(10, 100000), 2e-6);
 }
 
 TEST(FusedAdam, SkipsParametersWithoutGradient) {
