@@ -1,10 +1,13 @@
 #pragma once
 /// The interface every model satisfies: images in, logits out. Scoring code applies
 /// log_softmax itself.
+#include <ATen/core/Generator.h>
 #include <torch/nn/module.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace ufm {
 
@@ -15,10 +18,34 @@ struct InputShape {
   std::int64_t classes = 10;
 };
 
+/// What one parametrised layer saw in a forward pass, for exact per-example gradient
+/// norms (influence/): its input and its output (the pre-activation), so that the
+/// per-example weight gradient is a function of (input, ∂loss/∂output).
+struct LayerRecord {
+  std::string name;                 ///< parameter prefix, e.g. "dense0"
+  std::string kind;                 ///< "linear", "conv2d" or "batch_norm"
+  torch::nn::Module* layer = nullptr;
+  at::Tensor input;
+  at::Tensor output;
+};
+
+/// Filled by a traced forward pass, in layer order.
+using LayerTrace = std::vector<LayerRecord>;
+
 class Classifier : public torch::nn::Module {
  public:
   /// x: float32 [N, C, H, W], normalised. Returns logits [N, classes].
-  virtual at::Tensor forward(const at::Tensor& x) = 0;
+  at::Tensor forward(const at::Tensor& x) { return forward_traced(x, nullptr); }
+
+  /// The same computation, recording every parametrised layer into `trace` when non-null.
+  virtual at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) = 0;
+
+  /// Random draws inside the model (dropout) come from this generator, never the global
+  /// one, so a run is reproducible from its seed alone. Unset = no randomness allowed.
+  void set_generator(std::optional<at::Generator> generator) { generator_ = std::move(generator); }
+
+ protected:
+  std::optional<at::Generator> generator_;
 };
 
 }  // namespace ufm

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "models/layers.h"
+
 namespace ufm {
 
 Mlp::Mlp(const InputShape& shape, const std::vector<std::int64_t>& hidden) {
@@ -13,10 +15,12 @@ Mlp::Mlp(const InputShape& shape, const std::vector<std::int64_t>& hidden) {
   layers_.push_back(register_module("output", torch::nn::Linear(width, shape.classes)));
 }
 
-at::Tensor Mlp::forward(const at::Tensor& x) {
+at::Tensor Mlp::forward_traced(const at::Tensor& x, LayerTrace* trace) {
   at::Tensor h = x.flatten(1);
-  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) h = at::relu(layers_[i]->forward(h));
-  return layers_.back()->forward(h);
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+    h = at::relu(apply_linear(layers_[i], "dense" + std::to_string(i), h, trace));
+  }
+  return apply_linear(layers_.back(), "output", h, trace);
 }
 
 }  // namespace ufm
