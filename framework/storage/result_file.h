@@ -9,10 +9,14 @@ namespace ufm {
 
 /// Writes `file` to `path` atomically: into "<path>.tmp-<pid>", flushed and closed, then
 /// renamed over `path`, so `path` is always either the old complete file or the new one.
+/// Parent directories are created; `schema_version` is always written as schema::kVersion.
+/// Every non-scalar array needs one axis name per dimension in ArrayData::axes.
 void write_result_file(const std::string& path, const ResultFile& file);
 
 /// Reads a whole result file; throws StorageError naming the file and the object when it
-/// is not a result file, or its schema_version is newer than this program's.
+/// is not a result file, or its schema_version is newer than this program's. The root
+/// attributes include `schema_version` as stored; runs come sorted by identity; objects
+/// this schema cannot represent (string datasets, array attributes, ...) are ignored.
 ResultFile read_result_file(const std::string& path);
 
 /// Run identities stored in a result file (empty when the file does not exist).

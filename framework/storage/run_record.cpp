@@ -1,0 +1,80 @@
+#include "storage/run_record.h"
+
+#include "core/error.h"
+
+namespace ufm {
+
+namespace {
+
+const char* type_name(const AttributeValue& value) {
+  switch (value.index()) {
+    case 0:
+      return "int64";
+    case 1:
+      return "double";
+    default:
+      return "string";
+  }
+}
+
+template <typename T>
+const T& typed_attribute(const RunRecord& run, const std::string& name, const char* expected) {
+  auto found = run.attributes.find(name);
+  UFM_CHECK(found != run.attributes.end(), StorageError, "run '", run.identity, "': attribute '", name,
+            "' is missing");
+  const T* value = std::get_if<T>(&found->second);
+  UFM_CHECK(value != nullptr, StorageError, "run '", run.identity, "': attribute '", name, "' expected ",
+            expected, ", found ", type_name(found->second));
+  return *value;
+}
+
+}  // namespace
+
+ArrayData ArrayData::scalar(double value) {
+  ArrayData array;
+  array.values = std::vector<double>{value};
+  return array;
+}
+
+ArrayData ArrayData::vector(std::vector<double> values, std::string axis) {
+  ArrayData array;
+  array.shape = {static_cast<std::int64_t>(values.size())};
+  array.axes = std::move(axis);
+  array.values = std::move(values);
+  return array;
+}
+
+std::int64_t ArrayData::element_count() const {
+  std::int64_t count = 1;
+  for (std::int64_t extent : shape) count *= extent;
+  return count;
+}
+
+std::vector<double> ArrayData::as_doubles() const {
+  return std::visit(
+      [](const auto& stored) { return std::vector<double>(stored.begin(), stored.end()); }, values);
+}
+
+bool RunRecord::has_attribute(const std::string& name) const { return attributes.count(name) > 0; }
+
+std::int64_t RunRecord::int_attribute(const std::string& name) const {
+  return typed_attribute<std::int64_t>(*this, name, "int64");
+}
+
+double RunRecord::double_attribute(const std::string& name) const {
+  return typed_attribute<double>(*this, name, "double");
+}
+
+std::string RunRecord::string_attribute(const std::string& name) const {
+  return typed_attribute<std::string>(*this, name, "string");
+}
+
+const ArrayData& RunRecord::array(const std::string& path) const {
+  auto found = arrays.find(path);
+  UFM_CHECK(found != arrays.end(), StorageError, "run '", identity, "': array '", path, "' is missing");
+  return found->second;
+}
+
+bool RunRecord::has_array(const std::string& path) const { return arrays.count(path) > 0; }
+
+}  // namespace ufm
