@@ -37,7 +37,9 @@ std::string weight_axes(const std::string& name, std::int64_t dims) {
   if (dims == 1) return "output";
   if (dims == 2) return "output,input";
   if (dims == 4) return "output,input,height,width";
-  return name;
+  std::string axes;
+  for (std::int64_t d = 0; d < dims; ++d) axes += (d ? ",dim" : "dim") + std::to_string(d);
+  return axes;
 }
 
 void add_history(RunRecord& record, const TrainingHistory& history) {
