@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/runtime_info.h"
+#include "config/sweep.h"
 #include "core/text.h"
 #include "data/dataset_registry.h"
 #include "runs/run_executor.h"
@@ -63,9 +64,10 @@ void check_existing_output(const std::string& path, const std::string& identity)
 
 std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const std::string& source,
                                           const std::vector<std::string>& overrides) {
+  const std::vector<ExperimentConfig> configs = expand_sweep(yaml_text, source, overrides);
+  const std::vector<std::vector<std::string>> assignments = sweep_points(yaml_text, source, overrides);
   std::vector<SweepPoint> points;
-  const auto expanded = expand_sweep(yaml_text, source, overrides);
-  for (const auto& point : expanded) points.push_back(SweepPoint{point.config, point.varying});
+  for (std::size_t i = 0; i < configs.size(); ++i) points.push_back(SweepPoint{configs[i], assignments.at(i)});
   return points;
 }
 

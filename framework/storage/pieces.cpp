@@ -37,7 +37,7 @@ void write_piece(const std::string& directory, const RunRecord& run) {
   piece.runs.push_back(run);
   // write_result_file writes "<piece>.tmp-<pid>" in the same directory and renames it,
   // so complete_pieces never sees a half-written piece.
-  write_result_file(piece_path(directory, run.identity), piece);
+  write_result_file(piece_path(directory, run.identity), piece, "piece_write");
 }
 
 RunRecord read_piece(const std::string& path) {
@@ -100,7 +100,7 @@ MergeReport merge_pieces(const std::string& directory, const std::string& target
   std::sort(merged.runs.begin(), merged.runs.end(),
             [](const RunRecord& a, const RunRecord& b) { return a.identity < b.identity; });
   for (const auto& [name, value] : root_attributes) merged.attributes[name] = value;
-  write_result_file(target, merged);
+  write_result_file(target, merged, "merge");
   report.runs_in_target_after = merged.runs.size();
   return report;
 }

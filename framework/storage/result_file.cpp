@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/fault_injection.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -219,7 +220,8 @@ void check_runs(const std::string& path, const ResultFile& file) {
   }
 }
 
-void write_hdf5(const std::string& path, const std::string& shown_name, const ResultFile& file) {
+void write_hdf5(const std::string& path, const std::string& shown_name, const ResultFile& file,
+                const char* fault_point_name) {
   Location where{shown_name};
   try {
     H5::FileAccPropList access;
@@ -249,6 +251,9 @@ void write_hdf5(const std::string& path, const std::string& shown_name, const Re
         where.object = run_path + "/" + array_path;
         write_array(group, array_path, array, where);
       }
+      h5.flush(H5F_SCOPE_LOCAL);
+      // Tests kill the process here, with a partly written file on disk.
+      fault_point(fault_point_name);
     }
     where.object = "/";
     h5.close();
@@ -453,7 +458,7 @@ void fsync_directory(const std::string& path) {
 
 }  // namespace
 
-void write_result_file(const std::string& path, const ResultFile& file) {
+void write_result_file(const std::string& path, const ResultFile& file, const char* fault_point_name) {
   check_runs(path, file);
   const fs::path target(path);
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -466,7 +471,7 @@ void write_result_file(const std::string& path, const ResultFile& file) {
   std::lock_guard<std::mutex> lock(hdf5_mutex());
   silence_hdf5();
   try {
-    write_hdf5(temporary, path, file);
+    write_hdf5(temporary, path, file, fault_point_name);
     fsync_file(temporary);
     UFM_CHECK(std::rename(temporary.c_str(), path.c_str()) == 0, StorageError, path,
               ": cannot rename '", temporary, "' into place: ", std::strerror(errno));

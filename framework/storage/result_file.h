@@ -11,7 +11,9 @@ namespace ufm {
 /// renamed over `path`, so `path` is always either the old complete file or the new one.
 /// Parent directories are created; `schema_version` is always written as schema::kVersion.
 /// Every non-scalar array needs one axis name per dimension in ArrayData::axes.
-void write_result_file(const std::string& path, const ResultFile& file);
+/// `fault_point_name` names the crash point tests can trigger mid-write (core/fault_injection.h).
+void write_result_file(const std::string& path, const ResultFile& file,
+                       const char* fault_point_name = "result_write");
 
 /// Reads a whole result file; throws StorageError naming the file and the object when it
 /// is not a result file, or its schema_version is newer than this program's. The root

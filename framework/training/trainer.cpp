@@ -6,6 +6,7 @@
 #include <chrono>
 #include <limits>
 
+#include "core/fault_injection.h"
 #include "training/adam.h"
 
 namespace ufm {
@@ -78,6 +79,7 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
       at::Tensor loss = at::cross_entropy_loss(logits, labels);
       loss.backward();
       optimizer.step();
+      fault_point("train_step");
       {
         at::NoGradGuard no_grad;
         loss_total.add_(loss.detach().to(at::kDouble) * static_cast<double>(end - begin));
