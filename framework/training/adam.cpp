@@ -8,12 +8,31 @@
 #include "core/error.h"
 
 namespace ufm {
+namespace {
+
+// Chunks large enough that the parallel overhead stays small for 10^5-element layers;
+// tiny tensors (biases) run on the calling thread.
+constexpr std::int64_t kGrain = 1 << 15;
+
+bool decays(const at::Tensor& parameter, const WeightDecay& decay) { return decay.rate > 0 && parameter.dim() >= 2; }
+
+bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
+  return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
+}
+
+void check_float(const std::vector<at::Tensor>& parameters, const char* who) {
+  for (const auto& parameter : parameters) {
+    UFM_CHECK(parameter.scalar_type() == at::kFloat, RuntimeError, who, ": expected float32 parameters, got ",
+              parameter.scalar_type());
+  }
+}
+
+}  // namespace
 
 FusedAdam::FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings)
     : parameters_(std::move(parameters)), settings_(settings) {
+  check_float(parameters_, "FusedAdam");
   for (const auto& parameter : parameters_) {
-    UFM_CHECK(parameter.scalar_type() == at::kFloat, RuntimeError, "FusedAdam: expected float32 parameters, got ",
-              parameter.scalar_type());
     first_moment_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
     second_moment_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
   }
@@ -35,11 +54,17 @@ void FusedAdam::step() {
     at::Tensor& parameter = parameters_[i];
     const at::Tensor& gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    if (!parameter.device().is_cpu() || !parameter.is_contiguous() || !gradient.is_contiguous()) {
-      // Same arithmetic with tensor operations (GPU or strided memory).
+    const bool decay = decays(parameter, settings_.weight_decay);
+    const float l2 = decay && !settings_.weight_decay.decoupled ? static_cast<float>(settings_.weight_decay.rate) : 0.f;
+    const float shrink = decay && settings_.weight_decay.decoupled
+                             ? static_cast<float>(1.0 - settings_.learning_rate * settings_.weight_decay.rate)
+                             : 1.f;
+    if (!fusable(parameter, gradient)) {
       at::NoGradGuard no_grad;
-      first_moment_[i].mul_(beta1).add_(gradient, one_minus_beta1);
-      second_moment_[i].mul_(beta2).addcmul_(gradient, gradient, one_minus_beta2);
+      at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
+      if (shrink != 1.f) parameter.mul_(shrink);
+      first_moment_[i].mul_(beta1).add_(g, one_minus_beta1);
+      second_moment_[i].mul_(beta2).addcmul_(g, g, one_minus_beta2);
       at::Tensor denominator = (second_moment_[i].sqrt() * inverse_sqrt_bias_correction2).add_(epsilon);
       parameter.addcdiv_(first_moment_[i], denominator, -step_size);
       continue;
@@ -48,17 +73,55 @@ void FusedAdam::step() {
     const float* __restrict g = gradient.data_ptr<float>();
     float* __restrict m = first_moment_[i].data_ptr<float>();
     float* __restrict v = second_moment_[i].data_ptr<float>();
-    // Chunks are large enough that the parallel overhead stays small for 10^5-element layers
-    // and tiny layers (biases) run on the calling thread.
-    at::parallel_for(0, parameter.numel(), 1 << 15, [&](std::int64_t begin, std::int64_t end) {
+    at::parallel_for(0, parameter.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
 #pragma omp simd
       for (std::int64_t k = begin; k < end; ++k) {
-        const float grad = g[k];
+        const float grad = g[k] + l2 * p[k];
         const float m_k = beta1 * m[k] + one_minus_beta1 * grad;
         const float v_k = beta2 * v[k] + one_minus_beta2 * grad * grad;
         m[k] = m_k;
         v[k] = v_k;
-        p[k] -= step_size * m_k / (std::sqrt(v_k) * inverse_sqrt_bias_correction2 + epsilon);
+        p[k] = p[k] * shrink - step_size * m_k / (std::sqrt(v_k) * inverse_sqrt_bias_correction2 + epsilon);
+      }
+    });
+  }
+}
+
+FusedSgd::FusedSgd(std::vector<at::Tensor> parameters, SgdSettings settings)
+    : parameters_(std::move(parameters)), settings_(settings) {
+  check_float(parameters_, "FusedSgd");
+  for (const auto& parameter : parameters_) velocity_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
+}
+
+void FusedSgd::step() {
+  const float learning_rate = static_cast<float>(settings_.learning_rate);
+  const float momentum = static_cast<float>(settings_.momentum);
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    at::Tensor& parameter = parameters_[i];
+    const at::Tensor& gradient = parameter.grad();
+    if (!gradient.defined()) continue;
+    const bool decay = decays(parameter, settings_.weight_decay);
+    const float l2 = decay && !settings_.weight_decay.decoupled ? static_cast<float>(settings_.weight_decay.rate) : 0.f;
+    const float shrink = decay && settings_.weight_decay.decoupled
+                             ? static_cast<float>(1.0 - settings_.learning_rate * settings_.weight_decay.rate)
+                             : 1.f;
+    if (!fusable(parameter, gradient)) {
+      at::NoGradGuard no_grad;
+      at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
+      velocity_[i].mul_(momentum).add_(g);
+      if (shrink != 1.f) parameter.mul_(shrink);
+      parameter.add_(velocity_[i], -learning_rate);
+      continue;
+    }
+    float* __restrict p = parameter.data_ptr<float>();
+    const float* __restrict g = gradient.data_ptr<float>();
+    float* __restrict v = velocity_[i].data_ptr<float>();
+    at::parallel_for(0, parameter.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
+      for (std::int64_t k = begin; k < end; ++k) {
+        const float v_k = momentum * v[k] + g[k] + l2 * p[k];
+        v[k] = v_k;
+        p[k] = p[k] * shrink - learning_rate * v_k;
       }
     });
   }

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "training/optimizer.h"
+
 namespace ufm {
 
 struct AdamSettings {
@@ -17,17 +19,16 @@ struct AdamSettings {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double epsilon = 1e-7;
+  WeightDecay weight_decay;
 };
 
-class FusedAdam {
+class FusedAdam : public Optimizer {
  public:
-  /// Parameters must be contiguous float32 CPU tensors (or any device: then the update
-  /// falls back to tensor operations).
+  /// Parameters are float32 tensors; contiguous CPU ones take the fused loop, others
+  /// (GPU, strided) the same arithmetic as tensor operations.
   FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings);
 
-  /// One update from the parameters' current gradients (a parameter without a gradient
-  /// is skipped). Gradients are left untouched.
-  void step();
+  void step() override;
 
   std::int64_t steps() const { return step_; }
 
@@ -37,6 +38,24 @@ class FusedAdam {
   std::vector<at::Tensor> second_moment_;
   AdamSettings settings_;
   std::int64_t step_ = 0;
+};
+
+/// SGD with momentum, PyTorch's form: v ← μ·v + g; p ← p − lr·v.
+struct SgdSettings {
+  double learning_rate = 0.01;
+  double momentum = 0.9;
+  WeightDecay weight_decay;
+};
+
+class FusedSgd : public Optimizer {
+ public:
+  FusedSgd(std::vector<at::Tensor> parameters, SgdSettings settings);
+  void step() override;
+
+ private:
+  std::vector<at::Tensor> parameters_;
+  std::vector<at::Tensor> velocity_;
+  SgdSettings settings_;
 };
 
 }  // namespace ufm

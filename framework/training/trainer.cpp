@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "core/fault_injection.h"
-#include "training/adam.h"
+#include "training/optimizer.h"
 
 namespace ufm {
 namespace {
@@ -53,7 +53,7 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
                                  const TrainingOptions& options, at::Generator& generator,
                                  const EpochCallback& on_epoch) {
   std::vector<at::Tensor> parameters = model.parameters();
-  FusedAdam optimizer(parameters, AdamSettings{options.learning_rate, options.beta1, options.beta2, options.epsilon});
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(parameters, options);
   TrainingHistory history;
   double best_loss = std::numeric_limits<double>::infinity();
   std::vector<at::Tensor> best_weights;
@@ -78,7 +78,7 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
       at::Tensor logits = model.forward(images);
       at::Tensor loss = at::cross_entropy_loss(logits, labels);
       loss.backward();
-      optimizer.step();
+      optimizer->step();
       fault_point("train_step");
       {
         at::NoGradGuard no_grad;

@@ -9,11 +9,18 @@ namespace ufm {
 struct TrainingOptions {
   /// Fixes initialisation, batch order (when shuffling) and every other draw of the run.
   std::uint64_t seed = 0;
+  /// adam | sgd.
   std::string optimizer = "adam";
   double learning_rate = 3e-4;
   double beta1 = 0.9;
   double beta2 = 0.999;
   double epsilon = 1e-7;
+  /// SGD momentum (ignored by Adam).
+  double momentum = 0.9;
+  /// Weight decay on weight matrices and kernels (0 = none; the authors used none).
+  double weight_decay = 0.0;
+  /// l2: (rate/2)·‖w‖² in the loss; decoupled: AdamW-style shrinkage beside the update.
+  std::string weight_decay_mode = "l2";
   std::int64_t batch_size = 128;
   std::int64_t max_epochs = 100;
   bool shuffle = false;

@@ -58,3 +58,88 @@ TEST(FusedAdam, FirstStepMovesEachWeightByTheLearningRate) {
 
 }  // namespace
 }  // namespace ufm
+
+#include <torch/optim/adamw.h>
+#include <torch/optim/sgd.h>
+
+namespace ufm {
+namespace {
+
+// Same gradients into our optimiser and LibTorch's on one 2-D parameter (weight decay
+// applies to matrices only); returns the largest parameter difference after `steps`.
+template <typename Make>
+double difference_to_library(Make make_library, Optimizer& ours_optimizer, at::Tensor& ours, at::Tensor& reference,
+                             int steps) {
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(8);
+  auto library = make_library(reference);
+  for (int step = 0; step < steps; ++step) {
+    at::Tensor gradient = at::randn(ours.sizes(), generator);
+    ours.mutable_grad() = gradient.clone();
+    reference.mutable_grad() = gradient.clone();
+    ours_optimizer.step();
+    library->step();
+  }
+  return (ours - reference).abs().max().item<double>();
+}
+
+struct Pair {
+  at::Tensor ours;
+  at::Tensor reference;
+  Pair() {
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(9);
+    at::Tensor start = at::randn({300, 200}, generator);
+    ours = start.clone().set_requires_grad(true);
+    reference = start.clone().set_requires_grad(true);
+  }
+};
+
+TEST(FusedAdam, L2WeightDecayMatchesLibTorchAdamWeightDecay) {
+  Pair pair;
+  FusedAdam ours({pair.ours}, AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, false}});
+  const double difference = difference_to_library(
+      [](at::Tensor& p) {
+        return std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{p},
+                                                    torch::optim::AdamOptions(1e-3).eps(1e-7).weight_decay(0.1));
+      },
+      ours, pair.ours, pair.reference, 5);
+  EXPECT_LT(difference, 2e-6);
+}
+
+TEST(FusedAdam, DecoupledWeightDecayMatchesLibTorchAdamW) {
+  Pair pair;
+  FusedAdam ours({pair.ours}, AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, true}});
+  const double difference = difference_to_library(
+      [](at::Tensor& p) {
+        return std::make_unique<torch::optim::AdamW>(std::vector<at::Tensor>{p},
+                                                     torch::optim::AdamWOptions(1e-3).eps(1e-7).weight_decay(0.1));
+      },
+      ours, pair.ours, pair.reference, 5);
+  EXPECT_LT(difference, 2e-6);
+}
+
+TEST(FusedSgd, MatchesLibTorchSgdWithMomentumAndWeightDecay) {
+  Pair pair;
+  FusedSgd ours({pair.ours}, SgdSettings{0.01, 0.9, WeightDecay{0.05, false}});
+  const double difference = difference_to_library(
+      [](at::Tensor& p) {
+        return std::make_unique<torch::optim::SGD>(std::vector<at::Tensor>{p},
+                                                   torch::optim::SGDOptions(0.01).momentum(0.9).weight_decay(0.05));
+      },
+      ours, pair.ours, pair.reference, 5);
+  EXPECT_LT(difference, 2e-6);
+}
+
+TEST(WeightDecay, LeavesBiasesAlone) {
+  at::Tensor bias = at::ones({4}).set_requires_grad(true);
+  FusedSgd sgd({bias}, SgdSettings{0.1, 0.0, WeightDecay{0.5, true}});
+  bias.mutable_grad() = at::zeros({4});
+  sgd.step();
+  EXPECT_TRUE(bias.eq(1).all().item<bool>());
+}
+
+TEST(OptimizerRegistry, KnowsAdamAndSgd) {
+  EXPECT_EQ(optimizer_registry().names(), (std::vector<std::string>{"adam", "sgd"}));
+}
+
+}  // namespace
+}  // namespace ufm
