@@ -1,0 +1,277 @@
+#include "config/experiment_config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "config/experiment_fields.h"
+#include "core/error.h"
+#include "core/text.h"
+
+namespace ufm {
+
+namespace {
+
+using yaml_fields::FieldTable;
+
+template <typename Struct>
+using TablePtr = std::shared_ptr<const FieldTable<Struct>>;
+
+TablePtr<DatasetOptions> dataset_fields() {
+  auto table = std::make_shared<FieldTable<DatasetOptions>>();
+  table->add("name", &DatasetOptions::name, "in-distribution dataset: fashion_mnist | mnist | cifar10 | synthetic")
+      .add("path", &DatasetOptions::path, "directory of the dataset files (\"\" = the dataset's default)")
+      .add("train_limit", &DatasetOptions::train_limit, "keep the first N training images (0 = all)")
+      .add("test_limit", &DatasetOptions::test_limit, "keep the first N test images (0 = all)");
+  return table;
+}
+
+TablePtr<OodOptions> ood_fields() {
+  auto table = std::make_shared<FieldTable<OodOptions>>();
+  table->add("dataset", &OodOptions::dataset, "out-of-distribution dataset probing the models")
+      .add("path", &OodOptions::path, "directory of the OOD dataset (\"\" = its default)")
+      .add("split", &OodOptions::split, "OOD split used: train | test | all")
+      .add("limit", &OodOptions::limit, "keep the first N OOD images (0 = all)")
+      .add("normalise", &OodOptions::normalise,
+           "normalise OOD images (false reproduces the authors' bug; results are labelled)");
+  return table;
+}
+
+TablePtr<FeatureOptions> feature_fields() {
+  auto table = std::make_shared<FieldTable<FeatureOptions>>();
+  table->add("pattern", &FeatureOptions::pattern, "unique feature: a letter A-Z (5x5) or 'matrix'")
+      .add("matrix", &FeatureOptions::matrix, "rows of 0/1 used when pattern is 'matrix'")
+      .add("offset", &FeatureOptions::offset, "top-left pixel (row and column) where the pattern is written");
+  return table;
+}
+
+TablePtr<CanaryOptions> canary_fields() {
+  auto table = std::make_shared<FieldTable<CanaryOptions>>();
+  table->add("select", &CanaryOptions::select, "how canary images are chosen: random | list")
+      .add("count", &CanaryOptions::count, "number of random canaries (select: random)")
+      .add("seed", &CanaryOptions::seed, "32-bit seed of numpy RandomState(seed).randint (select: random)")
+      .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
+      .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed");
+  return table;
+}
+
+TablePtr<ModelOptions> model_fields() {
+  auto table = std::make_shared<FieldTable<ModelOptions>>();
+  table->add("name", &ModelOptions::name, "registered model name")
+      .add("hidden", &ModelOptions::hidden, "hidden layer widths");
+  return table;
+}
+
+TablePtr<TrainingOptions> training_fields() {
+  auto table = std::make_shared<FieldTable<TrainingOptions>>();
+  table->add("seed", &TrainingOptions::seed, "seed of initialisation, batch order and every draw of a run")
+      .add("optimizer", &TrainingOptions::optimizer, "optimiser: adam")
+      .add("learning_rate", &TrainingOptions::learning_rate, "optimiser step size")
+      .add("beta1", &TrainingOptions::beta1, "Adam first-moment decay")
+      .add("beta2", &TrainingOptions::beta2, "Adam second-moment decay")
+      .add("epsilon", &TrainingOptions::epsilon, "Adam denominator epsilon")
+      .add("batch_size", &TrainingOptions::batch_size, "training images per step")
+      .add("max_epochs", &TrainingOptions::max_epochs, "upper bound on training epochs")
+      .add("shuffle", &TrainingOptions::shuffle, "shuffle the training set every epoch")
+      .add("early_stopping", &TrainingOptions::early_stopping, "stop when validation loss stops improving")
+      .add("patience", &TrainingOptions::patience, "epochs without improvement before stopping");
+  return table;
+}
+
+TablePtr<EvaluationOptions> evaluation_fields() {
+  auto table = std::make_shared<FieldTable<EvaluationOptions>>();
+  table->add("patch_seed", &EvaluationOptions::patch_seed, "seed of the random-patch stream shared by all models")
+      .add("save_probes", &EvaluationOptions::save_probes, "store the softmax outputs of the three probes")
+      .add("batch_size", &EvaluationOptions::batch_size, "images per forward pass when probing");
+  return table;
+}
+
+TablePtr<OutputOptions> output_fields() {
+  auto table = std::make_shared<FieldTable<OutputOptions>>();
+  table->add("path", &OutputOptions::path, "result file (.h5); its pieces live in <path>.d/")
+      .add("save_weights", &OutputOptions::save_weights, "store every model parameter under weights/");
+  return table;
+}
+
+TablePtr<ExecutionOptions> execution_fields() {
+  auto table = std::make_shared<FieldTable<ExecutionOptions>>();
+  table->add("threads", &ExecutionOptions::threads, "intra-op threads per run (0 = every core)")
+      .add("workers", &ExecutionOptions::workers, "runs trained side by side")
+      .add("progress", &ExecutionOptions::progress, "per-epoch progress lines on stderr");
+  return table;
+}
+
+FieldTable<ExperimentConfig> make_experiment_fields() {
+  FieldTable<ExperimentConfig> table;
+  table.add("name", &ExperimentConfig::name, "short experiment name for tables and file names")
+      .add_block("data", &ExperimentConfig::data, dataset_fields())
+      .add_block("ood", &ExperimentConfig::ood, ood_fields())
+      .add_block("feature", &ExperimentConfig::feature, feature_fields())
+      .add_block("canaries", &ExperimentConfig::canaries, canary_fields())
+      .add_block("model", &ExperimentConfig::model, model_fields())
+      .add_block("train", &ExperimentConfig::train, training_fields())
+      .add_block("evaluation", &ExperimentConfig::evaluation, evaluation_fields())
+      // Where and how a run executes never changes its results, so not its identity.
+      .add_block("output", &ExperimentConfig::output, output_fields(), /*scientific=*/false)
+      .add_block("execution", &ExperimentConfig::execution, execution_fields(), /*scientific=*/false)
+      // Read by read_sweep_block; a plain parse takes the base config and ignores it.
+      .reserve("sweep");
+  return table;
+}
+
+std::string emit(const ExperimentConfig& config, bool scientific_only) {
+  YAML::Emitter out;
+  config_detail::experiment_fields().write(config, out, scientific_only);
+  return std::string(out.c_str()) + "\n";
+}
+
+// {path[from]: {path[from+1]: ... leaf}}. Built fresh: assigning one YAML::Node variable
+// to another rebinds shared data, so nodes are never reassigned here.
+YAML::Node nest(const std::vector<std::string>& path, std::size_t from, const YAML::Node& leaf) {
+  if (from == path.size()) return leaf;
+  YAML::Node map(YAML::NodeType::Map);
+  map[path[from]] = nest(path, from + 1, leaf);
+  return map;
+}
+
+// Descends through the maps that already exist, so that an override of one key keeps the
+// file's other keys of that block.
+void merge_at(YAML::Node map, const std::vector<std::string>& path, std::size_t depth, const YAML::Node& leaf) {
+  if (depth + 1 < path.size()) {
+    YAML::Node child = map[path[depth]];
+    if (child.IsDefined() && child.IsMap()) {
+      merge_at(child, path, depth + 1, leaf);
+      return;
+    }
+  }
+  map[path[depth]] = nest(path, depth + 1, leaf);
+}
+
+}  // namespace
+
+namespace config_detail {
+
+const yaml_fields::FieldTable<ExperimentConfig>& experiment_fields() {
+  static const FieldTable<ExperimentConfig> table = make_experiment_fields();
+  return table;
+}
+
+std::vector<std::string> leaf_paths() {
+  std::vector<yaml_fields::KeyDoc> docs;
+  experiment_fields().describe(ExperimentConfig{}, "", docs);
+  std::vector<std::string> paths;
+  for (const auto& doc : docs) paths.push_back(doc.path);
+  return paths;
+}
+
+YAML::Node load_tree(const std::string& text, const std::string& source) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& error) {
+    throw ConfigError(detail::concat(source, ": malformed YAML at line ", error.mark.line + 1, ", column ",
+                                     error.mark.column + 1, ": ", error.msg));
+  }
+}
+
+Assignment parse_assignment(const std::string& override_text) {
+  const std::string label = "override '" + override_text + "'";
+  const auto equals = override_text.find('=');
+  UFM_CHECK(equals != std::string::npos && equals > 0, ConfigError, label, ": expected key=value");
+  Assignment assignment;
+  assignment.text = override_text;
+  assignment.key = override_text.substr(0, equals);
+  assignment.path = split(assignment.key, '.');
+  for (const auto& part : assignment.path) {
+    UFM_CHECK(!part.empty(), ConfigError, label, ": expected a key like train.max_epochs, got '", assignment.key,
+              "'");
+  }
+  UFM_CHECK(assignment.path.front() != "sweep", ConfigError, label,
+            ": the sweep block cannot be overridden; override the swept key itself");
+  assignment.value = load_tree(override_text.substr(equals + 1), label);
+  // Read the single assignment into a scratch config so that an unknown key or a wrong
+  // type is reported against the override, not against the file it lands in.
+  YAML::Node tree(YAML::NodeType::Map);
+  apply_assignment(tree, assignment);
+  ExperimentConfig scratch;
+  experiment_fields().read(scratch, tree, label, "");
+  return assignment;
+}
+
+void apply_assignment(YAML::Node& root, const Assignment& assignment) {
+  merge_at(root, assignment.path, 0, assignment.value);
+}
+
+}  // namespace config_detail
+
+void ExperimentConfig::validate() const {
+  UFM_CHECK(!name.empty(), ConfigError, "name: expected a non-empty experiment name");
+  data.validate();
+  ood.validate();
+  feature.validate();
+  canaries.validate();
+  model.validate();
+  train.validate();
+  evaluation.validate();
+  output.validate();
+  execution.validate();
+}
+
+ExperimentConfig parse_experiment_config(const std::string& yaml_text, const std::string& source,
+                                         const std::vector<std::string>& overrides) {
+  YAML::Node root = config_detail::load_tree(yaml_text, source);
+  if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) {
+    yaml_fields::fail(source, "", "expected a map of blocks (name, data, train, ...), got " +
+                                      yaml_fields::describe_node(root));
+  }
+  for (const auto& override_text : overrides) {
+    config_detail::apply_assignment(root, config_detail::parse_assignment(override_text));
+  }
+  ExperimentConfig config;
+  config_detail::experiment_fields().read(config, root, source, "");
+  try {
+    config.validate();
+  } catch (const ConfigError& error) {
+    throw ConfigError(source + ": " + error.what());
+  }
+  return config;
+}
+
+ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ignored;
+  UFM_CHECK(std::filesystem::is_regular_file(path, ignored), DataError, path,
+            ": cannot read the experiment config (no such file)");
+  std::ifstream file(path, std::ios::binary);
+  UFM_CHECK(file, DataError, path, ": cannot open the experiment config (", std::strerror(errno), ")");
+  std::ostringstream text;
+  text << file.rdbuf();
+  UFM_CHECK(!file.bad(), DataError, path, ": error while reading the experiment config");
+  return parse_experiment_config(text.str(), path, overrides);
+}
+
+std::string to_yaml(const ExperimentConfig& config) { return emit(config, /*scientific_only=*/false); }
+
+std::string scientific_yaml(const ExperimentConfig& config) { return emit(config, /*scientific_only=*/true); }
+
+std::vector<std::string> describe_keys() {
+  std::vector<yaml_fields::KeyDoc> docs;
+  config_detail::experiment_fields().describe(ExperimentConfig{}, "", docs);
+  std::size_t path_width = 0, value_width = 0;
+  for (const auto& doc : docs) {
+    path_width = std::max(path_width, doc.path.size());
+    value_width = std::max(value_width, doc.value.size());
+  }
+  std::vector<std::string> lines;
+  for (const auto& doc : docs) {
+    std::string line = doc.path + std::string(path_width + 2 - doc.path.size(), ' ') + doc.value +
+                       std::string(value_width + 2 - doc.value.size(), ' ') + doc.description;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace ufm

@@ -1,0 +1,354 @@
+#include "config/experiment_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace ufm {
+namespace {
+
+std::string config_error(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "no ConfigError";
+  return "";
+}
+
+std::string parse_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  return config_error([&] { parse_experiment_config(yaml, "configs/x.yaml", overrides); });
+}
+
+// Every value differs from its default, so each key is seen to be read.
+const char* const kFullYaml = R"(
+name: full
+data:
+  name: mnist
+  path: /data/mnist
+  train_limit: 600
+  test_limit: 100
+ood:
+  dataset: cifar10
+  path: /data/cifar
+  split: test
+  limit: 50
+  normalise: false
+feature:
+  pattern: matrix
+  matrix: [[1, 0], [0, 1]]
+  offset: 3
+canaries:
+  select: list
+  count: 4
+  seed: 7
+  indices: [5, 17, 29]
+  controls: false
+model:
+  name: wide_mlp
+  hidden: [1024]
+train:
+  seed: 42
+  optimizer: adam
+  learning_rate: 0.001
+  beta1: 0.8
+  beta2: 0.99
+  epsilon: 1.0e-8
+  batch_size: 64
+  max_epochs: 5
+  shuffle: true
+  early_stopping: false
+  patience: 3
+evaluation:
+  patch_seed: 9
+  save_probes: true
+  batch_size: 500
+output:
+  path: out/full.h5
+  save_weights: true
+execution:
+  threads: 2
+  workers: 3
+  progress: false
+)";
+
+TEST(ExperimentConfig, EmptyYamlGivesTheStructDefaults) {
+  const ExperimentConfig parsed = parse_experiment_config("", "empty.yaml");
+  EXPECT_EQ(to_yaml(parsed), to_yaml(ExperimentConfig{}));
+  EXPECT_EQ(parsed.train.max_epochs, TrainingOptions{}.max_epochs);
+  EXPECT_EQ(parsed.model.hidden, ModelOptions{}.hidden);
+  // An empty block keeps its defaults too.
+  EXPECT_EQ(to_yaml(parse_experiment_config("train:\nmodel: ~\n", "empty.yaml")), to_yaml(ExperimentConfig{}));
+}
+
+TEST(ExperimentConfig, ReadsEveryBlockOfAFullFile) {
+  const ExperimentConfig c = parse_experiment_config(kFullYaml, "full.yaml");
+  EXPECT_EQ(c.name, "full");
+  EXPECT_EQ(c.data.name, "mnist");
+  EXPECT_EQ(c.data.path, "/data/mnist");
+  EXPECT_EQ(c.data.train_limit, 600);
+  EXPECT_EQ(c.data.test_limit, 100);
+  EXPECT_EQ(c.ood.dataset, "cifar10");
+  EXPECT_EQ(c.ood.path, "/data/cifar");
+  EXPECT_EQ(c.ood.split, "test");
+  EXPECT_EQ(c.ood.limit, 50);
+  EXPECT_FALSE(c.ood.normalise);
+  EXPECT_EQ(c.feature.pattern, "matrix");
+  EXPECT_EQ(c.feature.matrix, (std::vector<std::vector<int>>{{1, 0}, {0, 1}}));
+  EXPECT_EQ(c.feature.offset, 3);
+  EXPECT_EQ(c.canaries.select, "list");
+  EXPECT_EQ(c.canaries.count, 4);
+  EXPECT_EQ(c.canaries.seed, 7u);
+  EXPECT_EQ(c.canaries.indices, (std::vector<std::int64_t>{5, 17, 29}));
+  EXPECT_FALSE(c.canaries.controls);
+  EXPECT_EQ(c.model.name, "wide_mlp");
+  EXPECT_EQ(c.model.hidden, (std::vector<std::int64_t>{1024}));
+  EXPECT_EQ(c.train.seed, 42u);
+  EXPECT_EQ(c.train.optimizer, "adam");
+  EXPECT_EQ(c.train.learning_rate, 0.001);
+  EXPECT_EQ(c.train.beta1, 0.8);
+  EXPECT_EQ(c.train.beta2, 0.99);
+  EXPECT_EQ(c.train.epsilon, 1e-8);
+  EXPECT_EQ(c.train.batch_size, 64);
+  EXPECT_EQ(c.train.max_epochs, 5);
+  EXPECT_TRUE(c.train.shuffle);
+  EXPECT_FALSE(c.train.early_stopping);
+  EXPECT_EQ(c.train.patience, 3);
+  EXPECT_EQ(c.evaluation.patch_seed, 9u);
+  EXPECT_TRUE(c.evaluation.save_probes);
+  EXPECT_EQ(c.evaluation.batch_size, 500);
+  EXPECT_EQ(c.output.path, "out/full.h5");
+  EXPECT_TRUE(c.output.save_weights);
+  EXPECT_EQ(c.execution.threads, 2);
+  EXPECT_EQ(c.execution.workers, 3);
+  EXPECT_FALSE(c.execution.progress);
+}
+
+TEST(ExperimentConfig, OverridesWinOverTheFile) {
+  const ExperimentConfig c =
+      parse_experiment_config(kFullYaml, "full.yaml", {"train.max_epochs=2", "name=other", "data.path="});
+  EXPECT_EQ(c.train.max_epochs, 2);
+  EXPECT_EQ(c.name, "other");
+  EXPECT_EQ(c.data.path, "");
+  EXPECT_EQ(c.train.batch_size, 64);  // untouched keys keep the file's value
+  // Overrides also reach blocks the file does not have, and apply in order.
+  const ExperimentConfig d = parse_experiment_config("", "x.yaml", {"train.seed=3", "train.seed=4"});
+  EXPECT_EQ(d.train.seed, 4u);
+}
+
+TEST(ExperimentConfig, ListOverridesAreParsedAsYaml) {
+  const ExperimentConfig c = parse_experiment_config(
+      kFullYaml, "full.yaml", {"canaries.indices=[1,2,3]", "feature.matrix=[[0,1],[1,0]]", "model.hidden=[64, 32]"});
+  EXPECT_EQ(c.canaries.indices, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(c.feature.matrix, (std::vector<std::vector<int>>{{0, 1}, {1, 0}}));
+  EXPECT_EQ(c.model.hidden, (std::vector<std::int64_t>{64, 32}));
+}
+
+TEST(ExperimentConfigErrors, UnknownKeySuggestsTheNearestKeyOfItsBlock) {
+  EXPECT_EQ(parse_error("train:\n  max_epoch: 3\n"),
+            "configs/x.yaml: unknown key 'train.max_epoch' (did you mean 'train.max_epochs'?)");
+  EXPECT_EQ(parse_error("", {"train.max_epoch=3"}),
+            "override 'train.max_epoch=3': unknown key 'train.max_epoch' (did you mean 'train.max_epochs'?)");
+}
+
+TEST(ExperimentConfigErrors, UnknownBlockSuggestsTheNearestBlock) {
+  EXPECT_EQ(parse_error("trian:\n  seed: 1\n"), "configs/x.yaml: unknown key 'trian' (did you mean 'train'?)");
+  EXPECT_EQ(parse_error("", {"evaluaton.batch_size=3"}),
+            "override 'evaluaton.batch_size=3': unknown key 'evaluaton' (did you mean 'evaluation'?)");
+}
+
+TEST(ExperimentConfigErrors, WrongTypesNameKeyExpectationAndValue) {
+  EXPECT_EQ(parse_error("train:\n  max_epochs: ten\n"),
+            "configs/x.yaml: train.max_epochs: expected an integer, got 'ten'");
+  EXPECT_EQ(parse_error("train:\n  max_epochs: 2.5\n"),
+            "configs/x.yaml: train.max_epochs: expected an integer, got '2.5'");
+  EXPECT_EQ(parse_error("train:\n  shuffle: yes\n"),
+            "configs/x.yaml: train.shuffle: expected true or false, got 'yes'");
+  EXPECT_EQ(parse_error("train:\n  seed: -1\n"),
+            "configs/x.yaml: train.seed: expected a non-negative integer, got '-1'");
+  EXPECT_EQ(parse_error("train:\n  learning_rate: fast\n"),
+            "configs/x.yaml: train.learning_rate: expected a number, got 'fast'");
+  EXPECT_EQ(parse_error("", {"train.max_epochs=ten"}),
+            "override 'train.max_epochs=ten': train.max_epochs: expected an integer, got 'ten'");
+  EXPECT_EQ(parse_error("model:\n  hidden: 512\n"),
+            "configs/x.yaml: model.hidden: expected a list of integers, got '512'");
+}
+
+TEST(ExperimentConfigErrors, BlocksMustBeMaps) {
+  EXPECT_EQ(parse_error("train: 5\n"), "configs/x.yaml: train: expected a map of keys, got '5'");
+  EXPECT_EQ(parse_error("- a\n- b\n"),
+            "configs/x.yaml: expected a map of blocks (name, data, train, ...), got a list");
+  EXPECT_EQ(parse_error("", {"train=5"}), "override 'train=5': train: expected a map of keys, got '5'");
+}
+
+TEST(ExperimentConfigErrors, DuplicateKeysAreRejected) {
+  EXPECT_EQ(parse_error("train:\n  seed: 1\n  seed: 2\n"), "configs/x.yaml: duplicate key 'train.seed'");
+}
+
+TEST(ExperimentConfigErrors, MalformedYamlGivesLineAndColumn) {
+  const std::string message = parse_error("train:\n  hidden: [1, 2\nmodel: {\n");
+  EXPECT_EQ(message.rfind("configs/x.yaml: malformed YAML at line ", 0), 0u) << message;
+  EXPECT_NE(message.find(", column "), std::string::npos) << message;
+  EXPECT_EQ(parse_error("", {"canaries.indices=[1,"}).rfind("override 'canaries.indices=[1,': malformed YAML", 0),
+            0u);
+}
+
+TEST(ExperimentConfigErrors, OverrideWithoutEqualsIsRejected) {
+  EXPECT_EQ(parse_error("", {"foo"}), "override 'foo': expected key=value");
+  EXPECT_EQ(parse_error("", {"=3"}), "override '=3': expected key=value");
+  EXPECT_EQ(parse_error("", {"train..seed=3"}),
+            "override 'train..seed=3': expected a key like train.max_epochs, got 'train..seed'");
+}
+
+TEST(ExperimentConfigErrors, ValidationErrorsCarrySourceAndKeyPath) {
+  EXPECT_EQ(parse_error("", {"train.batch_size=0"}), "configs/x.yaml: train.batch_size: expected >= 1, got 0");
+  EXPECT_EQ(parse_error("ood:\n  split: half\n"),
+            "configs/x.yaml: ood.split: expected train, test or all, got 'half'");
+  EXPECT_EQ(parse_error("output:\n  path: results/x.txt\n"),
+            "configs/x.yaml: output.path: expected a file name ending in .h5, got 'results/x.txt'");
+  EXPECT_EQ(parse_error("name: ''\n"), "configs/x.yaml: name: expected a non-empty experiment name");
+}
+
+TEST(ExperimentConfig, ValidateChecksEveryBlock) {
+  ExperimentConfig config;
+  EXPECT_NO_THROW(config.validate());
+  config.execution.workers = 0;
+  EXPECT_EQ(config_error([&] { config.validate(); }), "execution.workers: expected >= 1, got 0");
+  config = ExperimentConfig{};
+  config.feature.pattern = "matrix";  // with an empty matrix
+  EXPECT_EQ(config_error([&] { config.validate(); }).rfind("feature.matrix:", 0), 0u);
+}
+
+TEST(ExperimentConfig, ToYamlRoundTripsExactly) {
+  ExperimentConfig c = parse_experiment_config(kFullYaml, "full.yaml");
+  c.train.learning_rate = 0.1 + 0.2;  // needs all 17 digits
+  c.train.epsilon = 1e-300;
+  c.name = "a: b # not a comment";
+  c.data.path = "";
+  c.ood.path = "null";
+  c.model.name = "123";
+  const std::string yaml = to_yaml(c);
+  const ExperimentConfig back = parse_experiment_config(yaml, "dump.yaml");
+  EXPECT_EQ(to_yaml(back), yaml);
+  EXPECT_EQ(back.train.learning_rate, 0.1 + 0.2);
+  EXPECT_EQ(back.train.epsilon, 1e-300);
+  EXPECT_EQ(back.name, c.name);
+  EXPECT_EQ(back.data.path, "");
+  EXPECT_EQ(back.ood.path, "null");
+  EXPECT_EQ(back.model.name, "123");
+  EXPECT_EQ(to_yaml(parse_experiment_config(to_yaml(ExperimentConfig{}), "d.yaml")), to_yaml(ExperimentConfig{}));
+}
+
+TEST(ExperimentConfig, ToYamlWritesEveryBlockInDeclarationOrder) {
+  const std::string yaml = to_yaml(ExperimentConfig{});
+  std::size_t last = 0;
+  for (const char* block : {"name:", "\ndata:", "\nood:", "\nfeature:", "\ncanaries:", "\nmodel:", "\ntrain:",
+                            "\nevaluation:", "\noutput:", "\nexecution:"}) {
+    const std::size_t at = yaml.find(block);
+    ASSERT_NE(at, std::string::npos) << block;
+    EXPECT_GE(at, last) << block;
+    last = at;
+  }
+  EXPECT_NE(yaml.find("  hidden: [512, 256]\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("  learning_rate: 0.0003\n"), std::string::npos) << yaml;
+}
+
+TEST(ExperimentConfig, ScientificYamlIgnoresOutputAndExecution) {
+  const ExperimentConfig base = parse_experiment_config(kFullYaml, "full.yaml");
+  const ExperimentConfig moved = parse_experiment_config(
+      kFullYaml, "full.yaml", {"output.path=elsewhere/r.h5", "output.save_weights=false", "execution.threads=8",
+                               "execution.workers=1", "execution.progress=true"});
+  EXPECT_NE(to_yaml(base), to_yaml(moved));
+  EXPECT_EQ(scientific_yaml(base), scientific_yaml(moved));
+  EXPECT_EQ(scientific_yaml(base).find("output"), std::string::npos);
+  EXPECT_EQ(scientific_yaml(base).find("execution"), std::string::npos);
+}
+
+TEST(ExperimentConfig, ScientificYamlChangesWithTheTrainingSeed) {
+  const ExperimentConfig base = parse_experiment_config(kFullYaml, "full.yaml");
+  const ExperimentConfig reseeded = parse_experiment_config(kFullYaml, "full.yaml", {"train.seed=43"});
+  EXPECT_NE(scientific_yaml(base), scientific_yaml(reseeded));
+}
+
+TEST(ExperimentConfig, ScientificYamlIsCanonicalWhateverTheFileOrder) {
+  const ExperimentConfig a = parse_experiment_config("train:\n  seed: 1\n  max_epochs: 3\nname: n\n", "a.yaml");
+  const ExperimentConfig b = parse_experiment_config("name: n\ntrain: {max_epochs: 3, seed: 1}\n", "b.yaml");
+  EXPECT_EQ(scientific_yaml(a), scientific_yaml(b));
+}
+
+TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
+  // Written out by hand: a field added to an options struct must be added here and to
+  // the config tables.
+  const std::vector<std::string> expected = {
+      "name", "data.name", "data.path", "data.train_limit", "data.test_limit", "ood.dataset", "ood.path",
+      "ood.split", "ood.limit", "ood.normalise", "feature.pattern", "feature.matrix", "feature.offset",
+      "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "model.name",
+      "model.hidden", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",
+      "train.epsilon", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
+      "train.patience", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.batch_size", "output.path",
+      "output.save_weights", "execution.threads", "execution.workers", "execution.progress"};
+  const std::vector<std::string> lines = describe_keys();
+  ASSERT_EQ(lines.size(), expected.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].substr(0, lines[i].find(' ')), expected[i]);
+  }
+  const auto line_of = [&](const std::string& key) {
+    for (const auto& line : lines) {
+      if (line.rfind(key + " ", 0) == 0) return line;
+    }
+    return std::string();
+  };
+  EXPECT_NE(line_of("train.max_epochs").find(" 100 "), std::string::npos) << line_of("train.max_epochs");
+  EXPECT_NE(line_of("model.hidden").find(" [512, 256] "), std::string::npos);
+  EXPECT_NE(line_of("train.learning_rate").find(" 0.0003 "), std::string::npos);
+  // Every line also has a description after the default.
+  for (const auto& line : lines) EXPECT_GT(line.size(), line.find_last_of(' ') + 1) << line;
+}
+
+TEST(ExperimentConfig, EveryDescribedKeyCanBeOverridden) {
+  // The tables for parsing and for describing are one: each key path is accepted.
+  const ExperimentConfig defaults;
+  for (const auto& line : describe_keys()) {
+    const std::string key = line.substr(0, line.find(' '));
+    SCOPED_TRACE(key);
+    const std::string rest = line.substr(key.size());
+    const std::string value = rest.substr(rest.find_first_not_of(' '));
+    const std::string default_value = value.substr(0, value.find("  "));
+    EXPECT_EQ(to_yaml(parse_experiment_config("", "x.yaml", {key + "=" + default_value})), to_yaml(defaults));
+  }
+}
+
+TEST(LoadExperimentConfig, ReadsAFileAndAppliesOverrides) {
+  testing::TempDir dir;
+  const std::string path = dir.file("exp.yaml");
+  std::ofstream(path) << "name: from_file\ntrain:\n  max_epochs: 7\n";
+  const ExperimentConfig c = load_experiment_config(path, {"train.patience=2"});
+  EXPECT_EQ(c.name, "from_file");
+  EXPECT_EQ(c.train.max_epochs, 7);
+  EXPECT_EQ(c.train.patience, 2);
+  std::ofstream(path) << "train:\n  max_epochs: x\n";
+  EXPECT_EQ(config_error([&] { load_experiment_config(path); }),
+            path + ": train.max_epochs: expected an integer, got 'x'");
+}
+
+TEST(LoadExperimentConfig, MissingFileIsADataErrorNamingIt) {
+  testing::TempDir dir;
+  const std::string path = dir.file("absent.yaml");
+  try {
+    load_experiment_config(path);
+    FAIL() << "no DataError";
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(load_experiment_config(dir.path()), DataError);
+}
+
+}  // namespace
+}  // namespace ufm
