@@ -69,11 +69,15 @@ TablePtr<ModelOptions> model_fields() {
 TablePtr<TrainingOptions> training_fields() {
   auto table = std::make_shared<FieldTable<TrainingOptions>>();
   table->add("seed", &TrainingOptions::seed, "seed of initialisation, batch order and every draw of a run")
-      .add("optimizer", &TrainingOptions::optimizer, "optimiser: adam")
+      .add("optimizer", &TrainingOptions::optimizer, "optimiser: adam | sgd")
       .add("learning_rate", &TrainingOptions::learning_rate, "optimiser step size")
       .add("beta1", &TrainingOptions::beta1, "Adam first-moment decay")
       .add("beta2", &TrainingOptions::beta2, "Adam second-moment decay")
       .add("epsilon", &TrainingOptions::epsilon, "Adam denominator epsilon")
+      .add("momentum", &TrainingOptions::momentum, "SGD momentum (ignored by Adam)")
+      .add("weight_decay", &TrainingOptions::weight_decay, "weight decay on weight matrices and kernels (0 = none)")
+      .add("weight_decay_mode", &TrainingOptions::weight_decay_mode,
+           "l2 (rate/2·|w|^2 in the loss) | decoupled (AdamW-style shrinkage)")
       .add("batch_size", &TrainingOptions::batch_size, "training images per step")
       .add("max_epochs", &TrainingOptions::max_epochs, "upper bound on training epochs")
       .add("shuffle", &TrainingOptions::shuffle, "shuffle the training set every epoch")
@@ -107,7 +111,9 @@ TablePtr<ExecutionOptions> execution_fields() {
 
 FieldTable<ExperimentConfig> make_experiment_fields() {
   FieldTable<ExperimentConfig> table;
-  table.add("name", &ExperimentConfig::name, "short experiment name for tables and file names")
+  // The name labels tables and files; renaming an experiment must not change run identities.
+  table.add("name", &ExperimentConfig::name, "short experiment name for tables and file names",
+            /*scientific=*/false)
       .add_block("data", &ExperimentConfig::data, dataset_fields())
       .add_block("ood", &ExperimentConfig::ood, ood_fields())
       .add_block("feature", &ExperimentConfig::feature, feature_fields())

@@ -71,11 +71,13 @@ struct KeyDoc {
 template <typename Struct>
 class FieldTable {
  public:
-  /// Declares a leaf field. `T` must have read_value/write_value overloads.
+  /// Declares a leaf field. `T` must have read_value/write_value overloads. `scientific` =
+  /// false leaves it out of the scientific form (labels that never change a result).
   template <typename T>
-  FieldTable& add(std::string key, T Struct::*member, std::string description) {
+  FieldTable& add(std::string key, T Struct::*member, std::string description, bool scientific = true) {
     Field field;
     field.key = std::move(key);
+    field.scientific = scientific;
     field.description = std::move(description);
     field.read = [member](Struct& target, const YAML::Node& node, const std::string& source,
                           const std::string& path) { read_value(node, target.*member, source, path); };

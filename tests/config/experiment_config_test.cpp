@@ -291,7 +291,7 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
       "ood.split", "ood.limit", "ood.normalise", "feature.pattern", "feature.matrix", "feature.offset",
       "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "model.name",
       "model.hidden", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",
-      "train.epsilon", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
+      "train.epsilon", "train.momentum", "train.weight_decay", "train.weight_decay_mode", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
       "train.patience", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.batch_size", "output.path",
       "output.save_weights", "execution.threads", "execution.workers", "execution.progress"};
   const std::vector<std::string> lines = describe_keys();
