@@ -55,7 +55,9 @@ TablePtr<CanaryOptions> canary_fields() {
       .add("count", &CanaryOptions::count, "number of random canaries (select: random)")
       .add("seed", &CanaryOptions::seed, "32-bit seed of numpy RandomState(seed).randint (select: random)")
       .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
-      .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed");
+      .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed")
+      .add("batch_position", &CanaryOptions::batch_position,
+           "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)");
   return table;
 }
 
@@ -90,6 +92,7 @@ TablePtr<EvaluationOptions> evaluation_fields() {
   auto table = std::make_shared<FieldTable<EvaluationOptions>>();
   table->add("patch_seed", &EvaluationOptions::patch_seed, "seed of the random-patch stream shared by all models")
       .add("save_probes", &EvaluationOptions::save_probes, "store the softmax outputs of the three probes")
+      .add("per_epoch", &EvaluationOptions::per_epoch, "also score the model after every epoch (scores_per_epoch/)")
       .add("batch_size", &EvaluationOptions::batch_size, "images per forward pass when probing");
   return table;
 }
@@ -224,6 +227,9 @@ void ExperimentConfig::validate() const {
   evaluation.validate();
   output.validate();
   execution.validate();
+  // Settings that only make sense together.
+  UFM_CHECK(canaries.batch_position < 0 || !train.shuffle, ConfigError,
+            "canaries.batch_position: moving the canary to a batch needs train.shuffle=false");
 }
 
 ExperimentConfig parse_experiment_config(const std::string& yaml_text, const std::string& source,

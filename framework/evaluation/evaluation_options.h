@@ -10,6 +10,8 @@ struct EvaluationOptions {
   std::uint64_t patch_seed = 0;
   /// Store the N×K softmax outputs of the three probes per model.
   bool save_probes = false;
+  /// Also score the model after every training epoch (arrays under scores_per_epoch/).
+  bool per_epoch = false;
   /// Images per forward pass when probing.
   std::int64_t batch_size = 2000;
   void validate() const;

@@ -9,6 +9,8 @@ namespace ufm {
 void CanaryOptions::validate() const {
   UFM_CHECK(select == "random" || select == "list", ConfigError,
             "canaries.select: expected random or list, got '", select, "'");
+  UFM_CHECK(batch_position >= -1, ConfigError, "canaries.batch_position: expected -1 (off) or a batch number >= 0, got ",
+            batch_position);
   if (select == "random") {
     UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);
     UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError,
@@ -44,6 +46,19 @@ std::vector<std::int64_t> numpy_legacy_randint(std::uint32_t seed, std::int64_t 
     out.push_back(static_cast<std::int64_t>(value));
   }
   return out;
+}
+
+std::vector<std::int64_t> order_with_moved_example(std::int64_t size, std::int64_t index, std::int64_t position) {
+  UFM_CHECK(index >= 0 && index < size, ConfigError, "canary index ", index, " is outside the training set of ", size);
+  UFM_CHECK(position >= 0 && position < size, ConfigError, "canaries.batch_position: slot ", position,
+            " is outside the training set of ", size, " images");
+  std::vector<std::int64_t> order;
+  order.reserve(static_cast<std::size_t>(size));
+  for (std::int64_t i = 0; i < size; ++i) {
+    if (i != index) order.push_back(i);
+  }
+  order.insert(order.begin() + position, index);
+  return order;
 }
 
 std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size) {

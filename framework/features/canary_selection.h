@@ -16,6 +16,9 @@ struct CanaryOptions {
   std::vector<std::int64_t> indices;
   /// Train a control model (no unique feature) for each distinct training seed.
   bool controls = true;
+  /// Move each canary image to the first slot of mini-batch `batch_position` (the authors'
+  /// batch-position experiment; needs train.shuffle=false). −1 = leave it where it is.
+  std::int64_t batch_position = -1;
   void validate() const;
 };
 
@@ -27,5 +30,9 @@ std::vector<std::int64_t> numpy_legacy_randint(std::uint32_t seed, std::int64_t 
 /// The canary indices for a training set of `train_size` images. Throws ConfigError when
 /// an explicit index is out of range.
 std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size);
+
+/// The training order 0..size−1 with `index` moved (not copied) to `position`; the images
+/// between shift by one, so every image still appears exactly once with its own label.
+std::vector<std::int64_t> order_with_moved_example(std::int64_t size, std::int64_t index, std::int64_t position);
 
 }  // namespace ufm

@@ -11,6 +11,7 @@
 #include "data/dataset_registry.h"
 #include "data/ood_adapter.h"
 #include "evaluation/scores.h"
+#include "features/canary_selection.h"
 #include "features/inject.h"
 #include "models/init.h"
 #include "models/model_registry.h"
@@ -50,6 +51,52 @@ void add_history(RunRecord& record, const TrainingHistory& history) {
   record.arrays[schema::kEpochSeconds] = ArrayData::vector(history.epoch_seconds, "epoch");
   record.arrays[schema::kBestEpoch] = int_scalar(history.best_epoch);
   record.arrays[schema::kEpochsRun] = int_scalar(history.epochs_run());
+}
+
+// Scores after every epoch, stored with a leading "epoch" axis.
+struct ScoresPerEpoch {
+  std::vector<MemorisationScores> epochs;
+
+  void add_to(RunRecord& record, std::int64_t canary_label) const {
+    if (epochs.empty()) return;
+    const std::string group = std::string(schema::kScoresPerEpochGroup) + "/";
+    const auto count = static_cast<std::int64_t>(epochs.size());
+    auto series = [&](auto get) {
+      std::vector<double> values;
+      for (const auto& e : epochs) values.push_back(get(e));
+      return ArrayData::vector(values, "epoch");
+    };
+    record.arrays[group + "M2"] = series([](const MemorisationScores& e) { return e.m2; });
+    record.arrays[group + "M14"] = series([](const MemorisationScores& e) { return e.m14; });
+    record.arrays[group + "M15"] = series([](const MemorisationScores& e) { return e.m15; });
+    auto label_scores = [&](auto get) {
+      if (canary_label >= 0) {
+        return series([&](const MemorisationScores& e) { return get(e.per_label.at(canary_label)); });
+      }
+      const auto labels = static_cast<std::int64_t>(epochs.front().per_label.size());
+      std::vector<double> values;
+      for (const auto& e : epochs) {
+        for (const auto& l : e.per_label) values.push_back(get(l));
+      }
+      return ArrayData{{count, labels}, "epoch,label", values};
+    };
+    record.arrays[group + "M"] = label_scores([](const LabelKnownScore& l) { return l.m; });
+    record.arrays[group + "M_ttest_p"] = label_scores([](const LabelKnownScore& l) { return l.ttest_p; });
+    record.arrays[group + "M_mannwhitney_p"] = label_scores([](const LabelKnownScore& l) { return l.mannwhitney_p; });
+  }
+};
+
+MemorisationScores score_model(Classifier& model, const ExperimentData& data, std::int64_t batch_size,
+                               ProbeProbabilities* keep = nullptr) {
+  ProbeProbabilities probes = run_probes(model, data.probes, batch_size);
+  ProbeOutputs outputs;
+  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
+  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
+  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
+  outputs.labels = probes.labels.data_ptr<std::int64_t>();
+  MemorisationScores scores = memorisation_scores(outputs);
+  if (keep) *keep = std::move(probes);
+  return scores;
 }
 
 void add_scores(RunRecord& record, const MemorisationScores& scores, std::int64_t canary_label) {
@@ -144,6 +191,12 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
     const at::Tensor stamped =
         inject_feature(data.dataset.train.images[run.canary_index], data.feature, config.feature.offset);
     training.set_canary(run.canary_index, normalise(stamped, data.dataset.normalisation));
+    if (config.canaries.batch_position >= 0) {
+      const auto order = order_with_moved_example(training.size(), run.canary_index,
+                                                  config.canaries.batch_position * config.train.batch_size);
+      training.set_order(at::tensor(order, at::kLong));
+      record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
+    }
   }
   record.attributes[schema::kCanaryLabel] = canary_label;
 
@@ -156,10 +209,17 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   initialise_keras_defaults(*model, generator);
   record.attributes["parameter_count"] = parameter_count(*model);
 
+  model->set_generator(generator);
+  ScoresPerEpoch per_epoch;
   const auto train_start = Clock::now();
   const TrainingHistory history = train_classifier(
       *model, training, data.test_images, data.dataset.test.labels, config.train, generator,
       [&](const TrainingHistory& so_far) {
+        // Evaluation mode draws nothing from the generator, so scoring every epoch leaves
+        // the training trajectory unchanged.
+        if (config.evaluation.per_epoch) {
+          per_epoch.epochs.push_back(score_model(*model, data, config.evaluation.batch_size));
+        }
         if (progress) progress(run, so_far);
       });
   record.attributes["train_seconds"] = seconds_since(train_start);
@@ -169,13 +229,9 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   const auto evaluation_start = Clock::now();
   const EvaluationResult test = evaluate(*model, data.test_images, data.dataset.test.labels);
   record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
-  const ProbeProbabilities probes = run_probes(*model, data.probes, config.evaluation.batch_size);
-  ProbeOutputs outputs;
-  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
-  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
-  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
-  outputs.labels = probes.labels.data_ptr<std::int64_t>();
-  add_scores(record, memorisation_scores(outputs), canary_label);
+  ProbeProbabilities probes;
+  add_scores(record, score_model(*model, data, config.evaluation.batch_size, &probes), canary_label);
+  per_epoch.add_to(record, canary_label);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
 
   if (config.evaluation.save_probes) {

@@ -16,7 +16,12 @@ ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_i
   config.canaries.seed = 0;
   config.canaries.controls = false;
   config.canaries.indices.clear();
-  if (canary_index >= 0) config.canaries.indices.push_back(canary_index);
+  // The batch position moves the canary; a control has none to move, so one control
+  // serves every position.
+  if (canary_index >= 0) {
+    config.canaries.indices.push_back(canary_index);
+    config.canaries.batch_position = point.canaries.batch_position;
+  }
   return config;
 }
 

@@ -53,5 +53,8 @@ constexpr const char* kProbeFeature = "probes/feature";
 constexpr const char* kProbeRandom = "probes/random";
 constexpr const char* kProbeLabels = "probes/ood_labels";
 constexpr const char* kWeightsGroup = "weights";
+/// Scores after every epoch (evaluation.per_epoch): the same names as scores/ with a leading
+/// "epoch" axis ("epoch,label" for M and its p-values on a control).
+constexpr const char* kScoresPerEpochGroup = "scores_per_epoch";
 
 }  // namespace ufm::schema

@@ -19,6 +19,12 @@ void TrainingView::set_canary(std::int64_t index, at::Tensor stamped_image) {
   canary_image_ = std::move(stamped_image);
 }
 
+void TrainingView::set_order(at::Tensor order) {
+  UFM_CHECK(order.numel() == size(), RuntimeError, "TrainingView: an order of ", order.numel(), " for ", size(),
+            " examples");
+  order_ = order.to(at::kLong).contiguous();
+}
+
 std::pair<at::Tensor, at::Tensor> TrainingView::batch(const at::Tensor& order, std::int64_t begin,
                                                       std::int64_t end) const {
   if (!order.defined()) {

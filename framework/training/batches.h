@@ -16,6 +16,10 @@ class TrainingView {
   /// Replaces example `index` by `stamped_image` (normalised [C, H, W]) in every batch.
   void set_canary(std::int64_t index, at::Tensor stamped_image);
 
+  /// A fixed training order (int64 [N], a permutation) used when not shuffling.
+  void set_order(at::Tensor order);
+  const at::Tensor& order() const { return order_; }
+
   std::int64_t size() const { return images_.size(0); }
   std::int64_t canary_index() const { return canary_index_; }
 
@@ -28,6 +32,7 @@ class TrainingView {
   at::Tensor labels_;
   std::int64_t canary_index_ = -1;
   at::Tensor canary_image_;
+  at::Tensor order_;
 };
 
 }  // namespace ufm

@@ -63,7 +63,7 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     model.train();
-    at::Tensor order;
+    at::Tensor order = training.order();
     if (options.shuffle) order = at::randperm(n, generator, at::TensorOptions().dtype(at::kLong));
     double loss_sum = 0.0;
     std::int64_t correct = 0;

@@ -151,6 +151,33 @@ TEST_F(UfmProgram, NeverOverwritesAFileThatIsNotItsResultFile) {
   EXPECT_EQ(content, "not a result file");
 }
 
+TEST_F(UfmProgram, PerEpochScoresAndBatchPositionAreStored) {
+  const std::string output = temp_.file("epochs.h5");
+  auto args = small_run(output);
+  args.push_back("evaluation.per_epoch=true");
+  args.push_back("canaries.batch_position=1");
+  args.push_back("canaries.count=1");
+  const Invocation run = ufm_main(args);
+  ASSERT_EQ(run.status, 0) << run.err;
+  const ResultFile file = read_result_file(output);
+  ASSERT_EQ(file.runs.size(), 2u);
+  for (const auto& record : file.runs) {
+    const ArrayData& m = record.array("scores_per_epoch/M");
+    if (record.int_attribute(schema::kIsControl)) {
+      EXPECT_EQ(m.shape, (std::vector<std::int64_t>{2, 10}));
+      EXPECT_EQ(m.axes, "epoch,label");
+    } else {
+      EXPECT_EQ(m.shape, (std::vector<std::int64_t>{2}));
+      EXPECT_EQ(m.axes, "epoch");
+      EXPECT_EQ(record.int_attribute("canary_training_position"), 128);
+      // Final means best: the final M is the per-epoch M of the best epoch.
+      const auto best = record.array(schema::kBestEpoch).as_doubles()[0];
+      EXPECT_DOUBLE_EQ(record.array(schema::kScoreM).as_doubles()[0],
+                       m.as_doubles()[static_cast<std::size_t>(best) - 1]);
+    }
+  }
+}
+
 TEST_F(UfmProgram, PlanListsRunsWithoutTraining) {
   const std::string output = temp_.file("plan.h5");
   const Invocation plan = ufm_main(small_run(output, "plan"));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace ufm {
@@ -41,6 +43,22 @@ TEST(CanaryOptions, RejectsUnknownSelection) {
   CanaryOptions options;
   options.select = "most_influential_typo";
   EXPECT_THROW(options.validate(), ConfigError);
+}
+
+}  // namespace
+}  // namespace ufm
+
+namespace ufm {
+namespace {
+
+TEST(OrderWithMovedExample, MovesWithoutDuplicatingOrDropping) {
+  const auto order = order_with_moved_example(10, 7, 2);
+  EXPECT_EQ(order, (std::vector<std::int64_t>{0, 1, 7, 2, 3, 4, 5, 6, 8, 9}));
+  auto sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::int64_t i = 0; i < 10; ++i) EXPECT_EQ(sorted[static_cast<std::size_t>(i)], i);
+  EXPECT_EQ(order_with_moved_example(5, 0, 4), (std::vector<std::int64_t>{1, 2, 3, 4, 0}));
+  EXPECT_THROW(order_with_moved_example(5, 0, 5), ConfigError);
 }
 
 }  // namespace
