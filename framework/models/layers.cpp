@@ -1,11 +1,63 @@
 #include "models/layers.h"
 
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+
 namespace ufm {
+namespace {
+
+template <typename Layer>
+at::Tensor apply_traced(Layer& layer, const char* kind, const std::string& name, const at::Tensor& x,
+                        LayerTrace* trace) {
+  at::Tensor output = layer->forward(x);
+  if (trace) trace->push_back(LayerRecord{name, kind, layer.get(), x, output});
+  return output;
+}
+
+}  // namespace
 
 at::Tensor apply_linear(torch::nn::Linear& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace) {
-  at::Tensor output = layer->forward(x);
-  if (trace) trace->push_back(LayerRecord{name, "linear", layer.get(), x, output});
-  return output;
+  return apply_traced(layer, "linear", name, x, trace);
+}
+
+at::Tensor apply_conv2d(torch::nn::Conv2d& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace) {
+  return apply_traced(layer, "conv2d", name, x, trace);
+}
+
+at::Tensor apply_batch_norm(torch::nn::BatchNorm1d& layer, const std::string& name, const at::Tensor& x,
+                            LayerTrace* trace) {
+  return apply_traced(layer, "batch_norm", name, x, trace);
+}
+
+at::Tensor apply_batch_norm(torch::nn::BatchNorm2d& layer, const std::string& name, const at::Tensor& x,
+                            LayerTrace* trace) {
+  return apply_traced(layer, "batch_norm", name, x, trace);
+}
+
+torch::nn::BatchNorm1d keras_batch_norm1d(std::int64_t features) {
+  return torch::nn::BatchNorm1d(
+      torch::nn::BatchNormOptions(features).momentum(kKerasBatchNormMomentum).eps(kKerasBatchNormEps));
+}
+
+torch::nn::BatchNorm2d keras_batch_norm2d(std::int64_t channels) {
+  return torch::nn::BatchNorm2d(
+      torch::nn::BatchNormOptions(channels).momentum(kKerasBatchNormMomentum).eps(kKerasBatchNormEps));
+}
+
+at::Tensor seeded_dropout(const at::Tensor& x, double rate, bool training, std::optional<at::Generator>& generator) {
+  UFM_CHECK(rate >= 0.0 && rate < 1.0, RuntimeError, "dropout: expected a rate in [0, 1), got ", rate);
+  if (!training || rate == 0.0) return x;
+  UFM_CHECK(generator.has_value(), RuntimeError,
+            "dropout: the model is training with dropout but has no generator (call set_generator first)");
+  // The mask needs no gradient; the product carries x's gradient, scaled like the values.
+  at::Tensor mask;
+  {
+    at::NoGradGuard no_grad;
+    mask = at::empty_like(x).bernoulli_(1.0 - rate, c10::optional<at::Generator>(*generator));
+    mask.div_(1.0 - rate);
+  }
+  return x * mask;
 }
 
 }  // namespace ufm

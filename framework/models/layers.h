@@ -1,13 +1,46 @@
 #pragma once
 /// Applying layers with optional tracing: the one code path shared by plain and traced
 /// forward passes, so influence sees exactly the computation that training did.
+#include <ATen/core/Generator.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include "models/classifier.h"
 
 namespace ufm {
 
-/// linear(x), recording (x, output) as `name` when `trace` is non-null.
+/// linear(x), recording (x, output) as `name` (kind "linear") when `trace` is non-null.
 at::Tensor apply_linear(torch::nn::Linear& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace);
+
+/// conv(x), recording (x, output) as `name` (kind "conv2d") when `trace` is non-null.
+at::Tensor apply_conv2d(torch::nn::Conv2d& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace);
+
+/// bn(x), recording (x, output) as `name` (kind "batch_norm") when `trace` is non-null.
+/// In training mode the output depends on the whole batch through its statistics.
+at::Tensor apply_batch_norm(torch::nn::BatchNorm1d& layer, const std::string& name, const at::Tensor& x,
+                            LayerTrace* trace);
+at::Tensor apply_batch_norm(torch::nn::BatchNorm2d& layer, const std::string& name, const at::Tensor& x,
+                            LayerTrace* trace);
+
+/// Keras' BatchNormalization defaults in LibTorch terms: Keras updates the moving
+/// statistics as m ← 0.99·m + 0.01·batch, which is LibTorch's momentum 0.01; eps 1e-3.
+constexpr double kKerasBatchNormMomentum = 0.01;
+constexpr double kKerasBatchNormEps = 1e-3;
+
+/// Batch norm over `features` with Keras' momentum and epsilon.
+torch::nn::BatchNorm1d keras_batch_norm1d(std::int64_t features);
+torch::nn::BatchNorm2d keras_batch_norm2d(std::int64_t channels);
+
+/// Inverted dropout drawing its mask from `generator`, never from the global RNG (which
+/// at::dropout uses), so that a run's dropout draws follow from its seed alone.
+/// Training: each element is kept with probability 1 − rate and scaled by 1/(1 − rate).
+/// Evaluation, or rate 0: x unchanged. rate must lie in [0, 1); training with rate > 0
+/// and no generator throws RuntimeError.
+at::Tensor seeded_dropout(const at::Tensor& x, double rate, bool training, std::optional<at::Generator>& generator);
 
 }  // namespace ufm

@@ -5,12 +5,24 @@
 #include "models/layers.h"
 
 namespace ufm {
+namespace {
 
-Mlp::Mlp(const InputShape& shape, const std::vector<std::int64_t>& hidden) {
+/// Keras' rate for the dropout after each hidden ReLU in the authors' get_mlp_dp().
+constexpr double kPaperDropoutRate = 0.5;
+
+std::string dense_name(std::size_t i) { return "dense" + std::to_string(i); }
+
+}  // namespace
+
+Mlp::Mlp(const InputShape& shape, const ModelOptions& options)
+    : dropout_rate_(options.dropout_rate_for(kPaperDropoutRate)) {
   std::int64_t width = shape.channels * shape.height * shape.width;
-  for (std::size_t i = 0; i < hidden.size(); ++i) {
-    layers_.push_back(register_module("dense" + std::to_string(i), torch::nn::Linear(width, hidden[i])));
-    width = hidden[i];
+  for (std::size_t i = 0; i < options.hidden.size(); ++i) {
+    layers_.push_back(register_module(dense_name(i), torch::nn::Linear(width, options.hidden[i])));
+    if (options.batch_norm) {
+      norms_.push_back(register_module(dense_name(i) + "_bn", keras_batch_norm1d(options.hidden[i])));
+    }
+    width = options.hidden[i];
   }
   layers_.push_back(register_module("output", torch::nn::Linear(width, shape.classes)));
 }
@@ -18,7 +30,9 @@ Mlp::Mlp(const InputShape& shape, const std::vector<std::int64_t>& hidden) {
 at::Tensor Mlp::forward_traced(const at::Tensor& x, LayerTrace* trace) {
   at::Tensor h = x.flatten(1);
   for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
-    h = at::relu(apply_linear(layers_[i], "dense" + std::to_string(i), h, trace));
+    h = apply_linear(layers_[i], dense_name(i), h, trace);
+    if (!norms_.empty()) h = apply_batch_norm(norms_[i], dense_name(i) + "_bn", h, trace);
+    h = seeded_dropout(at::relu(h), dropout_rate_, is_training(), generator_);
   }
   return apply_linear(layers_.back(), "output", h, trace);
 }

@@ -1,5 +1,6 @@
 #include "models/model_registry.h"
 
+#include "models/conv_net.h"
 #include "models/mlp.h"
 
 namespace ufm {
@@ -8,7 +9,17 @@ namespace {
 void register_builtin_models(ModelRegistry& registry) {
   registry.add("mlp", "flatten → hidden ReLU layers (model.hidden, default 512, 256) → classes",
                [](const ModelOptions& options, const InputShape& shape) -> std::shared_ptr<Classifier> {
-                 return std::make_shared<Mlp>(shape, options.hidden);
+                 return std::make_shared<Mlp>(shape, options);
+               });
+  registry.add("cnn1",
+               "conv32 3×3 valid → conv64 3×3 valid → maxpool2 → dense128 → dense128 → classes",
+               [](const ModelOptions& options, const InputShape& shape) -> std::shared_ptr<Classifier> {
+                 return std::make_shared<ConvNet>(shape, cnn1_spec(), options);
+               });
+  registry.add("cnn2",
+               "conv32 → conv32 → maxpool2 → conv64 → conv64 → maxpool2 (3×3 same) → dense1024 → classes",
+               [](const ModelOptions& options, const InputShape& shape) -> std::shared_ptr<Classifier> {
+                 return std::make_shared<ConvNet>(shape, cnn2_spec(), options);
                });
 }
 
@@ -24,6 +35,7 @@ ModelRegistry& model_registry() {
 }
 
 std::shared_ptr<Classifier> create_model(const ModelOptions& options, const InputShape& shape) {
+  options.validate();
   return model_registry().create(options.name, options, shape);
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "models/init.h"
+#include "models/layers.h"
 #include "models/model_registry.h"
 
 namespace ufm {
@@ -17,6 +18,39 @@ TEST(Mlp, HasTheKerasParameterCountOnFashionMnist) {
   auto model = create_model(ModelOptions{}, InputShape{1, 28, 28, 10});
   // 784·512+512 + 512·256+256 + 256·10+10 (Keras summary of the authors' MLP).
   EXPECT_EQ(parameter_count(*model), 535818);
+}
+
+TEST(Mlp, BatchNormVariantAddsScaleAndShiftPerHiddenUnit) {
+  ModelOptions options;
+  options.batch_norm = true;
+  auto model = create_model(options, InputShape{1, 28, 28, 10});
+  EXPECT_EQ(parameter_count(*model), 535818 + 2 * (512 + 256));
+  model->eval();
+  LayerTrace trace;
+  model->forward_traced(at::zeros({2, 1, 28, 28}), &trace);
+  std::vector<std::string> names;
+  for (const auto& record : trace) names.push_back(record.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"dense0", "dense0_bn", "dense1", "dense1_bn", "output"}));
+}
+
+TEST(Mlp, DropoutVariantDropsHalfOfTheHiddenUnits) {
+  ModelOptions options;
+  options.dropout = true;
+  auto model = create_model(options, InputShape{1, 28, 28, 10});
+  at::Generator init = at::make_generator<at::CPUGeneratorImpl>(1);
+  initialise_keras_defaults(*model, init);
+  model->set_generator(at::make_generator<at::CPUGeneratorImpl>(2));
+  model->train();
+  LayerTrace trace;
+  model->forward_traced(at::randn({16, 1, 28, 28}), &trace);
+  ASSERT_EQ(trace.size(), 3u);
+  // dense0 → ReLU → dropout → dense1: of the positive units, about half reach dense1.
+  const at::Tensor positive = trace[0].output > 0;
+  const double dropped = (trace[1].input.masked_select(positive) == 0).to(at::kDouble).mean().item<double>();
+  EXPECT_NEAR(dropped, 0.5, 0.03);  // about 4,000 positive units: over 3 sigma
+  // Kept units are scaled by 1/(1 − 0.5).
+  const at::Tensor kept = trace[1].input != 0;
+  EXPECT_TRUE(at::allclose(trace[1].input.masked_select(kept), 2 * trace[0].output.relu().masked_select(kept)));
 }
 
 TEST(Mlp, MapsImagesToOneLogitPerClass) {
