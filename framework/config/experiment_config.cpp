@@ -64,7 +64,10 @@ TablePtr<CanaryOptions> canary_fields() {
 TablePtr<ModelOptions> model_fields() {
   auto table = std::make_shared<FieldTable<ModelOptions>>();
   table->add("name", &ModelOptions::name, "registered model name")
-      .add("hidden", &ModelOptions::hidden, "hidden layer widths");
+      .add("hidden", &ModelOptions::hidden, "hidden layer widths of the MLP")
+      .add("batch_norm", &ModelOptions::batch_norm, "batch norm after every dense/conv layer, before ReLU")
+      .add("dropout", &ModelOptions::dropout, "dropout with the paper's rates (MLP 0.5; CNN 0.2 conv, 0.5 dense)")
+      .add("dropout_rate", &ModelOptions::dropout_rate, "one rate for every dropout layer (< 0 = the paper's)");
   return table;
 }
 
@@ -85,6 +88,16 @@ TablePtr<TrainingOptions> training_fields() {
       .add("shuffle", &TrainingOptions::shuffle, "shuffle the training set every epoch")
       .add("early_stopping", &TrainingOptions::early_stopping, "stop when validation loss stops improving")
       .add("patience", &TrainingOptions::patience, "epochs without improvement before stopping");
+  return table;
+}
+
+TablePtr<AugmentationOptions> augmentation_fields() {
+  auto table = std::make_shared<FieldTable<AugmentationOptions>>();
+  table->add("enabled", &AugmentationOptions::enabled, "augment training batches (contrast, crop+resize, flip)")
+      .add("contrast", &AugmentationOptions::contrast, "random contrast factor range 1 ± contrast")
+      .add("crop", &AugmentationOptions::crop, "random square crop side resized back (0 = H-1)")
+      .add("horizontal_flip_for_colour", &AugmentationOptions::horizontal_flip_for_colour,
+           "random horizontal flips for 3-channel images");
   return table;
 }
 
@@ -123,6 +136,7 @@ FieldTable<ExperimentConfig> make_experiment_fields() {
       .add_block("canaries", &ExperimentConfig::canaries, canary_fields())
       .add_block("model", &ExperimentConfig::model, model_fields())
       .add_block("train", &ExperimentConfig::train, training_fields())
+      .add_block("augmentation", &ExperimentConfig::augmentation, augmentation_fields())
       .add_block("evaluation", &ExperimentConfig::evaluation, evaluation_fields())
       // Where and how a run executes never changes its results, so not its identity.
       .add_block("output", &ExperimentConfig::output, output_fields(), /*scientific=*/false)
@@ -224,6 +238,7 @@ void ExperimentConfig::validate() const {
   canaries.validate();
   model.validate();
   train.validate();
+  augmentation.validate();
   evaluation.validate();
   output.validate();
   execution.validate();

@@ -13,6 +13,7 @@
 #include "features/pattern.h"
 #include "models/model_registry.h"
 #include "storage/output_options.h"
+#include "training/augmentation.h"
 #include "training/training_options.h"
 
 namespace ufm {
@@ -26,6 +27,7 @@ struct ExperimentConfig {
   CanaryOptions canaries;
   ModelOptions model;
   TrainingOptions train;
+  AugmentationOptions augmentation;
   EvaluationOptions evaluation;
   OutputOptions output;
   ExecutionOptions execution;

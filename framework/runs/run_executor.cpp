@@ -221,7 +221,8 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
           per_epoch.epochs.push_back(score_model(*model, data, config.evaluation.batch_size));
         }
         if (progress) progress(run, so_far);
-      });
+      },
+      config.augmentation);
   record.attributes["train_seconds"] = seconds_since(train_start);
   record.attributes["stopped_early"] = static_cast<std::int64_t>(history.stopped_early ? 1 : 0);
   add_history(record, history);

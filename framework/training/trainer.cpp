@@ -51,7 +51,7 @@ EvaluationResult evaluate(Classifier& model, const at::Tensor& images, const at:
 TrainingHistory train_classifier(Classifier& model, const TrainingView& training,
                                  const at::Tensor& validation_images, const at::Tensor& validation_labels,
                                  const TrainingOptions& options, at::Generator& generator,
-                                 const EpochCallback& on_epoch) {
+                                 const EpochCallback& on_epoch, const AugmentationOptions& augmentation) {
   std::vector<at::Tensor> parameters = model.parameters();
   std::unique_ptr<Optimizer> optimizer = make_optimizer(parameters, options);
   TrainingHistory history;
@@ -74,6 +74,7 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
     for (std::int64_t begin = 0; begin < n; begin += options.batch_size) {
       const std::int64_t end = std::min(n, begin + options.batch_size);
       auto [images, labels] = training.batch(order, begin, end);
+      if (augmentation.enabled) images = augment_batch(images, augmentation, generator);
       for (auto& p : parameters) p.mutable_grad().reset();
       at::Tensor logits = model.forward(images);
       at::Tensor loss = at::cross_entropy_loss(logits, labels);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/classifier.h"
+#include "training/augmentation.h"
 #include "training/batches.h"
 #include "training/training_options.h"
 
@@ -45,6 +46,7 @@ EvaluationResult evaluate(Classifier& model, const at::Tensor& images, const at:
 TrainingHistory train_classifier(Classifier& model, const TrainingView& training,
                                  const at::Tensor& validation_images, const at::Tensor& validation_labels,
                                  const TrainingOptions& options, at::Generator& generator,
-                                 const EpochCallback& on_epoch = nullptr);
+                                 const EpochCallback& on_epoch = nullptr,
+                                 const AugmentationOptions& augmentation = AugmentationOptions{});
 
 }  // namespace ufm
