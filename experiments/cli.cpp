@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/text.h"
+#include "report/report.h"
 #include "report/summary_table.h"
 #include "runs/experiment_runner.h"
 #include "storage/result_file.h"
@@ -28,7 +29,7 @@ constexpr const char* kUsage =
     "  run CONFIG [key=value ...]    train canary and control models, score them, write the result file,\n"
     "                                print the table (resumes: runs already stored are skipped)\n"
     "  plan CONFIG [key=value ...]   list the runs an experiment needs, training nothing\n"
-    "  report FILE.h5                print the table of a result file without retraining\n"
+    "  report FILE.h5 [options]      tables (md, csv, latex) and plots of a result file without retraining\n"
     "  keys                          list every config key with its default\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
@@ -108,9 +109,24 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
 }
 
 int command_report(const std::vector<std::string>& args, std::ostream& out) {
-  po::options_description options("ufm report FILE.h5");
+  po::options_description options(
+      "ufm report FILE.h5 [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
+      "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
+      "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
+      "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
+      "varies), runs (one row per model). Default grouping: every swept key except train.seed");
   bool help = false;
-  options.add_options()("help,h", po::bool_switch(&help), "show this help");
+  std::vector<std::string> group_by, tables;
+  ReportOptions report_options;
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "group-by,g", po::value<std::vector<std::string>>(&group_by)->multitoken()->composing(),
+      "config keys defining a setting (e.g. model.name train.learning_rate; commas also separate); "
+      "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
+                      "md, csv or latex")(
+      "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
+      "print only these tables: settings, seeds, runs")(
+      "plots,p", po::value<std::string>(&report_options.plots_directory),
+      "write PNG figures (gnuplot) with their data and .gp scripts into DIR");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "result file");
   po::options_description all;
@@ -120,11 +136,29 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
   po::variables_map values;
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
   po::notify(values);
-  if (help || !values.count("file")) {
+  std::string file = values.count("file") ? values["file"].as<std::string>() : "";
+  // "--group-by KEY FILE.h5": the multitoken option swallowed the file.
+  if (file.empty() && !group_by.empty() && group_by.back().size() > 3 &&
+      group_by.back().compare(group_by.back().size() - 3, 3, ".h5") == 0) {
+    file = group_by.back();
+    group_by.pop_back();
+  }
+  if (help || file.empty()) {
     out << options << "\n";
     return help ? 0 : 1;
   }
-  out << markdown_summary(read_result_file(values["file"].as<std::string>()));
+  const auto split_commas = [](const std::vector<std::string>& items) {
+    std::vector<std::string> parts;
+    for (const auto& item : items) {
+      for (const auto& part : split(item, ',')) {
+        if (!part.empty()) parts.push_back(part);
+      }
+    }
+    return parts;
+  };
+  if (values.count("group-by")) report_options.group_by = split_commas(group_by);
+  report_options.tables = split_commas(tables);
+  out << report_result_file(file, report_options);
   return 0;
 }
 

@@ -1,0 +1,84 @@
+#include "report/report.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "report/plots.h"
+#include "report/report_tables.h"
+#include "report/summary_table.h"
+#include "storage/result_file.h"
+
+namespace ufm {
+namespace {
+
+const std::vector<std::string> kTableNames = {"settings", "seeds", "runs"};
+
+std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    if (key != "train.seed") out.push_back(key);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string report(const ResultFile& file, const ReportOptions& options, const std::string& source) {
+  const TableFormat format = parse_table_format(options.format);
+  for (const auto& name : options.tables) {
+    UFM_CHECK(std::find(kTableNames.begin(), kTableNames.end(), name) != kTableNames.end(), ConfigError,
+              "--table: unknown table '", name, "' (valid: ", join(kTableNames), ")");
+  }
+  const std::vector<std::string> keys = options.group_by ? *options.group_by : default_group_by(file);
+  // Validates the keys even when the settings table is not printed.
+  const GroupedRuns grouped = group_runs(file, keys, source);
+
+  std::vector<std::string> tables = options.tables;
+  if (tables.empty()) {
+    if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
+    if (seeds_vary(file)) tables.push_back("seeds");
+    tables.push_back("runs");
+  }
+  std::ostringstream out;
+  bool first = true;
+  for (const auto& name : kTableNames) {
+    if (std::find(tables.begin(), tables.end(), name) == tables.end()) continue;
+    std::string body;
+    if (name == "settings") body = render(settings_table(grouped), format);
+    if (name == "seeds") {
+      const auto seed_keys = without_seed(keys);
+      body = render(seed_table(seed_keys.size() == keys.size() ? grouped : group_runs(file, seed_keys, source)),
+                    format);
+    }
+    if (name == "runs") {
+      body = format == TableFormat::kMarkdown ? markdown_summary(file) : render(run_table(file), format);
+    }
+    if (tables.size() > 1) {
+      if (!first) out << "\n";
+      switch (format) {
+        case TableFormat::kMarkdown: out << "## " << name << "\n\n"; break;
+        case TableFormat::kCsv: out << "# " << name << "\n"; break;
+        case TableFormat::kLatex: out << "% " << name << "\n"; break;
+      }
+    }
+    out << body;
+    first = false;
+  }
+  if (!options.plots_directory.empty()) {
+    const auto written = write_plots(file, grouped, options.plots_directory);
+    if (format == TableFormat::kMarkdown) {
+      out << "\nplots (data and .gp scripts beside them): " << join(written) << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string report_result_file(const std::string& path, const ReportOptions& options) {
+  // Options are checked before the file is read, so a typo fails fast.
+  parse_table_format(options.format);
+  return report(read_result_file(path), options, path);
+}
+
+}  // namespace ufm

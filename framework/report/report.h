@@ -1,0 +1,39 @@
+#pragma once
+/// `ufm report FILE.h5`: tables (and optionally figures) rebuilt from a result file
+/// without retraining. The program only parses its options into ReportOptions.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/run_record.h"
+
+namespace ufm {
+
+struct ReportOptions {
+  /// Keys whose values define a setting (a row of the settings table). nullopt = the
+  /// default: every swept key except train.seed (default_group_by). Values come from each
+  /// run's varying_keys, else from its resolved config, so unswept keys work too.
+  std::optional<std::vector<std::string>> group_by;
+  /// "md" (default), "csv" or "latex".
+  std::string format = "md";
+  /// Tables to print, from "settings", "seeds", "runs", in that order whatever the order
+  /// given. Empty = default: "settings" when the file has a sweep or group_by is given,
+  /// "seeds" when canaries were trained with several seeds, and always "runs".
+  std::vector<std::string> tables;
+  /// When not empty, figures go there (plots.h).
+  std::string plots_directory;
+};
+
+/// The report of `file` (read from `source`, named in messages). In markdown the "runs"
+/// table is markdown_summary (per-model rows plus summary rows, exactly as printed at
+/// the end of `ufm run`); with only that table the output is markdown_summary alone. With
+/// several tables each is headed "## <name>" (markdown), "# <name>" (csv, blocks separated
+/// by a blank line; select one table for a plain one-header csv) or "% <name>" (LaTeX).
+/// Figures are listed in a last markdown line. ConfigError for an unknown format, table or
+/// group-by key (naming it and listing the valid ones).
+std::string report(const ResultFile& file, const ReportOptions& options, const std::string& source = "the result file");
+
+/// report() of the result file at `path`.
+std::string report_result_file(const std::string& path, const ReportOptions& options);
+
+}  // namespace ufm

@@ -1,0 +1,233 @@
+#include "report/report_tables.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "core/text.h"
+#include "evaluation/statistics.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+std::vector<double> finite(const std::vector<double>& values) {
+  std::vector<double> out;
+  for (double v : values) {
+    if (!std::isnan(v)) out.push_back(v);
+  }
+  return out;
+}
+
+double mean(const std::vector<double>& values) {
+  if (values.empty()) return std::nan("");
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+double sample_sd(const std::vector<double>& values) {
+  if (values.size() < 2) return std::nan("");
+  const double centre = mean(values);
+  double sum = 0.0;
+  for (double v : values) sum += (v - centre) * (v - centre);
+  return std::sqrt(sum / static_cast<double>(values.size() - 1));
+}
+
+double fraction_of(const std::vector<double>& values, bool (*predicate)(double)) {
+  if (values.empty()) return std::nan("");
+  std::size_t hits = 0;
+  for (double v : values) hits += predicate(v) ? 1 : 0;
+  return static_cast<double>(hits) / static_cast<double>(values.size());
+}
+
+std::string cell(double value, int digits = 4) { return format_number(value, digits); }
+
+std::vector<std::string> key_header(const std::vector<std::string>& keys) {
+  return keys.empty() ? std::vector<std::string>{"setting"} : keys;
+}
+
+std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
+  return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
+}
+
+// Wilcoxon's approximate path rejects all-zero differences; a table shows "nan" instead.
+TestResult wilcoxon_or_nan(const std::vector<double>& d) {
+  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
+  if (d.empty() || all_zero) return {std::nan(""), std::nan("")};
+  return wilcoxon_signed_rank_greater(d);
+}
+
+bool is_control(const RunRecord& run) {
+  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
+}
+
+std::string attribute_text(const RunRecord& run, const char* name) {
+  if (!run.has_attribute(name)) return "";
+  const AttributeValue& value = run.attributes.at(name);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  return cell(std::get<double>(value));
+}
+
+}  // namespace
+
+Table settings_table(const GroupedRuns& grouped) {
+  Table table;
+  table.name = "settings";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"canaries", "controls", "M mean", "M sd", "M > 0", "p(t) < 0.05", "M−control mean",
+                             "M−control sd", "t", "p (t-test)", "W+", "p (Wilcoxon)", "test acc"}) {
+    table.header.push_back(column);
+  }
+  for (const Setting& setting : grouped.settings) {
+    std::vector<double> m, p, d, accuracy;
+    for (const CanaryEntry& canary : setting.canaries) {
+      m.push_back(canary.m);
+      p.push_back(canary.p_t);
+      d.push_back(canary.difference());
+      accuracy.push_back(canary.test_accuracy);
+    }
+    m = finite(m);
+    p = finite(p);
+    d = finite(d);
+    accuracy = finite(accuracy);
+    const TestResult t = one_sample_t_test_greater(d);
+    const TestResult w = wilcoxon_or_nan(d);
+    std::vector<std::string> row = key_cells(grouped, setting);
+    const std::vector<std::string> numbers = {
+        std::to_string(setting.canaries.size()),
+        std::to_string(setting.controls.size()),
+        cell(mean(m)),
+        cell(sample_sd(m)),
+        cell(fraction_of(m, [](double v) { return v > 0; }), 3),
+        cell(fraction_of(p, [](double v) { return v < 0.05; }), 3),
+        cell(mean(d)),
+        cell(sample_sd(d)),
+        cell(t.statistic, 3),
+        cell(t.p_value, 3),
+        cell(w.statistic, 3),
+        cell(w.p_value, 3),
+        cell(mean(accuracy)),
+    };
+    row.insert(row.end(), numbers.begin(), numbers.end());
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table seed_table(const GroupedRuns& grouped) {
+  Table table;
+  table.name = "seeds";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"canary", "label", "seeds", "M mean", "M sd", "M min", "M max", "M−control mean",
+                             "M−control sd", "M−control min", "M−control max"}) {
+    table.header.push_back(column);
+  }
+  const auto spread = [](std::vector<double> values, std::vector<std::string>& row) {
+    values = finite(values);
+    const bool any = !values.empty();
+    row.push_back(cell(mean(values)));
+    row.push_back(cell(sample_sd(values)));
+    row.push_back(cell(any ? *std::min_element(values.begin(), values.end()) : std::nan("")));
+    row.push_back(cell(any ? *std::max_element(values.begin(), values.end()) : std::nan("")));
+  };
+  for (const Setting& setting : grouped.settings) {
+    // Canaries are sorted by index, then seed: each index is one contiguous block.
+    for (std::size_t begin = 0; begin < setting.canaries.size();) {
+      std::size_t end = begin;
+      std::vector<double> m, d;
+      while (end < setting.canaries.size() && setting.canaries[end].index == setting.canaries[begin].index) {
+        m.push_back(setting.canaries[end].m);
+        d.push_back(setting.canaries[end].difference());
+        ++end;
+      }
+      std::vector<std::string> row = key_cells(grouped, setting);
+      row.push_back(std::to_string(setting.canaries[begin].index));
+      row.push_back(std::to_string(setting.canaries[begin].label));
+      row.push_back(std::to_string(end - begin));
+      spread(m, row);
+      spread(d, row);
+      table.rows.push_back(std::move(row));
+      begin = end;
+    }
+  }
+  return table;
+}
+
+Table run_table(const ResultFile& file) {
+  std::map<std::string, const RunRecord*> by_identity;
+  std::vector<const RunRecord*> controls, canaries;
+  for (const auto& run : file.runs) {
+    by_identity[run.identity] = &run;
+    (is_control(run) ? controls : canaries).push_back(&run);
+  }
+  const auto order = [](const RunRecord* a, const RunRecord* b) {
+    const auto key = [](const RunRecord* r) {
+      return std::make_tuple(attribute_text(*r, schema::kVaryingKeys),
+                             r->has_attribute(schema::kSeed) ? r->int_attribute(schema::kSeed) : 0,
+                             r->has_attribute(schema::kCanaryIndex) ? r->int_attribute(schema::kCanaryIndex) : -1,
+                             r->identity);
+    };
+    return key(a) < key(b);
+  };
+  std::sort(controls.begin(), controls.end(), order);
+  std::sort(canaries.begin(), canaries.end(), order);
+
+  Table table;
+  table.name = "runs";
+  table.header = {"run",  "settings",      "seed",  "canary", "label", "best epoch", "epochs run", "test acc",
+                  "M",    "M − control",   "p (t)", "p (MW)", "M2",    "M2 − control", "M14",      "M15"};
+  const auto common = [](const RunRecord& run) {
+    return std::vector<std::string>{run.identity, attribute_text(run, schema::kVaryingKeys),
+                                    attribute_text(run, schema::kSeed)};
+  };
+  const auto epochs = [](const RunRecord& run, std::vector<std::string>& row) {
+    row.push_back(cell(scalar_or_nan(run, schema::kBestEpoch), 6));
+    row.push_back(cell(scalar_or_nan(run, schema::kEpochsRun), 6));
+    row.push_back(cell(scalar_or_nan(run, schema::kTestAccuracy)));
+  };
+  for (const RunRecord* control : controls) {
+    std::vector<std::string> row = common(*control);
+    row.push_back("control");
+    row.push_back("all");
+    epochs(*control, row);
+    std::vector<double> m;
+    if (control->has_array(schema::kScoreM)) m = finite(control->array(schema::kScoreM).as_doubles());
+    row.push_back(cell(mean(m)));
+    row.insert(row.end(), {"", "", ""});
+    row.push_back(cell(scalar_or_nan(*control, schema::kScoreM2)));
+    row.push_back("");
+    row.push_back(cell(scalar_or_nan(*control, schema::kScoreM14)));
+    row.push_back(cell(scalar_or_nan(*control, schema::kScoreM15)));
+    table.rows.push_back(std::move(row));
+  }
+  for (const RunRecord* canary : canaries) {
+    const std::int64_t label =
+        canary->has_attribute(schema::kCanaryLabel) ? canary->int_attribute(schema::kCanaryLabel) : -1;
+    const RunRecord* control = nullptr;
+    if (canary->has_attribute(schema::kControlIdentity)) {
+      const auto found = by_identity.find(canary->string_attribute(schema::kControlIdentity));
+      if (found != by_identity.end()) control = found->second;
+    }
+    const double m = scalar_or_nan(*canary, schema::kScoreM);
+    const double m2 = scalar_or_nan(*canary, schema::kScoreM2);
+    std::vector<std::string> row = common(*canary);
+    row.push_back(attribute_text(*canary, schema::kCanaryIndex));
+    row.push_back(std::to_string(label));
+    epochs(*canary, row);
+    row.push_back(cell(m));
+    row.push_back(cell(control ? m - control_m_at(*control, label) : std::nan("")));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMTtestP), 3));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMMannWhitneyP), 3));
+    row.push_back(cell(m2));
+    row.push_back(cell(control ? m2 - scalar_or_nan(*control, schema::kScoreM2) : std::nan("")));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM14)));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM15)));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+}  // namespace ufm

@@ -1,0 +1,255 @@
+#include "report/settings.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string unquote(const std::string& value) {
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    std::string out;
+    for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+      if (value[i] == '\\' && i + 2 < value.size()) ++i;
+      out += value[i];
+    }
+    return out;
+  }
+  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+    std::string out;
+    for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+      out += value[i];
+      if (value[i] == '\'' && value[i + 1] == '\'') ++i;
+    }
+    return out;
+  }
+  return value;
+}
+
+// Calls visit(path, value) for every "key: value" leaf of block-style YAML.
+template <typename Visit>
+void for_each_leaf(const std::string& yaml, Visit visit) {
+  std::vector<std::pair<std::size_t, std::string>> open;  // (indent, key) of enclosing maps
+  std::istringstream lines(yaml);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string::npos) continue;
+    const std::string body = trim(line.substr(indent));
+    if (body.empty() || body[0] == '#' || body[0] == '-' || body == "---") continue;
+    std::size_t colon = body.find(": ");
+    if (colon == std::string::npos) {
+      if (body.back() != ':') continue;
+      colon = body.size() - 1;
+    }
+    while (!open.empty() && open.back().first >= indent) open.pop_back();
+    const std::string key = unquote(trim(body.substr(0, colon)));
+    const std::string value = trim(body.substr(colon + 1));
+    std::string path;
+    for (const auto& parent : open) path += parent.second + ".";
+    path += key;
+    if (value.empty()) {
+      open.emplace_back(indent, key);
+    } else {
+      visit(path, unquote(value));
+    }
+  }
+}
+
+std::optional<double> as_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Numbers compare numerically (seed 10 after seed 2), anything else as text.
+bool value_less(const std::string& a, const std::string& b) {
+  const auto x = as_number(a), y = as_number(b);
+  if (x && y) return *x < *y;
+  if (x || y) return static_cast<bool>(x);
+  return a < b;
+}
+
+bool values_less(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (value_less(a[i], b[i])) return true;
+    if (value_less(b[i], a[i])) return false;
+  }
+  return a.size() < b.size();
+}
+
+bool is_control(const RunRecord& run) {
+  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
+}
+
+std::int64_t int_or(const RunRecord& run, const char* name, std::int64_t fallback) {
+  return run.has_attribute(name) ? run.int_attribute(name) : fallback;
+}
+
+}  // namespace
+
+std::optional<std::string> yaml_lookup(const std::string& yaml, const std::string& key) {
+  std::optional<std::string> found;
+  for_each_leaf(yaml, [&](const std::string& path, const std::string& value) {
+    if (!found && path == key) found = value;
+  });
+  return found;
+}
+
+std::vector<std::string> yaml_leaf_keys(const std::string& yaml) {
+  std::vector<std::string> keys;
+  for_each_leaf(yaml, [&](const std::string& path, const std::string&) { keys.push_back(path); });
+  return keys;
+}
+
+std::map<std::string, std::string> parse_varying_keys(const std::string& text) {
+  std::map<std::string, std::string> values;
+  if (text.empty()) return values;
+  for (const auto& assignment : split(text, ';')) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos) continue;
+    values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+  }
+  return values;
+}
+
+std::optional<std::string> setting_value(const RunRecord& run, const std::string& key) {
+  if (run.has_attribute(schema::kVaryingKeys)) {
+    const auto swept = parse_varying_keys(run.string_attribute(schema::kVaryingKeys));
+    const auto found = swept.find(key);
+    if (found != swept.end()) return found->second;
+  }
+  if (run.has_attribute(schema::kRunConfig)) return yaml_lookup(run.string_attribute(schema::kRunConfig), key);
+  return std::nullopt;
+}
+
+std::vector<std::string> varying_keys(const ResultFile& file) {
+  std::set<std::string> keys;
+  for (const auto& run : file.runs) {
+    if (!run.has_attribute(schema::kVaryingKeys)) continue;
+    for (const auto& item : parse_varying_keys(run.string_attribute(schema::kVaryingKeys))) keys.insert(item.first);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+std::vector<std::string> default_group_by(const ResultFile& file) {
+  std::vector<std::string> keys;
+  for (const auto& key : varying_keys(file)) {
+    if (key != "train.seed") keys.push_back(key);
+  }
+  return keys;
+}
+
+bool seeds_vary(const ResultFile& file) {
+  std::set<std::int64_t> seeds;
+  for (const auto& run : file.runs) {
+    if (!is_control(run)) seeds.insert(int_or(run, schema::kSeed, 0));
+  }
+  return seeds.size() > 1;
+}
+
+double scalar_or_nan(const RunRecord& run, const char* path) {
+  if (!run.has_array(path)) return std::nan("");
+  const auto values = run.array(path).as_doubles();
+  return values.empty() ? std::nan("") : values.front();
+}
+
+double control_m_at(const RunRecord& control, std::int64_t label) {
+  if (!control.has_array(schema::kScoreM) || label < 0) return std::nan("");
+  const auto values = control.array(schema::kScoreM).as_doubles();
+  return label < static_cast<std::int64_t>(values.size()) ? values[static_cast<std::size_t>(label)] : std::nan("");
+}
+
+std::string setting_label(const std::vector<std::string>& keys, const Setting& setting) {
+  if (keys.empty()) return "all runs";
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < keys.size(); ++i) parts.push_back(keys[i] + "=" + setting.values[i]);
+  return join(parts, ", ");
+}
+
+GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& keys, const std::string& source) {
+  std::map<std::string, const RunRecord*> by_identity;
+  for (const auto& run : file.runs) by_identity[run.identity] = &run;
+
+  for (const auto& key : keys) {
+    bool known = false;
+    for (const auto& run : file.runs) known = known || setting_value(run, key).has_value();
+    if (known) continue;
+    const std::vector<std::string> swept = varying_keys(file);
+    std::vector<std::string> others;
+    if (!file.runs.empty() && file.runs.front().has_attribute(schema::kRunConfig)) {
+      for (const auto& other : yaml_leaf_keys(file.runs.front().string_attribute(schema::kRunConfig))) {
+        if (std::find(swept.begin(), swept.end(), other) == swept.end()) others.push_back(other);
+      }
+    }
+    std::vector<std::string> all = swept;
+    all.insert(all.end(), others.begin(), others.end());
+    throw ConfigError(detail::concat("--group-by: no run in ", source, " has the key '", key, "'",
+                                     all.empty() ? "" : " (did you mean '" + nearest(key, all) + "'?)",
+                                     "; keys that vary: ", swept.empty() ? "none" : join(swept),
+                                     "; other config keys: ", others.empty() ? "none" : join(others)));
+  }
+
+  std::map<std::vector<std::string>, Setting> settings;
+  for (const auto& run : file.runs) {
+    if (is_control(run)) continue;
+    std::vector<std::string> values;
+    for (const auto& key : keys) values.push_back(setting_value(run, key).value_or(""));
+    CanaryEntry entry;
+    entry.run = &run;
+    entry.index = int_or(run, schema::kCanaryIndex, -1);
+    entry.label = int_or(run, schema::kCanaryLabel, -1);
+    entry.seed = int_or(run, schema::kSeed, 0);
+    entry.m = scalar_or_nan(run, schema::kScoreM);
+    entry.p_t = scalar_or_nan(run, schema::kScoreMTtestP);
+    entry.test_accuracy = scalar_or_nan(run, schema::kTestAccuracy);
+    entry.control_m = std::nan("");
+    if (run.has_attribute(schema::kControlIdentity)) {
+      const auto found = by_identity.find(run.string_attribute(schema::kControlIdentity));
+      if (found != by_identity.end()) {
+        entry.control = found->second;
+        entry.control_m = control_m_at(*entry.control, entry.label);
+      }
+    }
+    Setting& setting = settings[values];
+    setting.values = values;
+    setting.canaries.push_back(entry);
+  }
+
+  GroupedRuns grouped;
+  grouped.keys = keys;
+  for (auto& item : settings) {
+    Setting& setting = item.second;
+    std::sort(setting.canaries.begin(), setting.canaries.end(), [](const CanaryEntry& a, const CanaryEntry& b) {
+      return std::tie(a.index, a.seed, a.run->identity) < std::tie(b.index, b.seed, b.run->identity);
+    });
+    std::set<std::string> seen;
+    for (const auto& canary : setting.canaries) {
+      if (canary.control && seen.insert(canary.control->identity).second) setting.controls.push_back(canary.control);
+    }
+    std::sort(setting.controls.begin(), setting.controls.end(),
+              [](const RunRecord* a, const RunRecord* b) { return a->identity < b->identity; });
+    grouped.settings.push_back(std::move(setting));
+  }
+  std::stable_sort(grouped.settings.begin(), grouped.settings.end(),
+                   [](const Setting& a, const Setting& b) { return values_less(a.values, b.values); });
+  return grouped;
+}
+
+}  // namespace ufm

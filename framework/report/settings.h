@@ -1,0 +1,89 @@
+#pragma once
+/// Runs of a result file grouped by settings (values of config keys), with each canary
+/// linked to its control. Shared by the report tables and the plots; a pure function of
+/// the stored runs.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/run_record.h"
+
+namespace ufm {
+
+/// Value of the dotted key path `key` ("train.seed") in YAML text as the config layer
+/// emits it (block maps indented by spaces; scalars and flow sequences on one line; the
+/// value returned as written, with surrounding quotes removed). nullopt when absent.
+/// A deliberately tiny reader, so that report/ needs no YAML library.
+std::optional<std::string> yaml_lookup(const std::string& yaml, const std::string& key);
+
+/// Every leaf key path of such YAML text, in the order written.
+std::vector<std::string> yaml_leaf_keys(const std::string& yaml);
+
+/// "train.seed=3;model.name=cnn2" → {train.seed: 3, model.name: cnn2}; "" → {}.
+std::map<std::string, std::string> parse_varying_keys(const std::string& text);
+
+/// A run's value of `key`: its `varying_keys` attribute first, else its resolved `config`
+/// YAML. nullopt when neither has the key.
+std::optional<std::string> setting_value(const RunRecord& run, const std::string& key);
+
+/// Keys swept in the file (union of the runs' `varying_keys`), sorted.
+std::vector<std::string> varying_keys(const ResultFile& file);
+
+/// The grouping `ufm report` uses without --group-by: every swept key except train.seed.
+/// Seeds are replicates of one setting, so they are pooled within a row of the settings
+/// table and their spread gets its own table (seed_table).
+std::vector<std::string> default_group_by(const ResultFile& file);
+
+/// True when the canaries of the file were trained with more than one seed.
+bool seeds_vary(const ResultFile& file);
+
+/// One canary model with the numbers the tables and plots need.
+struct CanaryEntry {
+  const RunRecord* run = nullptr;
+  /// The run named by its control_identity; nullptr when absent from the file.
+  const RunRecord* control = nullptr;
+  std::int64_t index = -1;
+  std::int64_t label = -1;
+  std::int64_t seed = 0;
+  double m = 0.0;
+  /// The control's M at this canary's label (NaN without a control).
+  double control_m = 0.0;
+  double p_t = 0.0;
+  double test_accuracy = 0.0;
+  /// Canary minus control: m − control_m.
+  double difference() const { return m - control_m; }
+};
+
+struct Setting {
+  /// One value per grouping key ("" when a run has no value for the key).
+  std::vector<std::string> values;
+  /// Sorted by canary index, then seed.
+  std::vector<CanaryEntry> canaries;
+  /// Distinct controls linked from these canaries, in identity order.
+  std::vector<const RunRecord*> controls;
+};
+
+struct GroupedRuns {
+  std::vector<std::string> keys;
+  /// Sorted by values (numbers numerically); runs without canaries form no setting.
+  std::vector<Setting> settings;
+};
+
+/// "k=v, k=v" for `setting` under `keys`; "all runs" with no keys.
+std::string setting_label(const std::vector<std::string>& keys, const Setting& setting);
+
+/// Groups the canaries of `file` by the values of `keys`. ConfigError naming a key no run
+/// has (neither swept nor in any run's config), with the nearest key and the available
+/// ones; `source` names the file in that message.
+GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& keys,
+                       const std::string& source = "the result file");
+
+/// Scalar value of `path` in `run`; NaN when missing or empty.
+double scalar_or_nan(const RunRecord& run, const char* path);
+
+/// The control's M at `label` (controls store M for every label); NaN when unavailable.
+double control_m_at(const RunRecord& control, std::int64_t label);
+
+}  // namespace ufm

@@ -1,0 +1,257 @@
+#include "report/report.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "evaluation/statistics.h"
+#include "report/plots.h"
+#include "report/report_tables.h"
+#include "report/summary_table.h"
+#include "report_records.h"
+#include "storage/result_file.h"
+#include "support/temp_dir.h"
+
+namespace ufm {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::model_sweep;
+using testing::seed_sweep;
+
+// Cell of `table` at `row` in the column named `column`.
+std::string at(const Table& table, std::size_t row, const std::string& column) {
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    if (table.header[c] == column) return table.rows.at(row).at(c);
+  }
+  ADD_FAILURE() << "no column " << column;
+  return "";
+}
+
+TEST(SettingsTable, GroupsByAKeyWithHandComputedCountsMeansAndFractions) {
+  const Table table = settings_table(group_runs(model_sweep(), {"model.name"}));
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.header[0], "model.name");
+  // cnn: M = 2.5, −0.2, 0.4; p = 0.5, 0.01, 0.03; d = 2.5 − 2.0, −0.2 − (−1.0); no control for the third.
+  EXPECT_EQ(at(table, 0, "model.name"), "cnn");
+  EXPECT_EQ(at(table, 0, "canaries"), "3");
+  EXPECT_EQ(at(table, 0, "controls"), "1");
+  EXPECT_EQ(at(table, 0, "M mean"), "0.9");
+  EXPECT_EQ(at(table, 0, "M sd"), "1.418");
+  EXPECT_EQ(at(table, 0, "M > 0"), "0.667");
+  EXPECT_EQ(at(table, 0, "p(t) < 0.05"), "0.667");
+  EXPECT_EQ(at(table, 0, "M−control mean"), "0.65");
+  EXPECT_EQ(at(table, 0, "M−control sd"), "0.2121");
+  EXPECT_EQ(at(table, 0, "W+"), "3");
+  EXPECT_EQ(at(table, 0, "test acc"), "0.6");
+  // mlp: M = 0.1, −0.05, 0.3; p = 0.01, 0.2, 0.04; control M per label 0.05, 0.0, 0.1.
+  EXPECT_EQ(at(table, 1, "model.name"), "mlp");
+  EXPECT_EQ(at(table, 1, "M mean"), "0.1167");
+  EXPECT_EQ(at(table, 1, "M sd"), "0.1756");
+  EXPECT_EQ(at(table, 1, "M > 0"), "0.667");
+  EXPECT_EQ(at(table, 1, "p(t) < 0.05"), "0.667");
+  EXPECT_EQ(at(table, 1, "M−control mean"), "0.06667");
+  EXPECT_EQ(at(table, 1, "M−control sd"), "0.1258");
+  EXPECT_EQ(at(table, 1, "test acc"), "0.8");
+  const std::vector<double> d = {0.1 - 0.05, -0.05 - 0.0, 0.3 - 0.1};
+  const TestResult t = one_sample_t_test_greater(d);
+  const TestResult w = wilcoxon_signed_rank_greater(d);
+  EXPECT_EQ(at(table, 1, "t"), format_number(t.statistic, 3));
+  EXPECT_EQ(at(table, 1, "p (t-test)"), format_number(t.p_value, 3));
+  EXPECT_EQ(at(table, 1, "p (Wilcoxon)"), format_number(w.p_value, 3));
+  EXPECT_GT(t.p_value, 0.05);  // a real value, not the "nan" of too few differences
+}
+
+TEST(SettingsTable, WithoutKeysIsOneRowOverAllCanaries) {
+  const Table table = settings_table(group_runs(model_sweep(), {}));
+  ASSERT_EQ(table.rows.size(), 1u);
+  EXPECT_EQ(at(table, 0, "setting"), "all runs");
+  EXPECT_EQ(at(table, 0, "canaries"), "6");
+  EXPECT_EQ(at(table, 0, "controls"), "2");
+}
+
+TEST(SettingsTable, TestsReadNanWhenTooFewDifferences) {
+  ResultFile file;
+  file.runs.push_back(testing::control_run("c", {0.0, 0.0}, "mlp", 0, ""));
+  file.runs.push_back(testing::canary_run({"a", 1, 0, 0, 0.3, 0.01, 0.9, "c"}, "mlp", ""));
+  const Table table = settings_table(group_runs(file, {}));
+  EXPECT_EQ(at(table, 0, "M−control mean"), "0.3");
+  EXPECT_EQ(at(table, 0, "t"), "nan");
+  EXPECT_EQ(at(table, 0, "p (t-test)"), "nan");
+}
+
+TEST(SeedTable, GivesTheBetweenSeedSpreadPerCanary) {
+  const Table table = seed_table(group_runs(seed_sweep(), {}));
+  ASSERT_EQ(table.rows.size(), 2u);
+  // Canary 3: M 0.5, 0.7; d = 0.3, 0.5.
+  EXPECT_EQ(at(table, 0, "canary"), "3");
+  EXPECT_EQ(at(table, 0, "label"), "0");
+  EXPECT_EQ(at(table, 0, "seeds"), "2");
+  EXPECT_EQ(at(table, 0, "M mean"), "0.6");
+  EXPECT_EQ(at(table, 0, "M sd"), "0.1414");
+  EXPECT_EQ(at(table, 0, "M−control min"), "0.3");
+  EXPECT_EQ(at(table, 0, "M−control max"), "0.5");
+  // Canary 7: M 0.1, 0.3, 0.2; controls' M at label 1: 0.0, 0.1, 0.3, so d = 0.1, 0.2, −0.1.
+  EXPECT_EQ(at(table, 1, "canary"), "7");
+  EXPECT_EQ(at(table, 1, "seeds"), "3");
+  EXPECT_EQ(at(table, 1, "M mean"), "0.2");
+  EXPECT_EQ(at(table, 1, "M sd"), "0.1");
+  EXPECT_EQ(at(table, 1, "M min"), "0.1");
+  EXPECT_EQ(at(table, 1, "M max"), "0.3");
+  EXPECT_EQ(at(table, 1, "M−control mean"), "0.06667");
+  EXPECT_EQ(at(table, 1, "M−control sd"), "0.1528");
+  EXPECT_EQ(at(table, 1, "M−control min"), "-0.1");
+  EXPECT_EQ(at(table, 1, "M−control max"), "0.2");
+}
+
+TEST(RunTable, CanaryMinusControlUsesTheControlsEntryAtTheCanarysLabel) {
+  const Table table = run_table(model_sweep());
+  ASSERT_EQ(table.rows.size(), 8u);
+  bool found = false;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    if (at(table, r, "run") != "n-a") continue;
+    found = true;
+    EXPECT_EQ(at(table, r, "label"), "2");
+    EXPECT_EQ(at(table, r, "M"), "2.5");
+    EXPECT_EQ(at(table, r, "M − control"), "0.5");  // 2.5 − 2.0 (label 2), not 2.5 − 0.5
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(at(table, 0, "canary"), "control");
+  EXPECT_EQ(at(table, 0, "M"), "0.5");  // c-cnn: mean over labels of 0.5, −1.0, 2.0
+}
+
+TEST(Report, WithoutASweepIsExactlyTheRunSummary) {
+  ResultFile file = model_sweep();
+  for (auto& run : file.runs) run.attributes[schema::kVaryingKeys] = std::string("");
+  EXPECT_EQ(report(file, ReportOptions{}), markdown_summary(file));
+}
+
+TEST(Report, SeedSweepPrintsSettingsSeedsAndRunsInCsv) {
+  ReportOptions options;
+  options.format = "csv";
+  const std::string text = report(seed_sweep(), options);
+  const auto settings = text.find("# settings\nsetting,canaries,");
+  const auto seeds = text.find("\n\n# seeds\nsetting,canary,label,seeds,");
+  const auto runs = text.find("\n\n# runs\nrun,settings,seed,");
+  EXPECT_NE(settings, std::string::npos) << text;
+  EXPECT_NE(seeds, std::string::npos) << text;
+  EXPECT_NE(runs, std::string::npos) << text;
+  EXPECT_LT(settings, seeds);
+  EXPECT_LT(seeds, runs);
+}
+
+TEST(Report, OneSelectedTableIsPlainCsv) {
+  ReportOptions options;
+  options.format = "csv";
+  options.tables = {"settings"};
+  options.group_by = std::vector<std::string>{"model.name"};
+  EXPECT_EQ(report(model_sweep(), options), render(settings_table(group_runs(model_sweep(), {"model.name"})),
+                                                    TableFormat::kCsv));
+}
+
+TEST(Report, UnknownTableIsAConfigError) {
+  ReportOptions options;
+  options.tables = {"setings"};
+  EXPECT_THROW(report(model_sweep(), options), ConfigError);
+}
+
+TEST(ReportFile, UnknownGroupByKeyIsAOneLineErrorNamingTheFile) {
+  testing::TempDir temp;
+  const std::string path = temp.file("sweep.h5");
+  write_result_file(path, seed_sweep());
+  ReportOptions options;
+  options.group_by = std::vector<std::string>{"model.nmae"};
+  try {
+    report_result_file(path, options);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("'model.nmae'"), std::string::npos) << message;
+    EXPECT_NE(message.find("did you mean 'model.name'"), std::string::npos) << message;
+    EXPECT_NE(message.find("keys that vary: train.seed"), std::string::npos) << message;
+  }
+}
+
+TEST(ReportFile, ReadsTheSameTablesBackFromDisk) {
+  testing::TempDir temp;
+  const std::string path = temp.file("models.h5");
+  write_result_file(path, model_sweep());
+  ReportOptions options;
+  options.format = "latex";
+  options.tables = {"settings"};
+  const std::string text = report_result_file(path, options);
+  EXPECT_EQ(text, render(settings_table(group_runs(model_sweep(), {"model.name"})), TableFormat::kLatex));
+}
+
+bool is_png(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, 8);
+  return in.good() && std::string(magic, 8) == std::string("\x89PNG\r\n\x1a\n", 8);
+}
+
+TEST(Plots, WritesEveryFigureWithItsDataAndScript) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH (Debian: apt-get install gnuplot-nox)";
+  ResultFile file = seed_sweep();
+  for (auto& run : file.runs) {
+    const bool control = run.int_attribute(schema::kIsControl) != 0;
+    ArrayData per_epoch;
+    per_epoch.shape = control ? std::vector<std::int64_t>{3, 2} : std::vector<std::int64_t>{3};
+    per_epoch.axes = control ? "epoch,label" : "epoch";
+    per_epoch.values = control ? std::vector<double>{0.0, 0.1, 0.0, 0.2, 0.0, 0.3} : std::vector<double>{0.1, 0.2, 0.4};
+    run.arrays["scores_per_epoch/M"] = per_epoch;
+  }
+  testing::TempDir temp;
+  const std::string directory = temp.file("figures");
+  const auto written = write_plots(file, group_runs(file, {}), directory);
+  EXPECT_EQ(written.size(), 4u);
+  for (const char* name : {"m_per_setting", "m_by_seed", "m_per_epoch", "feature_pattern"}) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(is_png(directory + "/" + name + ".png"));
+    EXPECT_TRUE(fs::exists(directory + "/" + name + ".gp"));
+    EXPECT_TRUE(fs::exists(directory + "/" + name + ".dat"));
+  }
+  std::ifstream pattern(directory + "/feature_pattern.dat");
+  std::string comment, first_row;
+  std::getline(pattern, comment);
+  std::getline(pattern, first_row);
+  EXPECT_EQ(first_row, "0 0 1 0 0");
+}
+
+TEST(Plots, LeavesOutSeedAndEpochFiguresWhenThereIsNothingToShow) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH (Debian: apt-get install gnuplot-nox)";
+  testing::TempDir temp;
+  ReportOptions options;
+  options.plots_directory = temp.file("figures");
+  const std::string text = report(model_sweep(), options);
+  EXPECT_TRUE(is_png(options.plots_directory + "/m_per_setting.png"));
+  EXPECT_TRUE(is_png(options.plots_directory + "/feature_pattern.png"));
+  EXPECT_FALSE(fs::exists(options.plots_directory + "/m_by_seed.png"));
+  EXPECT_FALSE(fs::exists(options.plots_directory + "/m_per_epoch.png"));
+  EXPECT_NE(text.find("m_per_setting.png"), std::string::npos);
+}
+
+TEST(Plots, MissingGnuplotIsAOneLineErrorBeforeAnythingIsWritten) {
+  const char* old_path = std::getenv("PATH");
+  const std::string saved = old_path ? old_path : "";
+  testing::TempDir temp;
+  const std::string directory = temp.file("figures");
+  setenv("PATH", temp.path().c_str(), 1);
+  try {
+    write_plots(model_sweep(), group_runs(model_sweep(), {}), directory);
+    ADD_FAILURE() << "expected RuntimeError";
+  } catch (const RuntimeError& error) {
+    EXPECT_NE(std::string(error.what()).find("gnuplot is not on PATH"), std::string::npos);
+  }
+  setenv("PATH", saved.c_str(), 1);
+  EXPECT_FALSE(fs::exists(directory));
+}
+
+}  // namespace
+}  // namespace ufm
