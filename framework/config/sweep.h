@@ -4,7 +4,15 @@
 ///   sweep:
 ///     train.seed: [0, 1, 2]
 ///     model.hidden: [[512, 256], [1024]]
-/// gives 6 configs. A plain parse_experiment_config ignores the block (the base config).
+/// gives 6 configs. A key that is not a config key, mapped to named variants, is a named
+/// axis whose variants each set several keys (the paper's defences, dataset pairings):
+///   sweep:
+///     defence:
+///       none: {}
+///       dropout: {model.dropout: true}
+///       dropout_augmentation: {model.dropout: true, augmentation.enabled: true}
+/// Its points are labelled "defence=dropout"; `defence=dropout` on the command line picks one.
+/// A plain parse_experiment_config ignores the block (the base config).
 #include <string>
 #include <utility>
 #include <vector>

@@ -118,3 +118,49 @@ TEST(ExpandSweep, StringValuesSurviveTheRoundTripThroughText) {
 
 }  // namespace
 }  // namespace ufm
+
+namespace ufm {
+namespace {
+
+constexpr const char* kNamedSweep =
+    "sweep:\n"
+    "  defence:\n"
+    "    none: {}\n"
+    "    dropout: {model.dropout: true}\n"
+    "    dropout_augmentation: {model.dropout: true, augmentation.enabled: true}\n"
+    "  train.seed: [0, 1]\n";
+
+TEST(NamedSweepAxis, EachVariantSetsSeveralKeys) {
+  const auto configs = expand_sweep(kNamedSweep, "n.yaml");
+  ASSERT_EQ(configs.size(), 6u);
+  EXPECT_FALSE(configs[0].model.dropout);
+  EXPECT_TRUE(configs[2].model.dropout);
+  EXPECT_FALSE(configs[2].augmentation.enabled);
+  EXPECT_TRUE(configs[4].model.dropout);
+  EXPECT_TRUE(configs[4].augmentation.enabled);
+  EXPECT_EQ(configs[5].train.seed, 1u);
+  const auto points = sweep_points(kNamedSweep, "n.yaml");
+  EXPECT_EQ(points[4], (std::vector<std::string>{"defence=dropout_augmentation", "train.seed=0"}));
+}
+
+TEST(NamedSweepAxis, CommandLinePicksOneVariant) {
+  const auto configs = expand_sweep(kNamedSweep, "n.yaml", {"defence=dropout", "train.max_epochs=3"});
+  ASSERT_EQ(configs.size(), 2u);
+  for (const auto& config : configs) {
+    EXPECT_TRUE(config.model.dropout);
+    EXPECT_EQ(config.train.max_epochs, 3);
+  }
+  EXPECT_THROW(expand_sweep(kNamedSweep, "n.yaml", {"defence=dropuot"}), ConfigError);
+}
+
+TEST(NamedSweepAxis, RejectsUnknownKeysInsideVariants) {
+  try {
+    expand_sweep("sweep:\n  defence:\n    bad: {model.dropuot: true}\n", "n.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("model.dropuot"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace ufm
