@@ -92,6 +92,12 @@ std::vector<Axis> read_axes(const std::string& yaml_text, const std::string& sou
   return axes;
 }
 
+constexpr const char* kSweepPrefix = "sweep.";
+
+bool is_sweep_override(const std::string& override_text) {
+  return override_text.rfind(kSweepPrefix, 0) == 0 && override_text.find('=') != std::string::npos;
+}
+
 bool is_named_axis(const std::vector<Axis>& axes, const std::string& key) {
   for (const auto& axis : axes) {
     if (axis.named && axis.key == key) return true;
@@ -111,6 +117,21 @@ std::vector<Point> expand_points(const std::string& yaml_text, const std::string
   for (const auto& override_text : overrides) {
     const auto equals = override_text.find('=');
     const std::string key = override_text.substr(0, equals);
+    if (is_sweep_override(override_text)) {
+      // "sweep.KEY=[v1, v2]" sweeps KEY from the command line (replacing any axis of it).
+      const std::string swept = key.substr(std::string(kSweepPrefix).size());
+      const std::string yaml = "sweep:\n  " + swept + ": " + override_text.substr(equals + 1) + "\n";
+      auto added = read_axes(yaml, "override '" + override_text + "'");
+      UFM_CHECK(!added.empty() && !added.front().named, ConfigError, "override '", override_text,
+                "': expected sweep.KEY=[values]");
+      auto existing = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.key == swept; });
+      if (existing != axes.end()) {
+        *existing = added.front();
+      } else {
+        axes.push_back(added.front());
+      }
+      continue;
+    }
     if (equals != std::string::npos && is_named_axis(axes, key)) {
       const std::string label = override_text.substr(equals + 1);
       for (auto& axis : axes) {
@@ -175,7 +196,7 @@ std::vector<ExperimentConfig> expand_sweep(const std::string& yaml_text, const s
     std::vector<std::string> assignments = point.assignments;
     for (const auto& override_text : overrides) {
       // A named-axis selection is not a config key; it has been applied above.
-      if (!is_named_axis(named, override_text.substr(0, override_text.find('=')))) {
+      if (!is_sweep_override(override_text) && !is_named_axis(named, override_text.substr(0, override_text.find('=')))) {
         assignments.push_back(override_text);
       }
     }

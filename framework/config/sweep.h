@@ -12,6 +12,7 @@
 ///       dropout: {model.dropout: true}
 ///       dropout_augmentation: {model.dropout: true, augmentation.enabled: true}
 /// Its points are labelled "defence=dropout"; `defence=dropout` on the command line picks one.
+/// On the command line, `sweep.KEY=[v1, v2]` adds (or replaces) a plain axis.
 /// A plain parse_experiment_config ignores the block (the base config).
 #include <string>
 #include <utility>

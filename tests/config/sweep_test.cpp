@@ -100,7 +100,16 @@ TEST(ExpandSweep, PlainParseIgnoresTheSweepBlock) {
   EXPECT_EQ(base.train.seed, TrainingOptions{}.seed);
   EXPECT_EQ(base.model.hidden, ModelOptions{}.hidden);
   EXPECT_EQ(parse_experiment_config("", "s.yaml", {}).name, "experiment");
-  EXPECT_NE(sweep_error("", {"sweep.train.seed=1"}).find("cannot be overridden"), std::string::npos);
+}
+
+TEST(ExpandSweep, CommandLineAddsOrReplacesAnAxis) {
+  const auto added = expand_sweep("", "s.yaml", {"sweep.train.seed=[3, 4, 5]"});
+  ASSERT_EQ(added.size(), 3u);
+  EXPECT_EQ(added[2].train.seed, 5u);
+  const auto replaced = expand_sweep(kSweepYaml, "s.yaml", {"sweep.train.seed=[7]"});
+  for (const auto& config : replaced) EXPECT_EQ(config.train.seed, 7u);
+  EXPECT_NE(sweep_error("", {"sweep.train.sed=[1]"}).find("did you mean 'train.seed'"), std::string::npos);
+  EXPECT_NE(sweep_error("", {"sweep.train.seed=1"}).find("expected a non-empty list"), std::string::npos);
 }
 
 TEST(ExpandSweep, ValidationErrorsNameThePoint) {
