@@ -7,23 +7,14 @@
 
 #include "core/text.h"
 #include "evaluation/statistics.h"
+#include "report/settings.h"
 #include "storage/schema.h"
 
 namespace ufm {
 namespace {
 
-double scalar(const RunRecord& run, const char* path) {
-  if (!run.has_array(path)) return std::nan("");
-  const auto values = run.array(path).as_doubles();
-  return values.empty() ? std::nan("") : values.front();
-}
-
-// M of a control at `label` (controls store M for every label).
-double control_m_at(const RunRecord& control, std::int64_t label) {
-  if (!control.has_array(schema::kScoreM) || label < 0) return std::nan("");
-  const auto values = control.array(schema::kScoreM).as_doubles();
-  return label < static_cast<std::int64_t>(values.size()) ? values[static_cast<std::size_t>(label)] : std::nan("");
-}
+// Reading runs is shared with the grouped tables (report/settings.h).
+double scalar(const RunRecord& run, const char* path) { return scalar_or_nan(run, path); }
 
 double mean(const std::vector<double>& values) {
   double sum = 0.0;

@@ -14,7 +14,18 @@ namespace {
 // tiny tensors (biases) run on the calling thread.
 constexpr std::int64_t kGrain = 1 << 15;
 
-bool decays(const at::Tensor& parameter, const WeightDecay& decay) { return decay.rate > 0 && parameter.dim() >= 2; }
+// Weight decay as two factors of the update: `l2` adds l2·w to the gradient (L2 in the loss),
+// `shrink` multiplies w before the step (decoupled). Only matrices and kernels decay.
+struct DecayFactors {
+  float l2 = 0.f;
+  float shrink = 1.f;
+};
+
+DecayFactors decay_factors(const at::Tensor& parameter, const WeightDecay& decay, double learning_rate) {
+  if (decay.rate <= 0 || parameter.dim() < 2) return {};
+  if (decay.decoupled) return {0.f, static_cast<float>(1.0 - learning_rate * decay.rate)};
+  return {static_cast<float>(decay.rate), 1.f};
+}
 
 bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
   return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
@@ -54,11 +65,9 @@ void FusedAdam::step() {
     at::Tensor& parameter = parameters_[i];
     const at::Tensor& gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const bool decay = decays(parameter, settings_.weight_decay);
-    const float l2 = decay && !settings_.weight_decay.decoupled ? static_cast<float>(settings_.weight_decay.rate) : 0.f;
-    const float shrink = decay && settings_.weight_decay.decoupled
-                             ? static_cast<float>(1.0 - settings_.learning_rate * settings_.weight_decay.rate)
-                             : 1.f;
+    const DecayFactors decay = decay_factors(parameter, settings_.weight_decay, settings_.learning_rate);
+    const float l2 = decay.l2;
+    const float shrink = decay.shrink;
     if (!fusable(parameter, gradient)) {
       at::NoGradGuard no_grad;
       at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
@@ -100,11 +109,9 @@ void FusedSgd::step() {
     at::Tensor& parameter = parameters_[i];
     const at::Tensor& gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const bool decay = decays(parameter, settings_.weight_decay);
-    const float l2 = decay && !settings_.weight_decay.decoupled ? static_cast<float>(settings_.weight_decay.rate) : 0.f;
-    const float shrink = decay && settings_.weight_decay.decoupled
-                             ? static_cast<float>(1.0 - settings_.learning_rate * settings_.weight_decay.rate)
-                             : 1.f;
+    const DecayFactors decay = decay_factors(parameter, settings_.weight_decay, settings_.learning_rate);
+    const float l2 = decay.l2;
+    const float shrink = decay.shrink;
     if (!fusable(parameter, gradient)) {
       at::NoGradGuard no_grad;
       at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
