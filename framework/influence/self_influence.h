@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "influence/checkpoints.h"
+#include "influence/selection.h"
 #include "models/classifier.h"
 
 namespace ufm {
@@ -61,16 +62,6 @@ at::Tensor self_influence_reference(Classifier& model, const at::Tensor& images,
 /// Top-1 confidence max_k softmax(f(x_i))_k of every example in evaluation mode: float64 [N]
 /// (science.md: low confidence = hard).
 at::Tensor top1_confidence(Classifier& model, const at::Tensor& images, std::int64_t batch_size);
-
-/// The min(k, N) indices with the largest (`most`) or smallest scores, in that order; equal
-/// scores are ordered by index (the lower index first in both directions). Throws
-/// RuntimeError naming the index of a NaN score.
-std::vector<std::int64_t> select_by_influence(const std::vector<double>& scores, std::int64_t k, bool most);
-
-/// 1-based rank of scores[index] from the largest (1 = most influential), with the same tie
-/// rule: 1 + #{j : s_j > s_i} + #{j < i : s_j = s_i}. Throws RuntimeError when index is
-/// outside the scores.
-std::int64_t rank_of(const std::vector<double>& scores, std::int64_t index);
 
 /// A float64 [N] tensor as a vector.
 std::vector<double> to_vector(const at::Tensor& values);
