@@ -53,6 +53,27 @@ void BM_Influence_SelfInfluenceFast(benchmark::State& state) {
 BENCHMARK(BM_Influence_SelfInfluenceFast)->ArgNames({"cnn2", "batch"})->Args({0, 500})->Args({0, 128})
     ->Args({1, 64})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The floor the fast path is compared with: one batched forward pass and one backward pass
+// to every parameter (a training step without the update), at the same batch.
+void BM_Influence_BatchForwardBackward(benchmark::State& state) {
+  ufm::set_thread_count(2);
+  const std::string name = state.range(0) == 0 ? "mlp" : "cnn2";
+  const std::int64_t examples = state.range(1);
+  Setup setup = make_setup(name, shape_of(name), examples);
+  setup.model->eval();
+  for (auto _ : state) {
+    for (auto& p : setup.model->parameters()) p.mutable_grad().reset();
+    at::Tensor loss = at::cross_entropy_loss(setup.model->forward(setup.images), setup.labels);
+    loss.backward();
+    benchmark::DoNotOptimize(loss.data_ptr<float>());
+  }
+  state.SetLabel(name);
+  state.counters["examples/s"] =
+      benchmark::Counter(static_cast<double>(examples), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Influence_BatchForwardBackward)->ArgNames({"cnn2", "batch"})->Args({0, 500})->Args({1, 64})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_Influence_SelfInfluenceReference(benchmark::State& state) {
   ufm::set_thread_count(2);
   const std::string name = state.range(0) == 0 ? "mlp" : "cnn2";
