@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "models/init.h"
+#include "models/layers.h"
 #include "models/model_registry.h"
 
 namespace ufm {
@@ -133,6 +134,35 @@ TEST(SelfInfluence, SumsOverCheckpointsAndRestoresTheModel) {
   EXPECT_TRUE(at::allclose(summed, at_first + at_second, 1e-10, 0.0));
   for (const auto& p : model->parameters()) EXPECT_EQ(p.abs().sum().item<double>(), 0.0);
   EXPECT_THROW(self_influence_over_checkpoints(*model, {}, images, labels, 4), RuntimeError);
+}
+
+// A model with a trainable parameter outside any traced layer: its gradient would be
+// silently missed, so the fast path must refuse it.
+class UntracedScale : public Classifier {
+ public:
+  UntracedScale() {
+    layer_ = register_module("dense", torch::nn::Linear(4, 3));
+    scale_ = register_parameter("scale", at::ones({1}));
+  }
+  at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override {
+    return apply_linear(layer_, "dense", x.flatten(1), trace) * scale_;
+  }
+
+ private:
+  torch::nn::Linear layer_{nullptr};
+  at::Tensor scale_;
+};
+
+TEST(SelfInfluence, RefusesAModelWithUntracedTrainableParameters) {
+  UntracedScale model;
+  const at::Tensor images = at::randn({2, 1, 2, 2});
+  const at::Tensor labels = at::zeros({2}, at::kLong);
+  try {
+    self_influence(model, images, labels, 2);
+    FAIL() << "expected RuntimeError";
+  } catch (const RuntimeError& error) {
+    EXPECT_NE(std::string(error.what()).find("'scale'"), std::string::npos) << error.what();
+  }
 }
 
 TEST(Checkpoint, RoundTripsParametersAndBuffersAndRejectsOtherShapes) {
