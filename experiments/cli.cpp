@@ -99,6 +99,12 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     }
     out << "\n" << plan.runs.size() << " runs, " << done << " done, " << plan.runs.size() - done << " to run → "
         << output << "\n";
+    for (std::size_t p : plan.pending_points) {
+      const ExperimentConfig& point = plan.points[p].config;
+      out << "canaries " << point.canaries.select << " (k = " << point.influence.k << ")"
+          << (plan.points[p].varying.empty() ? "" : " of " + join(plan.points[p].varying, " "))
+          << ": chosen after stage 1 (the control's self-influence and confidence)\n";
+    }
     return 0;
   }
   std::string overrides_text;
@@ -114,7 +120,8 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
       "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
       "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
-      "varies), runs (one row per model). Default grouping: every swept key except train.seed");
+      "varies), runs (one row per model), influence (M and self-influence ranks before/after\n"
+      "stamping per selection group). Default grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
   ReportOptions report_options;
@@ -124,7 +131,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
-      "print only these tables: settings, seeds, runs")(
+      "print only these tables: settings, seeds, runs, influence")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR");
   po::options_description hidden;

@@ -51,13 +51,28 @@ TablePtr<FeatureOptions> feature_fields() {
 
 TablePtr<CanaryOptions> canary_fields() {
   auto table = std::make_shared<FieldTable<CanaryOptions>>();
-  table->add("select", &CanaryOptions::select, "how canary images are chosen: random | list")
+  table->add("select", &CanaryOptions::select,
+             "how canary images are chosen: random | list | most_influential | least_influential | hardest | "
+             "easiest (the last four: influence.k images of the control model)")
       .add("count", &CanaryOptions::count, "number of random canaries (select: random)")
       .add("seed", &CanaryOptions::seed, "32-bit seed of numpy RandomState(seed).randint (select: random)")
       .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
       .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed")
       .add("batch_position", &CanaryOptions::batch_position,
            "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)");
+  return table;
+}
+
+TablePtr<InfluenceOptions> influence_fields() {
+  auto table = std::make_shared<FieldTable<InfluenceOptions>>();
+  table->add("checkpoints", &InfluenceOptions::checkpoints,
+             "checkpoints TracIn sums over: auto (the authors' rule) | all | count | list")
+      .add("count", &InfluenceOptions::count, "number of evenly spaced checkpoints (checkpoints: count)")
+      .add("epochs", &InfluenceOptions::epochs, "1-based epochs of the checkpoints (checkpoints: list)")
+      .add("batch_size", &InfluenceOptions::batch_size, "examples per pass when computing self-influence")
+      .add("k", &InfluenceOptions::k, "canaries per influence/hardness group (canaries.select)")
+      .add("rank_after", &InfluenceOptions::rank_after,
+           "also rank each canary's stamped image by self-influence in its own model");
   return table;
 }
 
@@ -134,6 +149,7 @@ FieldTable<ExperimentConfig> make_experiment_fields() {
       .add_block("ood", &ExperimentConfig::ood, ood_fields())
       .add_block("feature", &ExperimentConfig::feature, feature_fields())
       .add_block("canaries", &ExperimentConfig::canaries, canary_fields())
+      .add_block("influence", &ExperimentConfig::influence, influence_fields())
       .add_block("model", &ExperimentConfig::model, model_fields())
       .add_block("train", &ExperimentConfig::train, training_fields())
       .add_block("augmentation", &ExperimentConfig::augmentation, augmentation_fields())
@@ -236,6 +252,7 @@ void ExperimentConfig::validate() const {
   ood.validate();
   feature.validate();
   canaries.validate();
+  influence.validate();
   model.validate();
   train.validate();
   augmentation.validate();
@@ -245,6 +262,10 @@ void ExperimentConfig::validate() const {
   // Settings that only make sense together.
   UFM_CHECK(canaries.batch_position < 0 || !train.shuffle, ConfigError,
             "canaries.batch_position: moving the canary to a batch needs train.shuffle=false");
+  // The control model is the clean reference whose self-influence chooses the canaries.
+  UFM_CHECK(canaries.controls || !(selection_needs_influence(canaries.select) || influence.rank_after), ConfigError,
+            "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),
+            " needs the control model as clean reference; set canaries.controls=true");
 }
 
 ExperimentConfig parse_experiment_config(const std::string& yaml_text, const std::string& source,

@@ -11,6 +11,7 @@
 #include "evaluation/evaluation_options.h"
 #include "features/canary_selection.h"
 #include "features/pattern.h"
+#include "influence/influence_options.h"
 #include "models/model_registry.h"
 #include "storage/output_options.h"
 #include "training/augmentation.h"
@@ -25,6 +26,7 @@ struct ExperimentConfig {
   OodOptions ood;
   FeatureOptions feature;
   CanaryOptions canaries;
+  InfluenceOptions influence;
   ModelOptions model;
   TrainingOptions train;
   AugmentationOptions augmentation;

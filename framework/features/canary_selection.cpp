@@ -7,15 +7,18 @@
 namespace ufm {
 
 void CanaryOptions::validate() const {
-  UFM_CHECK(select == "random" || select == "list", ConfigError,
-            "canaries.select: expected random or list, got '", select, "'");
+  UFM_CHECK(select == "random" || select == "list" || select == "most_influential" || select == "least_influential" ||
+                select == "hardest" || select == "easiest",
+            ConfigError,
+            "canaries.select: expected random, list, most_influential, least_influential, hardest or easiest, got '",
+            select, "'");
   UFM_CHECK(batch_position >= -1, ConfigError, "canaries.batch_position: expected -1 (off) or a batch number >= 0, got ",
             batch_position);
   if (select == "random") {
     UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);
     UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError,
               "canaries.seed: expected a 32-bit seed (numpy RandomState), got ", seed);
-  } else {
+  } else if (select == "list") {
     for (auto index : indices) {
       UFM_CHECK(index >= 0, ConfigError, "canaries.indices: expected indices >= 0, got ", index);
     }
@@ -62,6 +65,8 @@ std::vector<std::int64_t> order_with_moved_example(std::int64_t size, std::int64
 }
 
 std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size) {
+  UFM_CHECK(options.select == "random" || options.select == "list", RuntimeError, "canaries.select: ",
+            options.select, " is chosen from a trained reference model (runs/run_plan.h), not here");
   if (options.select == "list") {
     for (auto index : options.indices) {
       UFM_CHECK(index >= 0 && index < train_size, ConfigError, "canaries.indices: index ", index,

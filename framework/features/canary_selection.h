@@ -9,7 +9,10 @@ namespace ufm {
 /// YAML block `canaries`.
 struct CanaryOptions {
   /// random: `count` indices drawn from `seed` exactly as numpy's RandomState(seed).randint(0, N, count);
-  /// list: the explicit `indices`.
+  /// list: the explicit `indices`;
+  /// most_influential / least_influential: the influence.k training images of largest /
+  /// smallest self-influence in the control model; hardest / easiest: those of lowest /
+  /// highest top-1 confidence (planned after the control is trained: runs/run_plan.h).
   std::string select = "random";
   std::int64_t count = 10;
   std::uint64_t seed = 123;
@@ -27,8 +30,9 @@ struct CanaryOptions {
 /// (seed 123, N = 60000 → 52734, 15725, 28030, ...).
 std::vector<std::int64_t> numpy_legacy_randint(std::uint32_t seed, std::int64_t high, std::int64_t count);
 
-/// The canary indices for a training set of `train_size` images. Throws ConfigError when
-/// an explicit index is out of range.
+/// The canary indices for a training set of `train_size` images (select random or list).
+/// Throws ConfigError when an explicit index is out of range, RuntimeError for a selection
+/// that needs a trained reference model.
 std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size);
 
 /// The training order 0..size−1 with `index` moved (not copied) to `position`; the images

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "report/influence_table.h"
 #include "report/plots.h"
 #include "report/report_tables.h"
 #include "report/summary_table.h"
@@ -13,7 +14,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "runs"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "runs", "influence"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -40,6 +41,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
     tables.push_back("runs");
+    if (has_influence_runs(file)) tables.push_back("influence");
   }
   std::ostringstream out;
   bool first = true;
@@ -55,6 +57,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (name == "runs") {
       body = format == TableFormat::kMarkdown ? markdown_summary(file) : render(run_table(file), format);
     }
+    if (name == "influence") body = render(influence_table(file), format);
     if (tables.size() > 1) {
       if (!first) out << "\n";
       switch (format) {

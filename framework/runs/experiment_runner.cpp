@@ -71,8 +71,45 @@ std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const st
   return points;
 }
 
+namespace {
+
+// The influence arrays of a stored control: from its piece, else from the result file.
+// nullopt when the control has not been trained yet.
+class StoredReferences {
+ public:
+  explicit StoredReferences(std::string output_path) : output_path_(std::move(output_path)) {}
+
+  std::optional<ReferenceInfluence> operator()(const PlannedRun& control) {
+    const std::string piece = pieces_directory(output_path_) + "/" + control.identity + ".h5";
+    if (std::filesystem::exists(piece)) return from(read_piece(piece), piece);
+    if (!std::filesystem::exists(output_path_)) return std::nullopt;
+    if (!file_) file_ = read_result_file(output_path_);
+    for (const auto& run : file_->runs) {
+      if (run.identity == control.identity) return from(run, output_path_);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static ReferenceInfluence from(const RunRecord& run, const std::string& where) {
+    UFM_CHECK(run.has_array(schema::kSelfInfluence) && run.has_array(schema::kConfidence), StorageError, where,
+              ": control run ", run.identity, " has no ", schema::kSelfInfluence,
+              " to choose canaries from (trained without influence); remove it to retrain");
+    return ReferenceInfluence{run.array(schema::kSelfInfluence).as_doubles(),
+                              run.array(schema::kConfidence).as_doubles()};
+  }
+
+  std::string output_path_;
+  std::optional<ResultFile> file_;
+};
+
+}  // namespace
+
 ExperimentPlan plan_from_points(std::vector<SweepPoint> points) {
   std::map<std::string, std::int64_t> sizes;
+  const std::string output_path = points.empty() ? std::string() : points.front().config.output.path;
+  StoredReferences references(output_path);
+  ReferenceLookup lookup = [&](const PlannedRun& control) { return references(control); };
   return plan_experiment(std::move(points), [&](const ExperimentConfig& point) {
     const std::string key = experiment_data_key(point);
     auto found = sizes.find(key);
@@ -83,7 +120,7 @@ ExperimentPlan plan_from_points(std::vector<SweepPoint> points) {
       found = sizes.emplace(key, size).first;
     }
     return found->second;
-  });
+  }, lookup);
 }
 
 std::vector<std::string> completed_runs(const std::string& output_path) {
@@ -109,20 +146,8 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   const RuntimeInfo runtime = collect_runtime_info("cpu");
   log_info(describe(runtime) + ", " + std::to_string(workers) + " worker(s)");
 
-  ExperimentPlan plan = plan_from_points(points);
-  const std::vector<std::string> done_list = completed_runs(output_path);
-  const std::set<std::string> done(done_list.begin(), done_list.end());
-  std::vector<const PlannedRun*> todo;
-  for (const auto& run : plan.runs) {
-    if (!done.count(run.identity)) todo.push_back(&run);
-  }
   ExperimentOutcome outcome;
   outcome.result_path = output_path;
-  outcome.runs_planned = plan.runs.size();
-  outcome.runs_already_done = plan.runs.size() - todo.size();
-  log_info(std::to_string(plan.runs.size()) + " runs planned, " + std::to_string(outcome.runs_already_done) +
-           " already complete, " + std::to_string(todo.size()) + " to train → " + output_path);
-
   RunEnvironment environment;
   environment.attributes["ufm_version"] = runtime.ufm_version;
   environment.attributes["git_commit"] = runtime.git_commit;
@@ -134,66 +159,95 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   environment.attributes["hostname"] = runtime.hostname;
   environment.attributes["cpu_model"] = runtime.cpu_model;
 
-  // Data are prepared once per distinct data key and shared read-only by all workers.
   std::map<std::string, std::shared_ptr<ExperimentData>> data;
-  for (const PlannedRun* run : todo) {
-    const std::string key = experiment_data_key(plan.points[run->point].config);
-    if (!data.count(key)) data[key] = std::make_shared<ExperimentData>(prepare_experiment_data(plan.points[run->point].config));
-  }
-
   const std::string pieces = pieces_directory(output_path);
-  std::atomic<std::size_t> finished{0};
-  std::atomic<double> total_seconds{0.0};
   const auto started = Clock::now();
-  auto train_one = [&](const PlannedRun& run, std::size_t position) {
-    set_thread_count(threads);
-    const auto run_start = Clock::now();
-    const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[run.point].config));
-    const std::string label = "[" + std::to_string(position + 1) + "/" + std::to_string(todo.size()) + "] " +
-                              describe_run(run) + " " + run.identity.substr(0, 8);
-    RunProgress progress;
-    if (execution.progress) {
-      progress = [&, label](const PlannedRun&, const TrainingHistory& history) {
-        const std::int64_t epoch = history.epochs_run();
-        const double per_epoch = history.epoch_seconds.back();
-        const double done_seconds = total_seconds.load();
-        const std::size_t done_runs = finished.load();
-        const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
-        const double left_runs = static_cast<double>(todo.size() - done_runs) - 1;
-        std::string eta = done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) +
-                                          " left after this model"
-                                    : "";
-        log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) +
-                 "  loss " + format_number(history.train_loss.back()) + " acc " +
-                 format_number(history.train_accuracy.back(), 3) + "  val_loss " +
-                 format_number(history.val_loss.back()) + " val_acc " +
-                 format_number(history.val_accuracy.back(), 3) + "  best " + std::to_string(history.best_epoch) +
-                 "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
-      };
+  // Stage 1 trains every run that can be planned, among them the reference controls of
+  // points whose canaries are chosen by influence or hardness; stage 2 plans those
+  // canaries from the stored references and trains them.
+  for (int stage = 1;; ++stage) {
+    ExperimentPlan plan = plan_from_points(points);
+    const std::vector<std::string> done_list = completed_runs(output_path);
+    const std::set<std::string> done(done_list.begin(), done_list.end());
+    std::vector<const PlannedRun*> todo;
+    for (const auto& run : plan.runs) {
+      if (!done.count(run.identity)) todo.push_back(&run);
     }
-    RunRecord record = execute_run(run, run_data, environment, progress);
-    write_piece(pieces, record);
-    const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
-    double expected = total_seconds.load();
-    while (!total_seconds.compare_exchange_weak(expected, expected + seconds)) {
+    std::string pending;
+    if (!plan.pending_points.empty()) {
+      pending = ", canaries of " + std::to_string(plan.pending_points.size()) +
+                " point(s) chosen after their reference control (stage 1)";
     }
-    ++finished;
-    log_info(label + " done in " + format_duration(seconds));
-  };
+    log_info((stage > 1 ? "stage " + std::to_string(stage) + ": " : std::string()) +
+             std::to_string(plan.runs.size()) + " runs planned, " + std::to_string(plan.runs.size() - todo.size()) +
+             " already complete, " + std::to_string(todo.size()) + " to train → " + output_path + pending);
 
-  if (workers == 1) {
-    for (std::size_t i = 0; i < todo.size(); ++i) train_one(*todo[i], i);
-  } else {
-    tbb::task_arena arena(workers);
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-                        [&](const tbb::blocked_range<std::size_t>& range) {
-                          for (std::size_t i = range.begin(); i != range.end(); ++i) train_one(*todo[i], i);
-                        },
-                        tbb::simple_partitioner());
-    });
-  }
-  outcome.runs_trained = todo.size();
+    // Data are prepared once per distinct data key and shared read-only by all workers.
+    for (const PlannedRun* run : todo) {
+      const std::string key = experiment_data_key(plan.points[run->point].config);
+      if (!data.count(key)) data[key] = std::make_shared<ExperimentData>(prepare_experiment_data(plan.points[run->point].config));
+    }
+
+    std::atomic<std::size_t> finished{0};
+    std::atomic<double> total_seconds{0.0};
+    auto train_one = [&](const PlannedRun& run, std::size_t position) {
+      set_thread_count(threads);
+      const auto run_start = Clock::now();
+      const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[run.point].config));
+      const std::string label = "[" + std::to_string(position + 1) + "/" + std::to_string(todo.size()) + "] " +
+                                describe_run(run) + " " + run.identity.substr(0, 8);
+      RunProgress progress;
+      if (execution.progress) {
+        progress = [&, label](const PlannedRun&, const TrainingHistory& history) {
+          const std::int64_t epoch = history.epochs_run();
+          const double per_epoch = history.epoch_seconds.back();
+          const double done_seconds = total_seconds.load();
+          const std::size_t done_runs = finished.load();
+          const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
+          const double left_runs = static_cast<double>(todo.size() - done_runs) - 1;
+          std::string eta = done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) +
+                                            " left after this model"
+                                      : "";
+          log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) +
+                   "  loss " + format_number(history.train_loss.back()) + " acc " +
+                   format_number(history.train_accuracy.back(), 3) + "  val_loss " +
+                   format_number(history.val_loss.back()) + " val_acc " +
+                   format_number(history.val_accuracy.back(), 3) + "  best " + std::to_string(history.best_epoch) +
+                   "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
+        };
+      }
+      RunRecord record = execute_run(run, run_data, environment, progress);
+      write_piece(pieces, record);
+      const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+      double expected = total_seconds.load();
+      while (!total_seconds.compare_exchange_weak(expected, expected + seconds)) {
+      }
+      ++finished;
+      log_info(label + " done in " + format_duration(seconds));
+    };
+
+    if (workers == 1) {
+      for (std::size_t i = 0; i < todo.size(); ++i) train_one(*todo[i], i);
+    } else {
+      tbb::task_arena arena(workers);
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+                            for (std::size_t i = range.begin(); i != range.end(); ++i) train_one(*todo[i], i);
+                          },
+                          tbb::simple_partitioner());
+      });
+    }
+    outcome.runs_trained += todo.size();
+    outcome.runs_planned = plan.runs.size();
+    if (plan.pending_points.empty()) break;
+    // Stage 2: the references are stored now, so the canaries they choose can be planned.
+    UFM_CHECK(stage == 1, RuntimeError, "canaries of ", plan.pending_points.size(),
+              " sweep point(s) are still unplanned after their reference control was trained");
+    }
+
+
+  outcome.runs_already_done = outcome.runs_planned - outcome.runs_trained;
 
   std::map<std::string, AttributeValue> root;
   root[schema::kExperimentConfig] = to_yaml(first);
@@ -207,7 +261,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   root["updated_at"] = utc_timestamp();
   const MergeReport merged = merge_pieces(pieces, output_path, root);
   for (const auto& skipped : merged.skipped) log_info("skipped piece " + skipped);
-  log_info("trained " + std::to_string(todo.size()) + " runs in " +
+  log_info("trained " + std::to_string(outcome.runs_trained) + " runs in " +
            format_duration(std::chrono::duration<double>(Clock::now() - started).count()) + "; " + output_path +
            " holds " + std::to_string(merged.runs_in_target_after) + " runs");
   return outcome;

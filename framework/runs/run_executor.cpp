@@ -13,6 +13,8 @@
 #include "evaluation/scores.h"
 #include "features/canary_selection.h"
 #include "features/inject.h"
+#include "influence/checkpoints.h"
+#include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "storage/schema.h"
@@ -133,12 +135,41 @@ void add_scores(RunRecord& record, const MemorisationScores& scores, std::int64_
   record.arrays[schema::kKlFeatureRandom] = ArrayData::scalar(scores.kl_feature_random);
 }
 
+// Self-influence of every training image at the checkpoints the rule picks from this
+// run's loss curve, and the final model's confidence. A canary run is scored on its own
+// training set: the stamped image in place of the original at its index.
+void add_influence(RunRecord& record, Classifier& model, const std::vector<Checkpoint>& checkpoints,
+                   const TrainingHistory& history, const ExperimentData& data, const ExperimentConfig& config,
+                   std::int64_t canary_index, const at::Tensor& stamped) {
+  const auto start = Clock::now();
+  const std::vector<std::int64_t> epochs = choose_checkpoint_epochs(history.train_loss, config.influence);
+  const std::vector<Checkpoint> chosen = checkpoints_at(checkpoints, epochs);
+  const at::Tensor& labels = data.dataset.train.labels;
+  at::Tensor influence =
+      self_influence_over_checkpoints(model, chosen, data.train_images, labels, config.influence.batch_size);
+  at::Tensor confidence = top1_confidence(model, data.train_images, config.influence.batch_size);
+  if (canary_index >= 0) {
+    const at::Tensor image = stamped.unsqueeze(0);
+    influence.narrow(0, canary_index, 1)
+        .copy_(self_influence_over_checkpoints(model, chosen, image, labels.narrow(0, canary_index, 1), 1));
+    confidence.narrow(0, canary_index, 1).copy_(top1_confidence(model, image, 1));
+  }
+  std::vector<double> values = to_vector(influence);
+  record.arrays[schema::kSelfInfluence] = ArrayData::vector(values, "example");
+  record.arrays[schema::kConfidence] = ArrayData::vector(to_vector(confidence), "example");
+  record.arrays[schema::kCheckpointEpochs] =
+      ArrayData{{static_cast<std::int64_t>(epochs.size())}, "checkpoint", epochs};
+  if (canary_index >= 0) record.attributes[schema::kSelfInfluenceRankAfter] = rank_of(values, canary_index);
+  record.attributes["influence_seconds"] = seconds_since(start);
+}
+
 }  // namespace
 
 std::string experiment_data_key(const ExperimentConfig& point) {
   ExperimentConfig key = run_config(point, -1);
   key.model = ModelOptions{};
   key.train = TrainingOptions{};
+  key.influence = InfluenceOptions{};
   return scientific_yaml(key);
 }
 
@@ -183,14 +214,19 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
   if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
 
+  if (!run.selection_group.empty()) record.attributes[schema::kSelectionGroup] = run.selection_group;
+  if (run.rank_before >= 0) record.attributes[schema::kSelfInfluenceRankBefore] = run.rank_before;
+
   TrainingView training(data.train_images, data.dataset.train.labels);
   std::int64_t canary_label = -1;
+  at::Tensor stamped_normalised;
   if (!run.is_control()) {
     canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
     // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
     const at::Tensor stamped =
         inject_feature(data.dataset.train.images[run.canary_index], data.feature, config.feature.offset);
-    training.set_canary(run.canary_index, normalise(stamped, data.dataset.normalisation));
+    stamped_normalised = normalise(stamped, data.dataset.normalisation);
+    training.set_canary(run.canary_index, stamped_normalised);
     if (config.canaries.batch_position >= 0) {
       const auto order = order_with_moved_example(training.size(), run.canary_index,
                                                   config.canaries.batch_position * config.train.batch_size);
@@ -211,10 +247,15 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
 
   model->set_generator(generator);
   ScoresPerEpoch per_epoch;
+  // TracIn needs the weights after every epoch; kept in memory only for runs that compute
+  // self-influence (a reference control, or a canary with influence.rank_after).
+  const bool keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
+  std::vector<Checkpoint> checkpoints;
   const auto train_start = Clock::now();
   const TrainingHistory history = train_classifier(
       *model, training, data.test_images, data.dataset.test.labels, config.train, generator,
       [&](const TrainingHistory& so_far) {
+        if (keep_checkpoints) checkpoints.push_back(capture_checkpoint(*model, so_far.epochs_run()));
         // Evaluation mode draws nothing from the generator, so scoring every epoch leaves
         // the training trajectory unchanged.
         if (config.evaluation.per_epoch) {
@@ -234,6 +275,10 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   add_scores(record, score_model(*model, data, config.evaluation.batch_size, &probes), canary_label);
   per_epoch.add_to(record, canary_label);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
+  if (keep_checkpoints) {
+    add_influence(record, *model, checkpoints, history, data, config, run.canary_index, stamped_normalised);
+    checkpoints.clear();
+  }
 
   if (config.evaluation.save_probes) {
     record.arrays[schema::kProbeClean] = matrix(probes.clean, "image,class");

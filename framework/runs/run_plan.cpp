@@ -3,10 +3,26 @@
 #include <algorithm>
 #include <map>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "features/canary_selection.h"
+#include "influence/selection.h"
 
 namespace ufm {
+
+bool needs_influence(const ExperimentConfig& point) {
+  return selection_needs_influence(point.canaries.select) || point.influence.rank_after;
+}
+
+std::vector<std::int64_t> select_from_reference(const ExperimentConfig& point, const ReferenceInfluence& reference) {
+  const std::string& select = point.canaries.select;
+  const std::int64_t k = point.influence.k;
+  if (select == "most_influential") return select_by_influence(reference.self_influence, k, /*most=*/true);
+  if (select == "least_influential") return select_by_influence(reference.self_influence, k, /*most=*/false);
+  if (select == "hardest") return select_by_influence(reference.confidence, k, /*most=*/false);
+  if (select == "easiest") return select_by_influence(reference.confidence, k, /*most=*/true);
+  return select_canaries(point.canaries, static_cast<std::int64_t>(reference.self_influence.size()));
+}
 
 ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_index) {
   ExperimentConfig config = point;
@@ -22,13 +38,24 @@ ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_i
     config.canaries.indices.push_back(canary_index);
     config.canaries.batch_position = point.canaries.batch_position;
   }
+  // The influence block enters a run's identity only where it changes the run's record:
+  // the checkpoint rule of a reference control, and rank_after on a canary. How many
+  // canaries are drawn (k) and the pass size (batch_size) never do.
+  config.influence = InfluenceOptions{};
+  if (needs_influence(point)) {
+    config.influence.checkpoints = point.influence.checkpoints;
+    config.influence.count = point.influence.count;
+    config.influence.epochs = point.influence.epochs;
+    config.influence.rank_after = canary_index >= 0 && point.influence.rank_after;
+  }
   return config;
 }
 
 std::string run_identity(const ExperimentConfig& config) { return fnv1a_hex(scientific_yaml(config)); }
 
 ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
-                               const std::function<std::int64_t(const ExperimentConfig&)>& train_size) {
+                               const std::function<std::int64_t(const ExperimentConfig&)>& train_size,
+                               const ReferenceLookup& reference) {
   ExperimentPlan plan;
   plan.points = std::move(points);
   std::map<std::string, std::size_t> position;  // identity → index in plan.runs
@@ -41,6 +68,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
   };
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
     const ExperimentConfig& point = plan.points[p].config;
+    const bool influence = needs_influence(point);
     std::size_t control = static_cast<std::size_t>(-1);
     if (point.canaries.controls) {
       PlannedRun run;
@@ -48,15 +76,45 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
       run.identity = run_identity(run.config);
       run.point = p;
       run.varying = plan.points[p].varying;
+      run.stage = influence ? 1 : 2;
+      run.compute_influence = influence;
       control = add(std::move(run));
+      // A control shared with a point that does not need influence still serves as this
+      // point's reference.
+      if (influence) {
+        plan.runs[control].stage = 1;
+        plan.runs[control].compute_influence = true;
+      }
     }
-    for (std::int64_t index : select_canaries(point.canaries, train_size(point))) {
+    std::vector<std::int64_t> indices;
+    std::optional<ReferenceInfluence> clean;
+    if (influence) {
+      // ExperimentConfig::validate guarantees the control that serves as reference.
+      UFM_CHECK(control != static_cast<std::size_t>(-1), ConfigError, "canaries.select: ", point.canaries.select,
+                " needs canaries.controls=true");
+      if (reference) clean = reference(plan.runs[control]);
+      if (!clean) {
+        plan.pending_points.push_back(p);
+        continue;
+      }
+      indices = select_from_reference(point, *clean);
+    } else {
+      indices = select_canaries(point.canaries, train_size(point));
+    }
+    for (std::int64_t index : indices) {
       PlannedRun run;
       run.config = run_config(point, index);
       run.identity = run_identity(run.config);
       run.canary_index = index;
       run.point = p;
       run.varying = plan.points[p].varying;
+      if (clean) {
+        UFM_CHECK(index < static_cast<std::int64_t>(clean->self_influence.size()), ConfigError, "canaries: index ",
+                  index, " is outside the reference's ", clean->self_influence.size(), " training images");
+        run.rank_before = rank_of(clean->self_influence, index);
+        if (selection_needs_influence(point.canaries.select)) run.selection_group = point.canaries.select;
+        run.influence_after = point.influence.rank_after;
+      }
       const std::size_t at = add(std::move(run));
       if (control != static_cast<std::size_t>(-1)) {
         plan.runs[at].control_identity = plan.runs[control].identity;

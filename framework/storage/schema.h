@@ -25,6 +25,13 @@ constexpr const char* kServes = "serves";                     ///< on a control:
 constexpr const char* kRunConfig = "config";                  ///< resolved YAML of the run
 constexpr const char* kVaryingKeys = "varying_keys";          ///< "key=value;..." of swept keys
 constexpr const char* kAxes = "axes";                         ///< on every non-scalar dataset
+/// On a canary chosen by influence or hardness: its canaries.select ("most_influential", ...).
+constexpr const char* kSelectionGroup = "selection_group";
+/// On a canary: 1-based self-influence rank (1 = most influential) of its image among all
+/// training images in the clean control model (before stamping) ...
+constexpr const char* kSelfInfluenceRankBefore = "self_influence_rank_before";
+/// ... and of its stamped image in its own model, same checkpoint rule (influence.rank_after).
+constexpr const char* kSelfInfluenceRankAfter = "self_influence_rank_after";
 
 // Run datasets.
 constexpr const char* kTrainLoss = "history/train_loss";
@@ -56,5 +63,13 @@ constexpr const char* kWeightsGroup = "weights";
 /// Scores after every epoch (evaluation.per_epoch): the same names as scores/ with a leading
 /// "epoch" axis ("epoch,label" for M and its p-values on a control).
 constexpr const char* kScoresPerEpochGroup = "scores_per_epoch";
+/// TracIn self-influence of every training image summed over the chosen checkpoints (axis
+/// "example", float64); stored on a control that serves as clean reference, and on a canary
+/// with influence.rank_after (its stamped image in place).
+constexpr const char* kSelfInfluence = "influence/self_influence";
+/// Top-1 softmax confidence of the final model on every training image (axis "example").
+constexpr const char* kConfidence = "influence/confidence";
+/// The 1-based epochs of the checkpoints summed over (axis "checkpoint", int64).
+constexpr const char* kCheckpointEpochs = "influence/checkpoint_epochs";
 
 }  // namespace ufm::schema

@@ -289,7 +289,9 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
   const std::vector<std::string> expected = {
       "name", "data.name", "data.path", "data.train_limit", "data.test_limit", "ood.dataset", "ood.path",
       "ood.split", "ood.limit", "ood.normalise", "feature.pattern", "feature.matrix", "feature.offset",
-      "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "canaries.batch_position", "model.name",
+      "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "canaries.batch_position",
+      "influence.checkpoints", "influence.count", "influence.epochs", "influence.batch_size", "influence.k",
+      "influence.rank_after", "model.name",
       "model.hidden", "model.batch_norm", "model.dropout", "model.dropout_rate", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",
       "train.epsilon", "train.momentum", "train.weight_decay", "train.weight_decay_mode", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
       "train.patience", "augmentation.enabled", "augmentation.contrast", "augmentation.crop", "augmentation.horizontal_flip_for_colour", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.per_epoch", "evaluation.batch_size", "output.path",

@@ -1,0 +1,91 @@
+#include "influence/influence_options.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace ufm {
+namespace {
+
+/// The authors' rule takes ten checkpoints.
+constexpr std::int64_t kAutoCheckpoints = 10;
+/// ... from the epochs before the loss has come within 5% of its total drop.
+constexpr double kAutoLossFraction = 0.05;
+
+std::vector<std::int64_t> one_to(std::int64_t last) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t e = 1; e <= last; ++e) out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+void InfluenceOptions::validate() const {
+  UFM_CHECK(checkpoints == "auto" || checkpoints == "all" || checkpoints == "count" || checkpoints == "list",
+            ConfigError, "influence.checkpoints: expected auto, all, count or list, got '", checkpoints, "'");
+  UFM_CHECK(count >= 1, ConfigError, "influence.count: expected >= 1 checkpoints, got ", count);
+  if (checkpoints == "list") {
+    UFM_CHECK(!epochs.empty(), ConfigError, "influence.epochs: expected at least one epoch with checkpoints: list");
+    for (auto epoch : epochs) {
+      UFM_CHECK(epoch >= 1, ConfigError, "influence.epochs: expected 1-based epochs >= 1, got ", epoch);
+    }
+  }
+  UFM_CHECK(batch_size >= 1, ConfigError, "influence.batch_size: expected >= 1, got ", batch_size);
+  UFM_CHECK(k >= 0, ConfigError, "influence.k: expected >= 0 canaries per group, got ", k);
+}
+
+bool selection_needs_influence(const std::string& select) {
+  return select == "most_influential" || select == "least_influential" || select == "hardest" ||
+         select == "easiest";
+}
+
+std::vector<std::int64_t> evenly_spaced(std::int64_t first, std::int64_t last, std::int64_t count) {
+  UFM_CHECK(count >= 1 && last >= first, RuntimeError, "evenly_spaced: expected count >= 1 and last >= first, got ",
+            count, " from ", first, " to ", last);
+  std::vector<std::int64_t> out;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double x = count == 1 ? static_cast<double>(first)
+                                : static_cast<double>(first) +
+                                      static_cast<double>(i) * static_cast<double>(last - first) /
+                                          static_cast<double>(count - 1);
+    // std::nearbyint rounds half to even in the default rounding mode, as numpy.round.
+    const auto value = static_cast<std::int64_t>(std::nearbyint(x));
+    if (out.empty() || out.back() != value) out.push_back(value);
+  }
+  return out;
+}
+
+std::vector<std::int64_t> choose_checkpoint_epochs(const std::vector<double>& train_loss,
+                                                   const InfluenceOptions& options) {
+  const auto epochs = static_cast<std::int64_t>(train_loss.size());
+  UFM_CHECK(epochs >= 1, RuntimeError, "influence: no training epochs to take checkpoints from");
+  if (options.checkpoints == "all") return one_to(epochs);
+  if (options.checkpoints == "count") return evenly_spaced(1, epochs, std::min(options.count, epochs));
+  if (options.checkpoints == "list") {
+    std::vector<std::int64_t> chosen = options.epochs;
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    for (auto epoch : chosen) {
+      UFM_CHECK(epoch >= 1 && epoch <= epochs, ConfigError, "influence.epochs: epoch ", epoch,
+                " has no checkpoint; the model trained for ", epochs, " epochs");
+    }
+    return chosen;
+  }
+  UFM_CHECK(options.checkpoints == "auto", ConfigError,
+            "influence.checkpoints: expected auto, all, count or list, got '", options.checkpoints, "'");
+  if (epochs < kAutoCheckpoints) return one_to(epochs);
+  const auto minimum = std::min_element(train_loss.begin(), train_loss.end());
+  const double threshold = *minimum + kAutoLossFraction * (train_loss.front() - *minimum);
+  std::int64_t f = (minimum - train_loss.begin()) + 1;
+  for (std::int64_t e = 0; e < epochs; ++e) {
+    if (train_loss[static_cast<std::size_t>(e)] < threshold) {
+      f = e + 1;
+      break;
+    }
+  }
+  if (f < kAutoCheckpoints) return one_to(kAutoCheckpoints);
+  return evenly_spaced(1, f, kAutoCheckpoints);
+}
+
+}  // namespace ufm
