@@ -305,6 +305,13 @@ SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vecto
   write_file(submission.submit_script, submit, true);
   if (options.dry_run) return submission;
 
+  // The options the user gave, for the message when sbatch refuses one.
+  std::string given;
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"partition", options.partition}, {"time", options.time}, {"mem", options.mem}, {"gpus", options.gpus},
+           {"cpus-per-task", options.cpus_per_task > 0 ? std::to_string(options.cpus_per_task) : ""}}) {
+    if (!value.empty()) given += (given.empty() ? "--" : " --") + name + "=" + value;
+  }
   // Submit in order; if sbatch refuses one, cancel what this submission already queued.
   std::vector<std::string> submitted;
   std::ofstream jobs(directory / "jobs.txt");
@@ -326,7 +333,8 @@ SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vecto
         cancel.insert(cancel.end(), submitted.begin(), submitted.end());
         capture(shell_command(cancel));
       }
-      throw RuntimeError(detail::concat("sbatch rejected ", script, ": ", last_line(result.output),
+      throw RuntimeError(detail::concat("sbatch rejected ", script, given.empty() ? "" : " (options: " + given + ")",
+                                        ": ", last_line(result.output),
                                         submitted.empty() ? "" : " (cancelled jobs " + join(submitted) + " of this submission)"));
     }
     submitted.push_back(id);
