@@ -8,7 +8,8 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make git pkg-config zlib1g-dev \
   libtorch-dev libopenblas0-openmp libhdf5-dev libyaml-cpp-dev libboost-program-options-dev \
-  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist nodejs npm
+  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist nodejs npm \
+  slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MNIST_DIR := datasets/mnist-10k
 

@@ -2,8 +2,12 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "config/experiment_config.h"
@@ -13,6 +17,11 @@
 #include "report/report.h"
 #include "report/summary_table.h"
 #include "runs/experiment_runner.h"
+#include "runs/shards.h"
+#include "runs/slurm.h"
+#include "runs/study.h"
+#include "runs/training_units.h"
+#include "storage/pieces.h"
 #include "storage/result_file.h"
 
 namespace ufm::cli {
@@ -27,8 +36,12 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run CONFIG [key=value ...]    train canary and control models, score them, write the result file,\n"
-    "                                print the table (resumes: runs already stored are skipped)\n"
-    "  plan CONFIG [key=value ...]   list the runs an experiment needs, training nothing\n"
+    "                                print the table (resumes: runs already stored are skipped);\n"
+    "                                --shard I/N trains only shard I of N and writes pieces only\n"
+    "  plan CONFIG [key=value ...]   list the runs an experiment needs (stage, unit, done), training nothing\n"
+    "  merge OUTDIR -o FILE.h5       merge every complete piece of OUTDIR (<output.path>.d) into FILE.h5\n"
+    "  slurm CONFIG [key=value ...]  write and submit Slurm job arrays for the missing runs, then a merge job\n"
+    "  status OUTDIR                 how many runs are done, running and missing (per stage)\n"
     "  report FILE.h5 [options]      tables (md, csv, latex) and plots of a result file without retraining\n"
     "  keys                          list every config key with its default\n"
     "\n"
@@ -71,8 +84,70 @@ ConfigCommand parse_config_command(const std::vector<std::string>& args, po::opt
   return command;
 }
 
+std::string describe_run(const PlannedRun& run) {
+  return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
+}
+
+int command_plan(const std::vector<SweepPoint>& points, std::ostream& out) {
+  const ExperimentPlan plan = plan_from_points(points);
+  const std::string output = points.front().config.output.path;
+  const auto done_list = completed_runs(output);
+  const std::set<std::string> done(done_list.begin(), done_list.end());
+  const std::vector<TrainingUnit> units = training_units(plan, parallel_models(points.front().config));
+  std::vector<std::size_t> unit_of(plan.runs.size(), 0);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    for (std::size_t run : units[u].runs) unit_of[run] = u;
+  }
+  struct Totals {
+    std::size_t runs = 0, done = 0;
+    std::set<std::size_t> units;
+  };
+  std::map<int, Totals> stages;
+  out << "| identity | run | seed | stage | unit | varying | done |\n|---|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const PlannedRun& run = plan.runs[i];
+    const bool complete = done.count(run.identity) > 0;
+    Totals& stage = stages[run_stage(run)];
+    ++stage.runs;
+    stage.done += complete ? 1 : 0;
+    stage.units.insert(unit_of[i]);
+    out << "| " << run.identity << " | " << describe_run(run) << " | " << run.config.train.seed << " | "
+        << run_stage(run) << " | " << unit_of[i] << " | " << join(run.varying, " ") << " | "
+        << (complete ? "yes" : "no") << " |\n";
+  }
+  out << "\n";
+  std::size_t total_done = 0;
+  for (const auto& [number, stage] : stages) {
+    total_done += stage.done;
+    out << "stage " << number << ": " << stage.runs << " runs in " << stage.units.size() << " units, " << stage.done
+        << " done, " << stage.runs - stage.done << " to run\n";
+  }
+  out << plan.runs.size() << " runs, " << total_done << " done, " << plan.runs.size() - total_done << " to run → "
+      << output << "\n";
+  for (std::size_t p : plan.pending_points) {
+    const ExperimentConfig& point = plan.points[p].config;
+    out << "canaries " << point.canaries.select << " (k = " << point.influence.k << ")"
+        << (plan.points[p].varying.empty() ? "" : " of " + join(plan.points[p].varying, " "))
+        << ": chosen after stage 1 (the control's self-influence and confidence)\n";
+  }
+  return 0;
+}
+
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool plan_only) {
   po::options_description options(plan_only ? "ufm plan CONFIG [key=value ...]" : "ufm run CONFIG [key=value ...]");
+  std::string shard_text, units_file;
+  int stage = 0;
+  bool no_merge = false;
+  if (!plan_only) {
+    options.add_options()("shard", po::value<std::string>(&shard_text),
+                          "I/N: train only shard I of N (counting from 0) of the current stage's units and write "
+                          "pieces only (no merge); default in a Slurm array task: from SLURM_ARRAY_TASK_ID, "
+                          "SLURM_ARRAY_TASK_COUNT and SLURM_ARRAY_TASK_MIN")(
+        "stage", po::value<int>(&stage), "with --shard: this stage instead of the lowest one with missing runs")(
+        "units", po::value<std::string>(&units_file),
+        "with --shard: the unit list written at submission (who does what), instead of computing it")(
+        "no-merge", po::bool_switch(&no_merge), "write pieces only; 'ufm merge' combines them later");
+  }
   ConfigCommand command = parse_config_command(args, options);
   if (command.help || command.config_path.empty()) {
     out << options << "\n"
@@ -84,33 +159,174 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   if (command.quiet) set_log_level(LogLevel::kQuiet);
   const std::string text = read_text_file(command.config_path);
   std::vector<SweepPoint> points = experiment_points(text, command.config_path, command.overrides);
-  if (plan_only) {
-    const ExperimentPlan plan = plan_from_points(points);
-    const std::string output = points.front().config.output.path;
-    const auto done_list = completed_runs(output);
-    std::size_t done = 0;
-    out << "| identity | run | seed | varying | done |\n|---|---|---|---|---|\n";
-    for (const auto& run : plan.runs) {
-      const bool complete = std::find(done_list.begin(), done_list.end(), run.identity) != done_list.end();
-      done += complete ? 1 : 0;
-      out << "| " << run.identity << " | " << (run.is_control() ? "control" : "canary " + std::to_string(run.canary_index))
-          << " | " << run.config.train.seed << " | " << join(run.varying, " ") << " | " << (complete ? "yes" : "no")
-          << " |\n";
-    }
-    out << "\n" << plan.runs.size() << " runs, " << done << " done, " << plan.runs.size() - done << " to run → "
-        << output << "\n";
-    for (std::size_t p : plan.pending_points) {
-      const ExperimentConfig& point = plan.points[p].config;
-      out << "canaries " << point.canaries.select << " (k = " << point.influence.k << ")"
-          << (plan.points[p].varying.empty() ? "" : " of " + join(plan.points[p].varying, " "))
-          << ": chosen after stage 1 (the control's self-influence and confidence)\n";
-    }
-    return 0;
+  if (plan_only) return command_plan(points, out);
+
+  std::optional<ShardSpec> shard;
+  if (!shard_text.empty()) {
+    shard = parse_shard(shard_text);
+  } else {
+    shard = shard_from_slurm_environment();
+  }
+  UFM_CHECK(shard || units_file.empty(), ConfigError, "--units ", units_file,
+            ": needs --shard I/N (or a Slurm array task) to know which of its shards to run");
+  UFM_CHECK(stage >= 0, ConfigError, "--stage: expected a stage number >= 1, got ", stage);
+  if (stage > 0 && !shard) shard = ShardSpec{0, 1};
+  RunOptions run_options;
+  run_options.study = StudyDescription{text, command.overrides};
+  if (shard) {
+    run_options.merge = false;
+    run_options.select = [&](const ExperimentPlan& plan, const std::set<std::string>& done) {
+      ShardRequest request{*shard, stage, units_file};
+      if (units_file.empty()) {
+        if (request.stage == 0) request.stage = current_stage(plan, done);
+      } else {
+        request.stage = read_unit_list(units_file).stage;
+      }
+      restrict_fault_to_shard(request.stage, shard);
+      log_info("shard " + std::to_string(shard->index) + "/" + std::to_string(shard->count) + " of stage " +
+               std::to_string(request.stage) + (units_file.empty() ? "" : " (units from " + units_file + ")"));
+      return shard_runs(plan, done, request);
+    };
+  } else {
+    restrict_fault_to_shard(0, std::nullopt);
+    run_options.merge = !no_merge;
   }
   std::string overrides_text;
   for (const auto& o : command.overrides) overrides_text += "\n# override: " + o;
-  const ExperimentOutcome outcome = run_experiment(points, text + overrides_text);
+  const ExperimentOutcome outcome = run_experiment(points, text + overrides_text, run_options);
+  if (!run_options.merge) {
+    out << "trained " << outcome.runs_trained << " of " << outcome.runs_planned << " runs; pieces in "
+        << pieces_directory(outcome.result_path) << "\n";
+    return 0;
+  }
   out << markdown_summary(read_result_file(outcome.result_path));
+  return 0;
+}
+
+// Positional arguments plus named options, for commands without a config.
+po::variables_map parse_command(const std::vector<std::string>& args, const po::options_description& options,
+                                const char* positional_name, int positional_count) {
+  po::options_description hidden;
+  hidden.add_options()(positional_name, po::value<std::vector<std::string>>(), "positional arguments");
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add(positional_name, positional_count);
+  po::variables_map values;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
+  po::notify(values);
+  return values;
+}
+
+int command_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description options(
+      "ufm merge OUTDIR -o FILE.h5\n"
+      "Adds every complete piece of OUTDIR (the <output.path>.d directory, or the result file it belongs to)\n"
+      "to FILE.h5, written atomically. Idempotent; keeps every run FILE.h5 holds; skips and lists incomplete\n"
+      "and unreadable pieces; refuses pieces whose identity does not match their config, or whose configs\n"
+      "differ from the others in a key that is not swept");
+  bool help = false;
+  std::string target;
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "output,o", po::value<std::string>(&target), "the merged result file (default: OUTDIR without .d)");
+  const po::variables_map values = parse_command(args, options, "directory", 1);
+  if (help || !values.count("directory")) {
+    out << options << "\n";
+    return help ? 0 : 1;
+  }
+  restrict_fault_to_shard(0, std::nullopt);
+  const std::string pieces = resolve_pieces_directory(values["directory"].as<std::vector<std::string>>().front());
+  if (target.empty()) target = pieces.substr(0, pieces.size() - 2);
+  const MergeSummary summary = merge_study(pieces, target);
+  for (const auto& path : summary.incomplete) out << "skipped incomplete piece (being written, or left by a crash): " << path << "\n";
+  for (const auto& reason : summary.corrupt) out << "skipped unreadable piece: " << reason << "\n";
+  out << "merged " << pieces << " into " << target << ": " << summary.runs_before << " runs before, "
+      << summary.runs_added << " added, " << summary.runs_after << " now\n";
+  return 0;
+}
+
+int command_slurm(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description options(
+      "ufm slurm CONFIG [key=value ...] [options]\n"
+      "Writes one Slurm job array per stage of the missing runs (one array task per shard, chained with\n"
+      "afterok) and a merge job (afterany), into <output.path>.d/slurm/<n>/ with a copy of this ufm binary\n"
+      "and of the config, and submits them with sbatch. Run it again to submit only what is still missing");
+  SlurmOptions slurm;
+  options.add_options()("partition", po::value<std::string>(&slurm.partition), "sbatch --partition")(
+      "time", po::value<std::string>(&slurm.time), "sbatch --time per array task (e.g. 2:00:00)")(
+      "cpus-per-task", po::value<int>(&slurm.cpus_per_task),
+      "sbatch --cpus-per-task (default execution.threads x execution.workers)")(
+      "mem", po::value<std::string>(&slurm.mem), "sbatch --mem per task (e.g. 4G)")(
+      "gpus", po::value<std::string>(&slurm.gpus), "sbatch --gpus per array task")(
+      "max-parallel", po::value<int>(&slurm.max_parallel), "at most K tasks of an array at once (%K)")(
+      "shards", po::value<int>(&slurm.shards), "array tasks per stage (default one per unit of work, at most 1000)")(
+      "binary", po::value<std::string>(&slurm.binary), "the ufm binary to copy (default: this one)")(
+      "dry-run", po::bool_switch(&slurm.dry_run), "write and print the scripts, submit nothing");
+  ConfigCommand command = parse_config_command(args, options);
+  if (command.help || command.config_path.empty()) {
+    out << options << "\n";
+    return command.help ? 0 : 1;
+  }
+  if (command.quiet) set_log_level(LogLevel::kQuiet);
+  const SlurmSubmission submission = submit_to_slurm(command.config_path, command.overrides, slurm);
+  out << submission.runs_planned << " runs, " << submission.runs_done << " done, "
+      << submission.runs_planned - submission.runs_done << " to run → " << submission.result_path << "\n";
+  if (submission.directory.empty()) {
+    out << "nothing to submit: every run is done and merged\n";
+    return 0;
+  }
+  if (slurm.dry_run) {
+    for (const auto& stage : submission.stages) {
+      out << "\n==> " << stage.script << " <==\n" << std::ifstream(stage.script).rdbuf();
+    }
+    out << "\n==> " << submission.merge_script << " <==\n" << std::ifstream(submission.merge_script).rdbuf();
+    out << "\n==> " << submission.submit_script << " <==\n" << std::ifstream(submission.submit_script).rdbuf();
+    out << "\ndry run: nothing submitted; submit with: bash " << submission.submit_script << "\n";
+    return 0;
+  }
+  for (const auto& stage : submission.stages) {
+    out << "stage " << stage.stage << ": job " << stage.job_id << " (" << stage.runs << " runs in " << stage.tasks
+        << " array tasks)\n";
+  }
+  out << "merge: job " << submission.merge_job_id << " → " << submission.result_path << "\n";
+  out << "scripts and logs: " << submission.directory << "\n";
+  return 0;
+}
+
+int command_status(const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description options(
+      "ufm status OUTDIR\n"
+      "Runs done, running and missing per stage, for the study in OUTDIR (<output.path>.d, or the result file)");
+  bool help = false;
+  options.add_options()("help,h", po::bool_switch(&help), "show this help");
+  const po::variables_map values = parse_command(args, options, "directory", 1);
+  if (help || !values.count("directory")) {
+    out << options << "\n";
+    return help ? 0 : 1;
+  }
+  const std::string pieces = resolve_pieces_directory(values["directory"].as<std::vector<std::string>>().front());
+  const auto queued = queued_slurm_jobs();
+  const StudyProgress progress = study_progress(pieces, queued);
+  for (const auto& stage : progress.stages) {
+    out << "stage " << stage.stage << ": " << stage.runs << " runs, " << stage.done << " done, " << stage.running
+        << " running, " << stage.missing << " missing\n";
+  }
+  out << "total: " << progress.total.runs << " runs, " << progress.total.done << " done, " << progress.total.running
+      << " running, " << progress.total.missing << " missing\n";
+  out << progress.result_path << " holds " << progress.in_result_file << " runs";
+  if (progress.in_result_file < progress.total.done) {
+    out << " (ufm merge " << pieces << " -o " << progress.result_path << " adds the other "
+        << progress.total.done - progress.in_result_file << ")";
+  }
+  out << "\n";
+  if (progress.stale_markers > 0) {
+    out << progress.stale_markers << " run(s) were started by a process that has died; they count as missing\n";
+  }
+  if (queued) {
+    for (const auto& [id, label] : recorded_slurm_jobs(pieces)) {
+      if (queued->count(id)) out << "slurm job " << id << " (submission " << label << ") is queued or running\n";
+    }
+  }
   return 0;
 }
 
@@ -182,12 +398,15 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     if (command == "run") return command_run(rest, out, err, false);
     if (command == "plan") return command_run(rest, out, err, true);
     if (command == "report") return command_report(rest, out);
+    if (command == "merge") return command_merge(rest, out, err);
+    if (command == "slurm") return command_slurm(rest, out, err);
+    if (command == "status") return command_status(rest, out);
     if (command == "keys") {
       for (const auto& line : describe_keys()) out << line << "\n";
       return 0;
     }
     err << "ufm: unknown command '" << command << "' (did you mean '"
-        << nearest(command, {"run", "plan", "report", "keys"}) << "'?)\n"
+        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status"}) << "'?)\n"
         << kUsage;
     return 1;
   } catch (const Error& error) {

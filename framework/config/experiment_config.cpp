@@ -134,7 +134,7 @@ TablePtr<OutputOptions> output_fields() {
 
 TablePtr<ExecutionOptions> execution_fields() {
   auto table = std::make_shared<FieldTable<ExecutionOptions>>();
-  table->add("threads", &ExecutionOptions::threads, "intra-op threads per run (0 = every core)")
+  table->add("threads", &ExecutionOptions::threads, "intra-op threads per run; fixed so results are bit-identical across machines (0 = every core)")
       .add("workers", &ExecutionOptions::workers, "runs trained side by side")
       .add("progress", &ExecutionOptions::progress, "per-epoch progress lines on stderr");
   return table;

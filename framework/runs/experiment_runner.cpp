@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "data/dataset_registry.h"
 #include "runs/run_executor.h"
+#include "runs/study.h"
 #include "storage/pieces.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
@@ -132,13 +133,37 @@ std::vector<std::string> completed_runs(const std::string& output_path) {
   return {done.begin(), done.end()};
 }
 
-ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const std::string& config_text) {
+void check_result_file_matches(const std::string& result_path, const std::vector<SweepPoint>& points) {
+  UFM_CHECK(!points.empty(), ConfigError, "the experiment has no runs");
+  check_existing_output(result_path, experiment_identity(points));
+}
+
+std::map<std::string, AttributeValue> experiment_root_attributes(const std::vector<SweepPoint>& points,
+                                                                 const std::string& config_text) {
+  UFM_CHECK(!points.empty(), ConfigError, "the experiment has no runs");
+  const RuntimeInfo runtime = collect_runtime_info("cpu");
+  std::map<std::string, AttributeValue> root;
+  root[schema::kExperimentConfig] = to_yaml(points.front().config);
+  root["config_source"] = config_text;
+  root["experiment_identity"] = experiment_identity(points);
+  root["ufm_version"] = runtime.ufm_version;
+  root["git_commit"] = runtime.git_commit;
+  root["libtorch_version"] = runtime.libtorch_version;
+  root["blas"] = runtime.blas;
+  root["device"] = runtime.device;
+  root["updated_at"] = utc_timestamp();
+  return root;
+}
+
+ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const std::string& config_text,
+                                 const RunOptions& options) {
   UFM_CHECK(!points.empty(), ConfigError, "the experiment has no runs");
   const ExperimentConfig& first = points.front().config;
   const ExecutionOptions& execution = first.execution;
   const std::string output_path = first.output.path;
   const std::string identity = experiment_identity(points);
   check_existing_output(output_path, identity);
+  if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 
   const int workers = execution.workers;
   const int threads = execution.threads > 0 ? execution.threads : std::max(1, hardware_cores() / workers);
@@ -169,8 +194,14 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     ExperimentPlan plan = plan_from_points(points);
     const std::vector<std::string> done_list = completed_runs(output_path);
     const std::set<std::string> done(done_list.begin(), done_list.end());
+    // A shard (--shard, Slurm array task) trains only its own units of the current stage.
+    std::set<std::string> selected;
+    if (options.select) {
+      for (auto& identity : options.select(plan, done)) selected.insert(std::move(identity));
+    }
     std::vector<const PlannedRun*> todo;
     for (const auto& run : plan.runs) {
+      if (options.select && !selected.count(run.identity)) continue;
       if (!done.count(run.identity)) todo.push_back(&run);
     }
     std::string pending;
@@ -180,7 +211,8 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     }
     log_info((stage > 1 ? "stage " + std::to_string(stage) + ": " : std::string()) +
              std::to_string(plan.runs.size()) + " runs planned, " + std::to_string(plan.runs.size() - todo.size()) +
-             " already complete, " + std::to_string(todo.size()) + " to train → " + output_path + pending);
+             " already complete, " + std::to_string(todo.size()) + " to train" +
+             (options.select ? " in this shard" : "") + " → " + output_path + pending);
 
     // Data are prepared once per distinct data key and shared read-only by all workers.
     for (const PlannedRun* run : todo) {
@@ -216,6 +248,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
                    "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
         };
       }
+      RunningMarker marker(pieces, run.identity);
       RunRecord record = execute_run(run, run_data, environment, progress);
       write_piece(pieces, record);
       const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
@@ -240,7 +273,8 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     }
     outcome.runs_trained += todo.size();
     outcome.runs_planned = plan.runs.size();
-    if (plan.pending_points.empty()) break;
+    // A shard works on one stage; the next stage is the next job array's.
+    if (plan.pending_points.empty() || options.select) break;
     // Stage 2: the references are stored now, so the canaries they choose can be planned.
     UFM_CHECK(stage == 1, RuntimeError, "canaries of ", plan.pending_points.size(),
               " sweep point(s) are still unplanned after their reference control was trained");
@@ -248,17 +282,14 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
 
 
   outcome.runs_already_done = outcome.runs_planned - outcome.runs_trained;
+  if (!options.merge) {
+    log_info("trained " + std::to_string(outcome.runs_trained) + " runs in " +
+             format_duration(std::chrono::duration<double>(Clock::now() - started).count()) + "; pieces in " +
+             pieces + " (not merged: run 'ufm merge " + pieces + " -o " + output_path + "')");
+    return outcome;
+  }
 
-  std::map<std::string, AttributeValue> root;
-  root[schema::kExperimentConfig] = to_yaml(first);
-  root["config_source"] = config_text;
-  root["experiment_identity"] = identity;
-  root["ufm_version"] = runtime.ufm_version;
-  root["git_commit"] = runtime.git_commit;
-  root["libtorch_version"] = runtime.libtorch_version;
-  root["blas"] = runtime.blas;
-  root["device"] = runtime.device;
-  root["updated_at"] = utc_timestamp();
+  const std::map<std::string, AttributeValue> root = experiment_root_attributes(points, config_text);
   const MergeReport merged = merge_pieces(pieces, output_path, root);
   for (const auto& skipped : merged.skipped) log_info("skipped piece " + skipped);
   log_info("trained " + std::to_string(outcome.runs_trained) + " runs in " +
