@@ -26,6 +26,7 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
       {"seeds.yaml", {"sweep.train.seed=[0, 1]"}},
       {"batch_position.yaml", {"canaries.batch_position=1", "train.batch_size=64", "canaries.indices=[5]"}},
       {"per_epoch.yaml", {"train.max_epochs=2"}},
+      {"influence.yaml", {"influence.k=1"}},
   };
   return value;
 }
