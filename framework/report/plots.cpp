@@ -227,6 +227,8 @@ std::string plot_pattern(const std::string& pattern, const std::string& name, co
 
 }  // namespace
 
+void render_gnuplot(const std::string& directory, const std::string& name) { run_gnuplot(directory, name); }
+
 bool gnuplot_available() {
   const char* path = std::getenv("PATH");
   if (!path) return false;

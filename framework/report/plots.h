@@ -9,6 +9,10 @@
 
 namespace ufm {
 
+/// Runs `gnuplot NAME.gp` in `directory` (which must produce NAME.png). RuntimeError with
+/// gnuplot's first error line when it fails.
+void render_gnuplot(const std::string& directory, const std::string& name);
+
 /// True when an executable `gnuplot` is on PATH.
 bool gnuplot_available();
 
