@@ -55,7 +55,8 @@ bool fast_candidate_path_available(Classifier& model, const at::Tensor& raw_imag
 /// Means over `raw_images` ([N, C, H, W] in [0,1], N may be 0) of the model's outputs on
 /// each image stamped with each pattern, in evaluation mode without gradients. kAuto takes
 /// the fast path where it applies; kFast throws RuntimeError where it does not.
-/// `chunk_bytes` bounds the working set of one batch of candidates. Patterns must all have
+/// `chunk_bytes` bounds the working set of one batch of candidates; large chunks (few, big
+/// matrix products) measured fastest on our shared 2-core machines (bench_candidates.cpp). Patterns must all have
 /// one shape and fit at the offset (ConfigError naming feature.offset otherwise).
 CandidateMeans candidate_means(Classifier& model, const at::Tensor& raw_images, const std::vector<Pattern>& patterns,
                                const StampSpec& stamp, CandidatePath path = CandidatePath::kAuto,

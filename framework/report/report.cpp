@@ -14,7 +14,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "verdicts", "calibration", "power", "runs"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -41,7 +41,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
     // Files without exposure or null pairs (all files before issue 8) keep their old report.
-    if (has_exposure(file)) tables.push_back("verdicts");
+    if (has_exposure(file)) tables.insert(tables.end(), {"exposure", "verdicts"});
     if (has_null_pairs(file)) tables.push_back("calibration");
     if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
     tables.push_back("runs");
@@ -57,6 +57,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
       body = render(seed_table(seed_keys.size() == keys.size() ? grouped : group_runs(file, seed_keys, source)),
                     format);
     }
+    if (name == "exposure") body = render(exposure_table(grouped), format);
     if (name == "verdicts") body = render(verdict_table(grouped, file), format);
     if (name == "calibration") body = render(calibration_table(file), format);
     if (name == "power") body = render(power_table(grouped), format);

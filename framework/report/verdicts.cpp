@@ -274,6 +274,45 @@ Table calibration_table(const ResultFile& file, const CalibrationOptions& option
   return table;
 }
 
+Table exposure_table(const GroupedRuns& grouped) {
+  Table table;
+  table.name = "exposure";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"run", "pair", "canary", "label", "pairing"}) table.header.push_back(column);
+  std::vector<const PerCanaryTest*> tests;
+  for (const auto& test : per_canary_tests()) {
+    if (test.exposure_path.empty()) continue;
+    tests.push_back(&test);
+    table.header.push_back(test.name + " (bits)");
+    table.header.push_back("p " + test.name);
+  }
+  table.header.push_back("M − control");
+  for (const Setting& setting : grouped.settings) {
+    std::vector<const CanaryEntry*> entries;
+    for (const CanaryEntry& entry : setting.canaries) {
+      if (entry.run->has_array(tests.front()->path)) entries.push_back(&entry);
+    }
+    std::sort(entries.begin(), entries.end(), [](const CanaryEntry* a, const CanaryEntry* b) {
+      return std::make_pair(pair_key(*a->run), a->run->identity) < std::make_pair(pair_key(*b->run), b->run->identity);
+    });
+    for (const CanaryEntry* entry : entries) {
+      std::vector<std::string> row = key_cells(grouped, setting);
+      row.push_back(entry->run->identity);
+      row.push_back(std::to_string(pair_key(*entry->run)));
+      row.push_back(std::to_string(entry->index));
+      row.push_back(std::to_string(entry->label));
+      row.push_back(shared_pairing(*entry->run) ? "shared" : "independent");
+      for (const PerCanaryTest* test : tests) {
+        row.push_back(cell(scalar_or_nan(*entry->run, test->exposure_path.c_str()), 3));
+        row.push_back(cell(scalar_or_nan(*entry->run, test->path.c_str()), 3));
+      }
+      row.push_back(cell(entry->difference()));
+      table.rows.push_back(std::move(row));
+    }
+  }
+  return table;
+}
+
 Table verdict_table(const GroupedRuns& grouped, const ResultFile& file) {
   // The null pairs' verdict for each per-canary test, where the file has any.
   const std::vector<Calibration> calibration = calibrate(file);

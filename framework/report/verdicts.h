@@ -37,6 +37,11 @@ bool has_null_pairs(const ResultFile& file);
 /// control for all canaries; also every file written before canaries.pairing existed).
 bool shared_pairing(const RunRecord& canary);
 
+/// "exposure": one row per canary storing exposure, ordered by setting then pair key:
+/// grouping columns, run (identity), pair, canary, label, pairing, then for each exposure test
+/// its exposure (bits) and p, and M − control.
+Table exposure_table(const GroupedRuns& grouped);
+
 /// "verdicts": per setting of `grouped` and per test, over the canaries storing its p-value:
 ///   canaries, mean exposure (bits), p < 0.05 (count), expected (0.05·n),
 ///   binomial p   P(X >= count), X ~ Binomial(n, 0.05)

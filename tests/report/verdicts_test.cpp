@@ -151,12 +151,25 @@ TEST(PowerTable, TakesTheFirstNPairsByPairKey) {
   }
 }
 
+TEST(ExposureTable, ListsEveryCanaryByPairKeyWithItsPValues) {
+  const ResultFile file = pairs({0.3, 0.001, 0.7}, {0.1, -0.2, 0.0}, "independent", false);
+  const Table table = exposure_table(group_runs(file, {}));
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[1][1], "k101");
+  EXPECT_EQ(table.rows[1][2], "1");
+  EXPECT_EQ(table.rows[1][5], "independent");
+  EXPECT_EQ(table.rows[1][6], format_number(std::log2(1000.0), 3));  // exposure of rank 1 among 999
+  EXPECT_EQ(table.rows[1][7], "0.001");
+  EXPECT_EQ(table.rows[1].back(), "-0.2");
+}
+
 TEST(Report, OldFilesKeepTheirTablesAndNewOnesGainVerdicts) {
   const ResultFile old_file = testing::model_sweep();
   EXPECT_FALSE(has_exposure(old_file));
   EXPECT_THAT(report(old_file, ReportOptions{}), Not(HasSubstr("verdicts")));
   const ResultFile null_file = pairs(even(10), alternating(10), "independent", true);
   const std::string text = report(null_file, ReportOptions{});
+  EXPECT_THAT(text, HasSubstr("## exposure"));
   EXPECT_THAT(text, HasSubstr("## verdicts"));
   EXPECT_THAT(text, HasSubstr("## calibration"));
   const ResultFile power_file = pairs(even(10), alternating(10), "independent", false);
