@@ -336,7 +336,9 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
       "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
       "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
-      "varies), runs (one row per model), influence (M and self-influence ranks before/after\n"
+      "varies), exposure (per canary: exposure and p against candidates and control), verdicts (pooled exposure p-values, sign/Wilcoxon on M - control, when canaries store\n"
+      "exposure), calibration (false-positive rates on null pairs), power (pooled p against the number\n"
+      "of pairs), runs (one row per model), influence (M and self-influence ranks before/after\n"
       "stamping per selection group). Default grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
@@ -347,7 +349,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
-      "print only these tables: settings, seeds, runs, influence")(
+      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR");
   po::options_description hidden;

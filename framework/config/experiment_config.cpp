@@ -43,9 +43,13 @@ TablePtr<OodOptions> ood_fields() {
 
 TablePtr<FeatureOptions> feature_fields() {
   auto table = std::make_shared<FieldTable<FeatureOptions>>();
-  table->add("pattern", &FeatureOptions::pattern, "unique feature: a letter A-Z (5x5) or 'matrix'")
+  table->add("pattern", &FeatureOptions::pattern, "unique feature: a letter A-Z (5x5), 'random' (per canary) or 'matrix'")
       .add("matrix", &FeatureOptions::matrix, "rows of 0/1 used when pattern is 'matrix'")
-      .add("offset", &FeatureOptions::offset, "top-left pixel (row and column) where the pattern is written");
+      .add("offset", &FeatureOptions::offset, "top-left pixel (row and column) where the pattern is written")
+      .add("seed", &FeatureOptions::seed, "seed of the random feature (and decoy) stream, keyed by pair")
+      .add("size", &FeatureOptions::size, "side of a random feature in pixels")
+      .add("decoy", &FeatureOptions::decoy,
+           "null pairs: stamp a random decoy instead of the tested feature (calibration)");
   return table;
 }
 
@@ -59,7 +63,10 @@ TablePtr<CanaryOptions> canary_fields() {
       .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
       .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed")
       .add("batch_position", &CanaryOptions::batch_position,
-           "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)");
+           "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)")
+      .add("pairing", &CanaryOptions::pairing,
+           "shared (one seed and control for all canaries) | independent (canary k: seed+k, own control)")
+      .add("pair", &CanaryOptions::pair, "set by planning in run configs: the run's pair key (-1 in experiment files)");
   return table;
 }
 
@@ -121,7 +128,18 @@ TablePtr<EvaluationOptions> evaluation_fields() {
   table->add("patch_seed", &EvaluationOptions::patch_seed, "seed of the random-patch stream shared by all models")
       .add("save_probes", &EvaluationOptions::save_probes, "store the softmax outputs of the three probes")
       .add("per_epoch", &EvaluationOptions::per_epoch, "also score the model after every epoch (scores_per_epoch/)")
-      .add("batch_size", &EvaluationOptions::batch_size, "images per forward pass when probing");
+      .add("batch_size", &EvaluationOptions::batch_size, "images per forward pass when probing")
+      .add("patch_draws", &EvaluationOptions::patch_draws, "draws D of the random patches (M per draw in M_draws)")
+      .add("exposure", &EvaluationOptions::exposure, "rank the feature among candidate patterns (exposure)")
+      .add("candidates", &EvaluationOptions::candidates, "candidates C of the random candidate space")
+      .add("candidate_space", &EvaluationOptions::candidate_space, "candidate patterns: random | letters | list")
+      .add("candidate_list", &EvaluationOptions::candidate_list,
+           "candidates of the list space: rows*cols 0/1 values each, row-major")
+      .add("candidate_seed", &EvaluationOptions::candidate_seed, "seed of the candidate stream, keyed by pair")
+      .add("candidate_probe_limit", &EvaluationOptions::candidate_probe_limit,
+           "OOD images scored by the label-unknown exposure (0 = all)")
+      .add("save_candidate_scores", &EvaluationOptions::save_candidate_scores,
+           "store every candidate's score (axis candidate)");
   return table;
 }
 
@@ -266,6 +284,11 @@ void ExperimentConfig::validate() const {
   UFM_CHECK(canaries.controls || !(selection_needs_influence(canaries.select) || influence.rank_after), ConfigError,
             "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),
             " needs the control model as clean reference; set canaries.controls=true");
+  // Candidates must have the feature's shape; checked here so a bad list fails before training.
+  if (evaluation.exposure) {
+    candidate_patterns(evaluation.candidate_space, evaluation.candidates, evaluation.candidate_list,
+                       feature_for_pair(feature, 0), evaluation.candidate_seed, 0);
+  }
 }
 
 ExperimentConfig parse_experiment_config(const std::string& yaml_text, const std::string& source,

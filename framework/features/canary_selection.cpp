@@ -14,6 +14,9 @@ void CanaryOptions::validate() const {
             select, "'");
   UFM_CHECK(batch_position >= -1, ConfigError, "canaries.batch_position: expected -1 (off) or a batch number >= 0, got ",
             batch_position);
+  UFM_CHECK(pairing == "shared" || pairing == "independent", ConfigError,
+            "canaries.pairing: expected shared or independent, got '", pairing, "'");
+  UFM_CHECK(pair >= -1, ConfigError, "canaries.pair: expected -1 (set by planning) or a pair key >= 0, got ", pair);
   if (select == "random") {
     UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);
     UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError,

@@ -22,6 +22,15 @@ struct CanaryOptions {
   /// Move each canary image to the first slot of mini-batch `batch_position` (the authors'
   /// batch-position experiment; needs train.shuffle=false). −1 = leave it where it is.
   std::int64_t batch_position = -1;
+  /// shared: the authors' protocol, every canary trained with train.seed and one control
+  /// serving them all (canaries are then dependent: pooled p-values are not valid);
+  /// independent: canary k (its position in the selection) is trained with train.seed + k
+  /// and gets its own control with that seed, and its own feature, candidate and patch draws.
+  std::string pairing = "shared";
+  /// Set by planning in each run's own config, not by users: the run's pair key k (its
+  /// canary's position in the selection; a control's under independent pairing), keying
+  /// its feature, decoy, candidate and patch streams. −1 = none (experiment files).
+  std::int64_t pair = -1;
   void validate() const;
 };
 

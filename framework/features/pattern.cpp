@@ -1,5 +1,6 @@
 #include "features/pattern.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -75,11 +76,87 @@ bool Pattern::operator==(const Pattern& other) const {
 void FeatureOptions::validate() const {
   if (pattern == "matrix") {
     pattern_from_matrix(matrix);
-  } else {
+  } else if (pattern != "random") {
     UFM_CHECK(pattern.size() == 1 && std::isalpha(static_cast<unsigned char>(pattern[0])), ConfigError,
-              "feature.pattern: expected a letter A-Z or 'matrix', got '", pattern, "'");
+              "feature.pattern: expected a letter A-Z, 'random' or 'matrix', got '", pattern, "'");
   }
   UFM_CHECK(offset >= 0, ConfigError, "feature.offset: expected >= 0, got ", offset);
+  UFM_CHECK(size >= 1, ConfigError, "feature.size: expected >= 1, got ", size);
+}
+
+std::uint64_t stream_seed(std::uint64_t base, StreamPurpose purpose, std::int64_t key1, std::int64_t key2) {
+  // SplitMix64 finaliser applied in a chain: a bijective mix per input, so distinct
+  // (base, purpose, key1, key2) give seeds with no visible relation.
+  auto mix = [](std::uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::uint64_t h = mix(base);
+  h = mix(h ^ static_cast<std::uint64_t>(purpose));
+  h = mix(h ^ static_cast<std::uint64_t>(key1));
+  return mix(h ^ static_cast<std::uint64_t>(key2));
+}
+
+std::uint64_t patch_stream_seed(std::uint64_t patch_seed, std::int64_t pair, std::int64_t draw) {
+  if (pair <= 0 && draw == 0) return patch_seed;
+  return stream_seed(patch_seed, StreamPurpose::kPatches, pair < 0 ? 0 : pair, draw);
+}
+
+Pattern feature_for_pair(const FeatureOptions& options, std::int64_t pair) {
+  if (options.pattern != "random") return resolve_pattern(options);
+  return random_patches(1, options.size, options.size,
+                        stream_seed(options.seed, StreamPurpose::kFeature, std::max<std::int64_t>(pair, 0)))
+      .front();
+}
+
+Pattern decoy_for_pair(const FeatureOptions& options, std::int64_t pair) {
+  const Pattern feature = feature_for_pair(options, pair);
+  return random_patches(1, feature.rows, feature.cols,
+                        stream_seed(options.seed, StreamPurpose::kDecoy, std::max<std::int64_t>(pair, 0)))
+      .front();
+}
+
+std::vector<Pattern> candidate_patterns(const std::string& space, std::int64_t count,
+                                        const std::vector<std::vector<int>>& list, const Pattern& feature,
+                                        std::uint64_t seed, std::int64_t pair) {
+  std::vector<Pattern> out;
+  if (space == "random") {
+    UFM_CHECK(count >= 1, ConfigError, "evaluation.candidates: expected >= 1 candidate, got ", count);
+    return random_patches(count, feature.rows, feature.cols,
+                          stream_seed(seed, StreamPurpose::kCandidates, std::max<std::int64_t>(pair, 0)));
+  }
+  if (space == "letters") {
+    UFM_CHECK(feature.rows == 5 && feature.cols == 5, ConfigError,
+              "evaluation.candidate_space: the letters are 5x5 patterns but the feature is ", feature.rows, "x",
+              feature.cols);
+    for (char letter = 'A'; letter <= 'Z'; ++letter) {
+      Pattern candidate = letter_pattern(letter);
+      if (!(candidate == feature)) out.push_back(std::move(candidate));
+    }
+    return out;
+  }
+  UFM_CHECK(space == "list", ConfigError, "evaluation.candidate_space: expected random, letters or list, got '",
+            space, "'");
+  const std::size_t expected = static_cast<std::size_t>(feature.rows) * static_cast<std::size_t>(feature.cols);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    UFM_CHECK(list[i].size() == expected, ConfigError, "evaluation.candidate_list: candidate ", i, " has ",
+              list[i].size(), " values, expected ", expected, " (a ", feature.rows, "x", feature.cols,
+              " pattern like the feature, row-major)");
+    Pattern candidate;
+    candidate.rows = feature.rows;
+    candidate.cols = feature.cols;
+    for (int value : list[i]) {
+      UFM_CHECK(value == 0 || value == 1, ConfigError, "evaluation.candidate_list: candidate ", i, " holds ", value,
+                ", expected only 0 or 1");
+      candidate.bits.push_back(static_cast<std::uint8_t>(value));
+    }
+    if (!(candidate == feature)) out.push_back(std::move(candidate));
+  }
+  UFM_CHECK(!out.empty(), ConfigError,
+            "evaluation.candidate_list: expected at least one candidate other than the feature, got none");
+  return out;
 }
 
 Pattern letter_pattern(char letter) {
@@ -109,6 +186,7 @@ Pattern pattern_from_matrix(const std::vector<std::vector<int>>& matrix) {
 
 Pattern resolve_pattern(const FeatureOptions& options) {
   if (options.pattern == "matrix") return pattern_from_matrix(options.matrix);
+  if (options.pattern == "random") return feature_for_pair(options, 0);
   UFM_CHECK(options.pattern.size() == 1, ConfigError, "feature.pattern: expected a letter A-Z or 'matrix', got '",
             options.pattern, "'");
   return letter_pattern(options.pattern[0]);

@@ -40,6 +40,14 @@ class Classifier : public torch::nn::Module {
   /// The same computation, recording every parametrised layer into `trace` when non-null.
   virtual at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) = 0;
 
+  /// Logits computed from the output (pre-activation, [N, width]) of the model's first
+  /// layer, for models whose first layer is a linear layer on the flattened input: the
+  /// same computation as forward() after that layer. Candidate scoring
+  /// (evaluation/candidate_scores.h) then updates the pre-activation for the few pixels a
+  /// pattern changes instead of recomputing it. The default returns an undefined tensor:
+  /// not supported, and callers fall back to forward().
+  virtual at::Tensor forward_from_first_layer(const at::Tensor& first_output) { return at::Tensor(); }
+
   /// Random draws inside the model (dropout) come from this generator, never the global
   /// one, so a run is reproducible from its seed alone. Unset = no randomness allowed.
   void set_generator(std::optional<at::Generator> generator) { generator_ = std::move(generator); }

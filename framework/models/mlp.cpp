@@ -29,8 +29,19 @@ Mlp::Mlp(const InputShape& shape, const ModelOptions& options)
 
 at::Tensor Mlp::forward_traced(const at::Tensor& x, LayerTrace* trace) {
   at::Tensor h = x.flatten(1);
-  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
-    h = apply_linear(layers_[i], dense_name(i), h, trace);
+  if (layers_.size() == 1) return apply_linear(layers_.back(), "output", h, trace);
+  return forward_after_linear(apply_linear(layers_[0], dense_name(0), h, trace), 0, trace);
+}
+
+at::Tensor Mlp::forward_from_first_layer(const at::Tensor& first_output) {
+  // Without hidden layers the first layer's output is already the logits.
+  if (layers_.size() == 1) return first_output;
+  return forward_after_linear(first_output, 0, nullptr);
+}
+
+at::Tensor Mlp::forward_after_linear(at::Tensor h, std::size_t first, LayerTrace* trace) {
+  for (std::size_t i = first; i + 1 < layers_.size(); ++i) {
+    if (i > first) h = apply_linear(layers_[i], dense_name(i), h, trace);
     if (!norms_.empty()) h = apply_batch_norm(norms_[i], dense_name(i) + "_bn", h, trace);
     h = seeded_dropout(at::relu(h), dropout_rate_, is_training(), generator_);
   }

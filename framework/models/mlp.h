@@ -17,8 +17,12 @@ class Mlp : public Classifier {
   /// Uses options.hidden, options.batch_norm and options.dropout / dropout_rate.
   Mlp(const InputShape& shape, const ModelOptions& options);
   at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override;
+  at::Tensor forward_from_first_layer(const at::Tensor& first_output) override;
 
  private:
+  /// Everything after hidden layer `first`'s linear map: its BN, ReLU, dropout, then the rest.
+  at::Tensor forward_after_linear(at::Tensor h, std::size_t first, LayerTrace* trace);
+
   std::vector<torch::nn::Linear> layers_;       ///< hidden layers, then the output layer
   std::vector<torch::nn::BatchNorm1d> norms_;   ///< one per hidden layer, or none
   double dropout_rate_ = 0.0;

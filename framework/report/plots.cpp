@@ -227,6 +227,8 @@ std::string plot_pattern(const std::string& pattern, const std::string& name, co
 
 }  // namespace
 
+void render_gnuplot(const std::string& directory, const std::string& name) { run_gnuplot(directory, name); }
+
 bool gnuplot_available() {
   const char* path = std::getenv("PATH");
   if (!path) return false;
@@ -266,7 +268,9 @@ std::vector<std::string> write_plots(const ResultFile& file, const GroupedRuns& 
     const std::string pattern = run.string_attribute("feature_pattern");
     if (std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) patterns.push_back(pattern);
   }
-  for (std::size_t i = 0; i < patterns.size(); ++i) {
+  // Random features give every pair its own pattern: draw the first few, not forty figures.
+  constexpr std::size_t kMaxPatternFigures = 8;
+  for (std::size_t i = 0; i < std::min(patterns.size(), kMaxPatternFigures); ++i) {
     names.push_back(
         plot_pattern(patterns[i], patterns.size() == 1 ? "feature_pattern" : "feature_pattern_" + std::to_string(i + 1),
                      dir));

@@ -9,6 +9,10 @@
 
 namespace ufm {
 
+/// Runs `gnuplot NAME.gp` in `directory` (which must produce NAME.png). RuntimeError with
+/// gnuplot's first error line when it fails.
+void render_gnuplot(const std::string& directory, const std::string& name);
+
 /// True when an executable `gnuplot` is on PATH.
 bool gnuplot_available();
 
@@ -19,7 +23,7 @@ bool gnuplot_available();
 ///  - m_per_epoch: scores_per_epoch/M, one line per canary and a dashed one per control at
 ///    each label its canaries have (only when some run stores scores_per_epoch/M);
 ///  - feature_pattern: the unique feature (run attribute feature_pattern, "00100/01010/...")
-///    as a grey heat map, 1 = white as stamped (feature_pattern_<i> when patterns differ).
+///    as a grey heat map, 1 = white as stamped (feature_pattern_<i> for the first 8 when patterns differ).
 /// Returns the PNG paths written. RuntimeError with one line when gnuplot is not on PATH
 /// (checked before anything is written) or when gnuplot fails (its first error line).
 std::vector<std::string> write_plots(const ResultFile& file, const GroupedRuns& grouped,

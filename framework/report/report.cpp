@@ -9,12 +9,13 @@
 #include "report/plots.h"
 #include "report/report_tables.h"
 #include "report/summary_table.h"
+#include "report/verdicts.h"
 #include "storage/result_file.h"
 
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "runs", "influence"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -40,6 +41,10 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   if (tables.empty()) {
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
+    // Files without exposure or null pairs (all files before issue 8) keep their old report.
+    if (has_exposure(file)) tables.insert(tables.end(), {"exposure", "verdicts"});
+    if (has_null_pairs(file)) tables.push_back("calibration");
+    if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
     tables.push_back("runs");
     if (has_influence_runs(file)) tables.push_back("influence");
   }
@@ -54,6 +59,10 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
       body = render(seed_table(seed_keys.size() == keys.size() ? grouped : group_runs(file, seed_keys, source)),
                     format);
     }
+    if (name == "exposure") body = render(exposure_table(grouped), format);
+    if (name == "verdicts") body = render(verdict_table(grouped, file), format);
+    if (name == "calibration") body = render(calibration_table(file), format);
+    if (name == "power") body = render(power_table(grouped), format);
     if (name == "runs") {
       body = format == TableFormat::kMarkdown ? markdown_summary(file) : render(run_table(file), format);
     }
@@ -70,7 +79,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     first = false;
   }
   if (!options.plots_directory.empty()) {
-    const auto written = write_plots(file, grouped, options.plots_directory);
+    auto written = write_plots(file, grouped, options.plots_directory);
+    for (const auto& path : write_verdict_plots(file, grouped, options.plots_directory)) written.push_back(path);
     if (format == TableFormat::kMarkdown) {
       out << "\nplots (data and .gp scripts beside them): " << join(written) << "\n";
     }

@@ -227,6 +227,8 @@ GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& k
         entry.control_m = control_m_at(*entry.control, entry.label);
       }
     }
+    // Newer canaries score their control themselves, with their own feature and patches.
+    if (run.has_array(schema::kScoreMControl)) entry.control_m = scalar_or_nan(run, schema::kScoreMControl);
     Setting& setting = settings[values];
     setting.values = values;
     setting.canaries.push_back(entry);

@@ -186,6 +186,27 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
 
   std::map<std::string, std::shared_ptr<ExperimentData>> data;
   const std::string pieces = pieces_directory(output_path);
+  // Controls whose canaries rebuild them (exposure against the control): read back from
+  // their piece, else from the result file, once each.
+  std::mutex control_mutex;
+  std::map<std::string, std::shared_ptr<RunRecord>> control_records;
+  std::shared_ptr<ResultFile> stored;
+  auto control_record = [&](const std::string& identity) -> const RunRecord* {
+    auto found = control_records.find(identity);
+    if (found != control_records.end()) return found->second.get();
+    std::shared_ptr<RunRecord> record;
+    const std::string piece = pieces + "/" + identity + ".h5";
+    if (std::filesystem::exists(piece)) {
+      record = std::make_shared<RunRecord>(read_piece(piece));
+    } else if (std::filesystem::exists(output_path)) {
+      if (!stored) stored = std::make_shared<ResultFile>(read_result_file(output_path));
+      for (const auto& candidate : stored->runs) {
+        if (candidate.identity == identity) record = std::make_shared<RunRecord>(candidate);
+      }
+    }
+    control_records[identity] = record;
+    return record.get();
+  };
   const auto started = Clock::now();
   // Stage 1 trains every run that can be planned, among them the reference controls of
   // points whose canaries are chosen by influence or hardness; stage 2 plans those
@@ -249,7 +270,12 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
         };
       }
       RunningMarker marker(pieces, run.identity);
-      RunRecord record = execute_run(run, run_data, environment, progress);
+      const RunRecord* control = nullptr;
+      if (needs_control_record(run)) {
+        std::lock_guard<std::mutex> lock(control_mutex);
+        control = control_record(run.control_identity);
+      }
+      RunRecord record = execute_run(run, run_data, environment, progress, control);
       write_piece(pieces, record);
       const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
       double expected = total_seconds.load();
@@ -259,18 +285,27 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
       log_info(label + " done in " + format_duration(seconds));
     };
 
-    if (workers == 1) {
-      for (std::size_t i = 0; i < todo.size(); ++i) train_one(*todo[i], i);
-    } else {
+    // Controls train first (a phase of their own), so that every canary that scores its
+    // control's model finds it stored, whatever the number of workers.
+    std::stable_partition(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); });
+    const std::size_t controls_todo = static_cast<std::size_t>(
+        std::count_if(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); }));
+    auto train_range = [&](std::size_t begin, std::size_t end) {
+      if (workers == 1) {
+        for (std::size_t i = begin; i < end; ++i) train_one(*todo[i], i);
+        return;
+      }
       tbb::task_arena arena(workers);
       arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 1),
                           [&](const tbb::blocked_range<std::size_t>& range) {
                             for (std::size_t i = range.begin(); i != range.end(); ++i) train_one(*todo[i], i);
                           },
                           tbb::simple_partitioner());
       });
-    }
+    };
+    train_range(0, controls_todo);
+    train_range(controls_todo, todo.size());
     outcome.runs_trained += todo.size();
     outcome.runs_planned = plan.runs.size();
     // A shard works on one stage; the next stage is the next job array's.

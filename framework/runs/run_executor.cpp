@@ -3,13 +3,17 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/runtime_info.h"
 #include "core/text.h"
 #include "data/dataset_registry.h"
 #include "data/ood_adapter.h"
+#include "evaluation/candidate_scores.h"
+#include "evaluation/exposure.h"
 #include "evaluation/scores.h"
 #include "features/canary_selection.h"
 #include "features/inject.h"
@@ -88,9 +92,9 @@ struct ScoresPerEpoch {
   }
 };
 
-MemorisationScores score_model(Classifier& model, const ExperimentData& data, std::int64_t batch_size,
+MemorisationScores score_model(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size,
                                ProbeProbabilities* keep = nullptr) {
-  ProbeProbabilities probes = run_probes(model, data.probes, batch_size);
+  ProbeProbabilities probes = run_probes(model, inputs, batch_size);
   ProbeOutputs outputs;
   outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
   outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
@@ -99,6 +103,112 @@ MemorisationScores score_model(Classifier& model, const ExperimentData& data, st
   MemorisationScores scores = memorisation_scores(outputs);
   if (keep) *keep = std::move(probes);
   return scores;
+}
+
+
+ProbeOutputs outputs_of(const ProbeProbabilities& probes) {
+  ProbeOutputs outputs;
+  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
+  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
+  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
+  outputs.labels = probes.labels.data_ptr<std::int64_t>();
+  return outputs;
+}
+
+// The pair key that selects a run's patch draws: its own under independent pairing, 0 (the
+// experiment's one draw shared by every model) under the authors' shared protocol.
+std::int64_t patch_key(const ExperimentConfig& config) {
+  return config.canaries.pairing == "independent" ? std::max<std::int64_t>(config.canaries.pair, 0) : 0;
+}
+
+// What one run is probed with: its tested feature and its patch draws.
+struct RunProbes {
+  Pattern feature;
+  std::vector<ProbeInputs> draws;  ///< draw d's probes (clean and feature are shared by all draws)
+};
+
+RunProbes run_probes_for(const ExperimentConfig& config, const ExperimentData& data) {
+  RunProbes out;
+  out.feature = feature_for_pair(config.feature, std::max<std::int64_t>(config.canaries.pair, 0));
+  const std::int64_t key = patch_key(config);
+  for (std::int64_t d = 0; d < config.evaluation.patch_draws; ++d) {
+    if (d == 0 && key == 0 && out.feature == data.feature) {
+      out.draws.push_back(data.probes);  // the experiment's own probes: nothing to rebuild
+      continue;
+    }
+    const auto patches = random_patches(data.ood.size(), out.feature.rows, out.feature.cols,
+                                        patch_stream_seed(config.evaluation.patch_seed, key, d));
+    if (d == 0) {
+      out.draws.push_back(make_probe_inputs(data.ood, out.feature, patches, config.feature.offset,
+                                            data.dataset.normalisation, config.ood.normalise));
+    } else {
+      // Only the random probe changes between draws.
+      ProbeInputs inputs = out.draws.front();
+      const at::Tensor random = inject_patches(data.ood.images, patches, config.feature.offset);
+      inputs.random = config.ood.normalise ? normalise(random, data.dataset.normalisation) : random.contiguous();
+      out.draws.push_back(std::move(inputs));
+    }
+  }
+  return out;
+}
+
+// M for every label (rows: draws) of one model on the run's probes.
+std::vector<std::vector<LabelKnownScore>> m_per_draw(Classifier& model, const RunProbes& probes,
+                                                     std::int64_t batch_size, const MemorisationScores& draw0) {
+  std::vector<std::vector<LabelKnownScore>> out{draw0.per_label};
+  for (std::size_t d = 1; d < probes.draws.size(); ++d) {
+    const ProbeProbabilities p = run_probes(model, probes.draws[d], batch_size);
+    const ProbeOutputs outputs = outputs_of(p);
+    std::vector<LabelKnownScore> labels;
+    for (std::int64_t k = 0; k < outputs.clean.cols; ++k) labels.push_back(label_known_score(outputs, k));
+    out.push_back(std::move(labels));
+  }
+  return out;
+}
+
+void add_m_draws(RunRecord& record, const std::string& path, const std::vector<std::vector<LabelKnownScore>>& draws,
+                 std::int64_t label) {
+  const auto count = static_cast<std::int64_t>(draws.size());
+  std::vector<double> values;
+  if (label >= 0) {
+    for (const auto& d : draws) values.push_back(d.at(static_cast<std::size_t>(label)).m);
+    record.arrays[path] = ArrayData::vector(values, "draw");
+    return;
+  }
+  const auto labels = static_cast<std::int64_t>(draws.front().size());
+  for (const auto& d : draws) {
+    for (const auto& l : d) values.push_back(l.m);
+  }
+  record.arrays[path] = ArrayData{{count, labels}, "draw,label", values};
+}
+
+void add_rank(RunRecord& record, const std::string& prefix, const ExposureRank& rank) {
+  record.arrays[prefix] = ArrayData::scalar(rank.exposure);
+  record.arrays[prefix + "_rank"] = int_scalar(rank.rank);
+  record.arrays[prefix + "_p"] = ArrayData::scalar(rank.p_value);
+}
+
+void save_model_state(RunRecord& record, Classifier& model, bool with_buffers) {
+  for (const auto& item : model.named_parameters()) {
+    record.arrays[std::string(schema::kWeightsGroup) + "/" + item.key()] =
+        matrix(item.value().detach(), weight_axes(item.key(), item.value().dim()));
+  }
+  if (!with_buffers) return;
+  for (const auto& item : model.named_buffers()) {
+    const std::string path = std::string(schema::kWeightsGroup) + "/" + item.key();
+    record.arrays[path] = item.value().dim() == 0
+                              ? ArrayData::scalar(item.value().item<double>())
+                              : matrix(item.value().detach(), weight_axes(item.key(), item.value().dim()));
+  }
+}
+
+// The model a run trained, rebuilt from its stored weights.
+std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const ExperimentConfig& config,
+                                              const InputShape& shape, const std::string& setting) {
+  std::shared_ptr<Classifier> model = create_model(config.model, shape);
+  load_weights(*model, record, setting);
+  model->eval();
+  return model;
 }
 
 void add_scores(RunRecord& record, const MemorisationScores& scores, std::int64_t canary_label) {
@@ -178,12 +288,13 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   data.dataset = load_dataset(point.data);
   data.train_images = normalise(data.dataset.train.images, data.dataset.normalisation).contiguous();
   data.test_images = normalise(data.dataset.test.images, data.dataset.normalisation).contiguous();
-  data.feature = resolve_pattern(point.feature);
+  data.feature = feature_for_pair(point.feature, 0);
   check_pattern_fits(data.feature, point.feature.offset, data.dataset.height(), data.dataset.width(),
                      "feature.offset");
   const ImageSplit ood =
       load_ood_images(point.ood, data.dataset.channels(), data.dataset.height(), data.dataset.width());
   data.ood_images = ood.size();
+  data.ood = ood;
   UFM_CHECK(ood.size() > 0, ConfigError, "ood: the OOD set '", point.ood.dataset, "' has no images");
   // One random patch per OOD image, from the evaluation's own seeded stream: the same
   // draw for every model of the experiment (science.md, "Probing with OOD images").
@@ -194,9 +305,41 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   return data;
 }
 
+bool needs_control_record(const PlannedRun& run) {
+  return !run.is_control() && !run.control_identity.empty() && run.config.evaluation.exposure;
+}
+
+bool stores_control_weights(const PlannedRun& run) { return run.is_control() && run.config.evaluation.exposure; }
+
+void load_weights(Classifier& model, const RunRecord& record, const std::string& setting) {
+  at::NoGradGuard no_grad;
+  auto copy_into = [&](const std::string& name, at::Tensor target) {
+    const std::string path = std::string(schema::kWeightsGroup) + "/" + name;
+    UFM_CHECK(record.has_array(path), ConfigError, setting, ": run ", record.identity, " stores no ", path,
+              " (trained without evaluation.exposure?); train it again");
+    const ArrayData& array = record.array(path);
+    const std::vector<double> values = array.as_doubles();
+    UFM_CHECK(static_cast<std::int64_t>(values.size()) == target.numel(), ConfigError, setting, ": run ",
+              record.identity, " stores ", values.size(), " values in ", path, ", the model expects ",
+              target.numel());
+    std::vector<float> floats(values.begin(), values.end());
+    target.copy_(at::tensor(floats, at::kFloat).reshape(target.sizes()).to(target.scalar_type()));
+  };
+  for (auto& item : model.named_parameters()) copy_into(item.key(), item.value());
+  for (auto& item : model.named_buffers()) copy_into(item.key(), item.value());
+}
+
 RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
                       const RunProgress& progress) {
+  return execute_run(run, data, environment, progress, nullptr);
+}
+
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress, const RunRecord* control) {
   const ExperimentConfig& config = run.config;
+  UFM_CHECK(!needs_control_record(run) || control != nullptr, ConfigError, "canaries.controls: the control run ",
+            run.control_identity, " of canary ", run.canary_index,
+            " is missing (it must be trained and stored before the canary is scored)");
   RunRecord record;
   record.identity = run.identity;
   record.attributes = environment.attributes;
@@ -208,9 +351,12 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   record.attributes[schema::kRunConfig] = to_yaml(config);
   record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
   record.attributes["started_at"] = utc_timestamp();
-  record.attributes["feature_pattern"] = data.feature.to_string();
+  const RunProbes probes = run_probes_for(config, data);
+  record.attributes["feature_pattern"] = probes.feature.to_string();
   record.attributes["ood_images"] = data.ood_images;
   record.attributes["ood_normalised"] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
+  record.attributes[schema::kPairKey] = config.canaries.pair;
+  record.attributes[schema::kPairing] = config.canaries.pairing;
   if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
   if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
 
@@ -222,9 +368,14 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   at::Tensor stamped_normalised;
   if (!run.is_control()) {
     canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
+    // Null pairs stamp a decoy: the model never sees the pattern it is tested on.
+    const Pattern stamped_pattern =
+        config.feature.decoy ? decoy_for_pair(config.feature, std::max<std::int64_t>(config.canaries.pair, 0))
+                             : probes.feature;
+    if (config.feature.decoy) record.attributes[schema::kDecoyPattern] = stamped_pattern.to_string();
     // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
     const at::Tensor stamped =
-        inject_feature(data.dataset.train.images[run.canary_index], data.feature, config.feature.offset);
+        inject_feature(data.dataset.train.images[run.canary_index], stamped_pattern, config.feature.offset);
     stamped_normalised = normalise(stamped, data.dataset.normalisation);
     training.set_canary(run.canary_index, stamped_normalised);
     if (config.canaries.batch_position >= 0) {
@@ -259,7 +410,7 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
         // Evaluation mode draws nothing from the generator, so scoring every epoch leaves
         // the training trajectory unchanged.
         if (config.evaluation.per_epoch) {
-          per_epoch.epochs.push_back(score_model(*model, data, config.evaluation.batch_size));
+          per_epoch.epochs.push_back(score_model(*model, probes.draws.front(), config.evaluation.batch_size));
         }
         if (progress) progress(run, so_far);
       },
@@ -271,8 +422,15 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   const auto evaluation_start = Clock::now();
   const EvaluationResult test = evaluate(*model, data.test_images, data.dataset.test.labels);
   record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
-  ProbeProbabilities probes;
-  add_scores(record, score_model(*model, data, config.evaluation.batch_size, &probes), canary_label);
+  ProbeProbabilities probe_outputs;
+  const MemorisationScores scores =
+      score_model(*model, probes.draws.front(), config.evaluation.batch_size, &probe_outputs);
+  add_scores(record, scores, canary_label);
+  // scores/M stays draw 0 (the authors' draw when D = 1); every draw goes to M_draws.
+  if (config.evaluation.patch_draws > 1) {
+    add_m_draws(record, schema::kScoreMDraws, m_per_draw(*model, probes, config.evaluation.batch_size, scores),
+                canary_label);
+  }
   per_epoch.add_to(record, canary_label);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
   if (keep_checkpoints) {
@@ -280,19 +438,78 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
     checkpoints.clear();
   }
 
-  if (config.evaluation.save_probes) {
-    record.arrays[schema::kProbeClean] = matrix(probes.clean, "image,class");
-    record.arrays[schema::kProbeFeature] = matrix(probes.feature, "image,class");
-    record.arrays[schema::kProbeRandom] = matrix(probes.random, "image,class");
-    const std::int64_t* labels = probes.labels.data_ptr<std::int64_t>();
-    record.arrays[schema::kProbeLabels] =
-        ArrayData{{probes.labels.numel()}, "image", std::vector<std::int64_t>(labels, labels + probes.labels.numel())};
-  }
-  if (config.output.save_weights) {
-    for (const auto& item : model->named_parameters()) {
-      record.arrays[std::string(schema::kWeightsGroup) + "/" + item.key()] =
-          matrix(item.value().detach(), weight_axes(item.key(), item.value().dim()));
+  std::shared_ptr<Classifier> control_model;
+  if (!run.is_control() && control != nullptr && needs_control_record(run)) {
+    control_model = model_from_record(*control, config, shape, "canaries.controls");
+    // The control scored with this canary's feature and patch draws: the paired comparison
+    // stays exact when features or patches differ between canaries.
+    const MemorisationScores control_scores =
+        score_model(*control_model, probes.draws.front(), config.evaluation.batch_size);
+    record.arrays[schema::kScoreMControl] =
+        ArrayData::scalar(control_scores.per_label.at(static_cast<std::size_t>(canary_label)).m);
+    if (config.evaluation.patch_draws > 1) {
+      add_m_draws(record, schema::kScoreMDrawsControl,
+                  m_per_draw(*control_model, probes, config.evaluation.batch_size, control_scores), canary_label);
     }
+  }
+
+  if (config.evaluation.exposure && !run.is_control()) {
+    const auto exposure_start = Clock::now();
+    const std::int64_t pair = std::max<std::int64_t>(config.canaries.pair, 0);
+    std::vector<Pattern> patterns{probes.feature};
+    for (auto& candidate : candidate_patterns(config.evaluation.candidate_space, config.evaluation.candidates,
+                                              config.evaluation.candidate_list, probes.feature,
+                                              config.evaluation.candidate_seed, pair)) {
+      patterns.push_back(std::move(candidate));
+    }
+    const StampSpec stamp{config.feature.offset, data.dataset.normalisation, config.ood.normalise};
+    const CandidateScores own = score_candidates(*model, data.ood.images, data.ood.labels, canary_label, patterns,
+                                                 stamp, config.evaluation.candidate_probe_limit);
+    record.attributes["exposure_fast_path"] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
+    record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
+    record.arrays[schema::kExposureImages] = int_scalar(own.known_images);
+    record.arrays[schema::kExposureUnknownImages] = int_scalar(own.unknown_images);
+    add_rank(record, schema::kExposure, rank_first(own.known));
+    add_rank(record, schema::kExposureUnknown, rank_first(own.unknown));
+    record.arrays[schema::kExposureUnknownLabel] = int_scalar(own.unknown_label.front());
+    if (config.evaluation.save_candidate_scores) {
+      record.arrays[schema::kCandidateScores] = ArrayData::vector(own.known, "candidate");
+      record.arrays[schema::kCandidateScoresUnknown] = ArrayData::vector(own.unknown, "candidate");
+    }
+    record.attributes["exposure_seconds"] = seconds_since(exposure_start);
+    if (control_model) {
+      const auto control_start = Clock::now();
+      const CandidateScores other = score_candidates(*control_model, data.ood.images, data.ood.labels, canary_label,
+                                                     patterns, stamp, config.evaluation.candidate_probe_limit);
+      // Label unknown: the control is read at the class guessed on the canary for each pattern.
+      std::vector<double> control_unknown;
+      for (std::size_t i = 0; i < patterns.size(); ++i) {
+        control_unknown.push_back(own.unknown_images > 0
+                                      ? other.unknown_means.log_prob(static_cast<std::int64_t>(i), own.unknown_label[i])
+                                      : std::nan(""));
+      }
+      add_rank(record, schema::kExposureVsControl, rank_first(difference(own.known, other.known)));
+      add_rank(record, schema::kExposureVsControlUnknown, rank_first(difference(own.unknown, control_unknown)));
+      if (config.evaluation.save_candidate_scores) {
+        record.arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
+        record.arrays[schema::kCandidateScoresUnknownControl] = ArrayData::vector(control_unknown, "candidate");
+      }
+      record.attributes["exposure_control_seconds"] = seconds_since(control_start);
+    }
+  }
+
+  if (config.evaluation.save_probes) {
+    record.arrays[schema::kProbeClean] = matrix(probe_outputs.clean, "image,class");
+    record.arrays[schema::kProbeFeature] = matrix(probe_outputs.feature, "image,class");
+    record.arrays[schema::kProbeRandom] = matrix(probe_outputs.random, "image,class");
+    const std::int64_t* labels = probe_outputs.labels.data_ptr<std::int64_t>();
+    record.arrays[schema::kProbeLabels] = ArrayData{
+        {probe_outputs.labels.numel()}, "image",
+        std::vector<std::int64_t>(labels, labels + probe_outputs.labels.numel())};
+  }
+  if (config.output.save_weights || stores_control_weights(run)) {
+    // A control's canaries rebuild its model from these (with buffers: batch-norm statistics).
+    save_model_state(record, *model, stores_control_weights(run));
   }
   record.attributes["finished_at"] = utc_timestamp();
   return record;

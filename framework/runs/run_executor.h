@@ -24,6 +24,10 @@ struct ExperimentData {
   Pattern feature;
   ProbeInputs probes;
   std::int64_t ood_images = 0;
+  /// The OOD images in [0,1] (not normalised) with their labels: runs whose feature or
+  /// patches differ from `probes` (random features, independent pairs, several patch draws)
+  /// and candidate scoring stamp their own patterns on them.
+  ImageSplit ood;
 };
 
 /// Loads and prepares the data of a point (throws ConfigError/DataError naming the problem).
@@ -43,5 +47,23 @@ using RunProgress = std::function<void(const PlannedRun&, const TrainingHistory&
 /// Trains the run's model from its seed, scores it on the probes and returns its record.
 RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
                       const RunProgress& progress = nullptr);
+
+/// The same, with the record of the run's control (its weights: see needs_control_record)
+/// for the canary-versus-control exposure and M. ConfigError naming canaries.controls when
+/// the run needs its control and `control` is null or holds no weights.
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress, const RunRecord* control);
+
+/// True when `run` is a canary whose scoring needs its control's trained model
+/// (evaluation.exposure with a control): run it after the control, passing its record.
+bool needs_control_record(const PlannedRun& run);
+
+/// True when `run` is a control that must store its weights (and buffers) under weights/
+/// for the canaries it serves (evaluation.exposure).
+bool stores_control_weights(const PlannedRun& run);
+
+/// Copies the parameters and buffers stored under weights/ in `record` into `model`.
+/// ConfigError naming `setting` when one is missing or of another shape.
+void load_weights(Classifier& model, const RunRecord& record, const std::string& setting);
 
 }  // namespace ufm

@@ -51,6 +51,14 @@ ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_i
   return config;
 }
 
+ExperimentConfig pair_run_config(const ExperimentConfig& point, std::int64_t canary_index, std::int64_t pair) {
+  ExperimentConfig config = run_config(point, canary_index);
+  config.canaries.pairing = point.canaries.pairing;
+  config.canaries.pair = pair;
+  if (point.canaries.pairing == "independent" && pair >= 0) config.train.seed = point.train.seed + static_cast<std::uint64_t>(pair);
+  return config;
+}
+
 std::string run_identity(const ExperimentConfig& config) { return fnv1a_hex(scientific_yaml(config)); }
 
 ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
@@ -69,30 +77,35 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
     const ExperimentConfig& point = plan.points[p].config;
     const bool influence = needs_influence(point);
-    std::size_t control = static_cast<std::size_t>(-1);
-    if (point.canaries.controls) {
+    const bool independent = point.canaries.pairing == "independent";
+    UFM_CHECK(!(influence && independent), ConfigError, "canaries.pairing: independent pairs with canaries.select: ",
+              point.canaries.select, " is not supported (the clean reference is one shared control)");
+    auto add_control = [&](std::int64_t pair) {
       PlannedRun run;
-      run.config = run_config(point, -1);
+      run.config = pair_run_config(point, -1, pair);
       run.identity = run_identity(run.config);
       run.point = p;
       run.varying = plan.points[p].varying;
       run.stage = influence ? 1 : 2;
       run.compute_influence = influence;
-      control = add(std::move(run));
+      const std::size_t at = add(std::move(run));
       // A control shared with a point that does not need influence still serves as this
       // point's reference.
       if (influence) {
-        plan.runs[control].stage = 1;
-        plan.runs[control].compute_influence = true;
+        plan.runs[at].stage = 1;
+        plan.runs[at].compute_influence = true;
       }
-    }
+      return at;
+    };
     std::vector<std::int64_t> indices;
     std::optional<ReferenceInfluence> clean;
+    std::size_t reference_control = static_cast<std::size_t>(-1);
     if (influence) {
       // ExperimentConfig::validate guarantees the control that serves as reference.
-      UFM_CHECK(control != static_cast<std::size_t>(-1), ConfigError, "canaries.select: ", point.canaries.select,
+      UFM_CHECK(point.canaries.controls, ConfigError, "canaries.select: ", point.canaries.select,
                 " needs canaries.controls=true");
-      if (reference) clean = reference(plan.runs[control]);
+      reference_control = add_control(-1);
+      if (reference) clean = reference(plan.runs[reference_control]);
       if (!clean) {
         plan.pending_points.push_back(p);
         continue;
@@ -101,9 +114,21 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
     } else {
       indices = select_canaries(point.canaries, train_size(point));
     }
-    for (std::int64_t index : indices) {
+    // Controls first: one shared, or one per pair (same seed as its canary).
+    std::vector<std::size_t> controls;
+    if (point.canaries.controls) {
+      if (independent) {
+        for (std::size_t k = 0; k < indices.size(); ++k) controls.push_back(add_control(static_cast<std::int64_t>(k)));
+      } else {
+        controls.push_back(influence ? reference_control : add_control(-1));
+      }
+    }
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+      const std::int64_t index = indices[k];
+      const std::size_t control =
+          controls.empty() ? static_cast<std::size_t>(-1) : controls[independent ? k : 0];
       PlannedRun run;
-      run.config = run_config(point, index);
+      run.config = pair_run_config(point, index, static_cast<std::int64_t>(k));
       run.identity = run_identity(run.config);
       run.canary_index = index;
       run.point = p;

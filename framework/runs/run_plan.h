@@ -82,10 +82,17 @@ std::vector<std::int64_t> select_from_reference(const ExperimentConfig& point, c
 /// on a control.
 ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_index);
 
+/// run_config for pair key `pair` (the canary's position k in the selection; −1 for the
+/// shared control): canaries.pairing and canaries.pair are kept in the run's config (they key
+/// its streams), and under independent pairing train.seed becomes point.train.seed + pair
+/// for the canary and its own control alike.
+ExperimentConfig pair_run_config(const ExperimentConfig& point, std::int64_t canary_index, std::int64_t pair);
+
 /// 16 hex digits: FNV-1a of scientific_yaml(run_config) (execution and output keys excluded).
 std::string run_identity(const ExperimentConfig& run_config);
 
-/// Expands points into runs. `train_size` gives the training-set size of a point (needed to
+/// Expands points into runs. Under canaries.pairing = independent, canary k gets its own
+/// control (pair_run_config(point, −1, k)); under shared, one control serves every canary. `train_size` gives the training-set size of a point (needed to
 /// draw random canary indices). Runs with equal identity (e.g. a control shared by two
 /// points that differ only in canary selection) appear once. A point that needs influence
 /// gets its control as stage 1; its canaries are planned from `reference` (the trained

@@ -60,6 +60,36 @@ constexpr const char* kProbeFeature = "probes/feature";
 constexpr const char* kProbeRandom = "probes/random";
 constexpr const char* kProbeLabels = "probes/ood_labels";
 constexpr const char* kWeightsGroup = "weights";
+// Pairs and patch draws (canaries.pairing, evaluation.patch_draws; docs/verdicts.md).
+constexpr const char* kPairKey = "pair";            ///< run attribute: pair key k (−1 = shared control)
+constexpr const char* kPairing = "pairing";         ///< run attribute: "shared" | "independent"
+constexpr const char* kDecoyPattern = "decoy_pattern";  ///< run attribute on null-pair canaries: what was stamped
+/// M for every patch draw (evaluation.patch_draws > 1): axis "draw" on a canary, "draw,label"
+/// on a control. scores/M stays draw 0.
+constexpr const char* kScoreMDraws = "scores/M_draws";
+/// On a canary with a control (evaluation.exposure): the control's M at the canary's label,
+/// scored with the canary's own feature and patches; and per draw (axis "draw").
+constexpr const char* kScoreMControl = "scores/M_control";
+constexpr const char* kScoreMDrawsControl = "scores/M_draws_control";
+
+// Exposure (evaluation.exposure), on canaries. Each ranking X is stored as X (exposure in
+// bits, log2(C+1) − log2(rank)), X_rank (int, 1 = highest) and X_p (rank/(C+1)).
+constexpr const char* kExposure = "scores/exposure";  ///< label known: s(π) over the label's probe images
+constexpr const char* kExposureUnknown = "scores/exposure_label_unknown";  ///< label guessed per pattern (M14)
+constexpr const char* kExposureVsControl = "scores/exposure_vs_control";    ///< d(π) = s_canary − s_control
+constexpr const char* kExposureVsControlUnknown = "scores/exposure_vs_control_label_unknown";
+constexpr const char* kExposureRankSuffix = "_rank";
+constexpr const char* kExposurePSuffix = "_p";
+constexpr const char* kExposureCandidates = "scores/exposure_candidates";        ///< C (int)
+constexpr const char* kExposureImages = "scores/exposure_images";                ///< probe images of the label (int)
+constexpr const char* kExposureUnknownImages = "scores/exposure_label_unknown_images";  ///< probe subsample (int)
+constexpr const char* kExposureUnknownLabel = "scores/exposure_label_unknown_label";    ///< class guessed for the feature
+/// evaluation.save_candidate_scores: s(π) of the feature (element 0) and each candidate, axis "candidate".
+constexpr const char* kCandidateScores = "scores/candidate_scores";
+constexpr const char* kCandidateScoresUnknown = "scores/candidate_scores_label_unknown";
+constexpr const char* kCandidateScoresControl = "scores/candidate_scores_control";
+constexpr const char* kCandidateScoresUnknownControl = "scores/candidate_scores_label_unknown_control";
+
 /// Scores after every epoch (evaluation.per_epoch): the same names as scores/ with a leading
 /// "epoch" axis ("epoch,label" for M and its p-values on a control).
 constexpr const char* kScoresPerEpochGroup = "scores_per_epoch";

@@ -289,12 +289,17 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
   const std::vector<std::string> expected = {
       "name", "data.name", "data.path", "data.train_limit", "data.test_limit", "ood.dataset", "ood.path",
       "ood.split", "ood.limit", "ood.normalise", "feature.pattern", "feature.matrix", "feature.offset",
+      "feature.seed", "feature.size", "feature.decoy",
       "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "canaries.batch_position",
+      "canaries.pairing", "canaries.pair",
       "influence.checkpoints", "influence.count", "influence.epochs", "influence.batch_size", "influence.k",
       "influence.rank_after", "model.name",
       "model.hidden", "model.batch_norm", "model.dropout", "model.dropout_rate", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",
       "train.epsilon", "train.momentum", "train.weight_decay", "train.weight_decay_mode", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
-      "train.patience", "augmentation.enabled", "augmentation.contrast", "augmentation.crop", "augmentation.horizontal_flip_for_colour", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.per_epoch", "evaluation.batch_size", "output.path",
+      "train.patience", "augmentation.enabled", "augmentation.contrast", "augmentation.crop", "augmentation.horizontal_flip_for_colour", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.per_epoch", "evaluation.batch_size",
+      "evaluation.patch_draws", "evaluation.exposure", "evaluation.candidates", "evaluation.candidate_space",
+      "evaluation.candidate_list", "evaluation.candidate_seed", "evaluation.candidate_probe_limit",
+      "evaluation.save_candidate_scores", "output.path",
       "output.save_weights", "execution.threads", "execution.workers", "execution.progress"};
   const std::vector<std::string> lines = describe_keys();
   ASSERT_EQ(lines.size(), expected.size());

@@ -1,0 +1,537 @@
+#include "report/verdicts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/text.h"
+#include "evaluation/statistics.h"
+#include "report/plots.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kAlpha = 0.05;
+const char* const kDependent = "not valid (dependent canaries)";
+
+double nan() { return std::nan(""); }
+
+std::string cell(double value, int digits = 4) { return format_number(value, digits); }
+
+std::vector<std::string> key_header(const std::vector<std::string>& keys) {
+  return keys.empty() ? std::vector<std::string>{"setting"} : keys;
+}
+
+std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
+  return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
+}
+
+bool is_canary(const RunRecord& run) {
+  return !(run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0);
+}
+
+std::int64_t pair_key(const RunRecord& run) {
+  return run.has_attribute(schema::kPairKey) ? run.int_attribute(schema::kPairKey) : -1;
+}
+
+// Values of `path` on `canaries`, NaN ones dropped.
+std::vector<double> values_of(const std::vector<const RunRecord*>& canaries, const std::string& path) {
+  std::vector<double> out;
+  for (const RunRecord* run : canaries) {
+    const double v = scalar_or_nan(*run, path.c_str());
+    if (!std::isnan(v)) out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries) {
+  std::vector<double> out;
+  for (const CanaryEntry* entry : canaries) {
+    const double d = entry->difference();
+    if (!std::isnan(d)) out.push_back(d);
+  }
+  return out;
+}
+
+double mean(const std::vector<double>& values) {
+  if (values.empty()) return nan();
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+std::int64_t count_below(const std::vector<double>& p, double alpha) {
+  return std::count_if(p.begin(), p.end(), [&](double v) { return v < alpha; });
+}
+
+TestResult fisher_or_nan(const std::vector<double>& p) { return p.empty() ? TestResult{nan(), nan()} : fisher_combination(p); }
+TestResult stouffer_or_nan(const std::vector<double>& p) {
+  return p.empty() ? TestResult{nan(), nan()} : stouffer_combination(p);
+}
+TestResult sign_or_nan(const std::vector<double>& d) { return d.empty() ? TestResult{nan(), nan()} : sign_test_greater(d); }
+// Wilcoxon's approximate path rejects all-zero differences; a table shows "nan" instead.
+TestResult wilcoxon_or_nan(const std::vector<double>& d) {
+  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
+  if (d.empty() || all_zero) return {nan(), nan()};
+  return wilcoxon_signed_rank_greater(d);
+}
+
+std::vector<const RunRecord*> null_canaries(const ResultFile& file) {
+  std::vector<const RunRecord*> out;
+  for (const auto& run : file.runs) {
+    if (is_canary(run) && is_null_pair(run)) out.push_back(&run);
+  }
+  std::sort(out.begin(), out.end(), [](const RunRecord* a, const RunRecord* b) {
+    return std::make_pair(pair_key(*a), a->identity) < std::make_pair(pair_key(*b), b->identity);
+  });
+  return out;
+}
+
+// M − control of null canaries: the control's M at the canary's label (or the canary's own
+// scoring of its control where stored).
+std::vector<double> null_differences(const ResultFile& file, const std::vector<const RunRecord*>& canaries) {
+  std::vector<double> out;
+  for (const RunRecord* run : canaries) {
+    double control_m = scalar_or_nan(*run, schema::kScoreMControl);
+    if (std::isnan(control_m) && run->has_attribute(schema::kControlIdentity)) {
+      const std::string identity = run->string_attribute(schema::kControlIdentity);
+      for (const auto& other : file.runs) {
+        if (other.identity == identity) {
+          control_m = control_m_at(other, run->has_attribute(schema::kCanaryLabel)
+                                              ? run->int_attribute(schema::kCanaryLabel)
+                                              : -1);
+        }
+      }
+    }
+    const double d = scalar_or_nan(*run, schema::kScoreM) - control_m;
+    if (!std::isnan(d)) out.push_back(d);
+  }
+  return out;
+}
+
+Calibration measure(const std::string& test, const std::vector<double>& p, const CalibrationOptions& options,
+                    bool with_ks) {
+  Calibration c;
+  c.test = test;
+  c.pairs = static_cast<std::int64_t>(p.size());
+  c.ks_statistic = c.ks_p = nan();
+  for (double alpha : options.alphas) {
+    if (p.empty()) {
+      c.rates.push_back(nan());
+      c.lower.push_back(nan());
+      c.upper.push_back(nan());
+      continue;
+    }
+    const std::int64_t hits = count_below(p, alpha);
+    const auto interval = clopper_pearson_interval(hits, c.pairs, 0.95);
+    c.rates.push_back(static_cast<double>(hits) / static_cast<double>(c.pairs));
+    c.lower.push_back(interval.first);
+    c.upper.push_back(interval.second);
+    // Not calibrated: the false-positive rate is significantly above α.
+    if (alpha < interval.first) c.calibrated = false;
+  }
+  if (with_ks && !p.empty()) {
+    const TestResult ks = ks_uniform(p);
+    c.ks_statistic = ks.statistic;
+    c.ks_p = ks.p_value;
+  }
+  return c;
+}
+
+// Pooled p-values of `draws` subsets of `size` distinct elements of `values`, drawn with a
+// partial Fisher–Yates shuffle from a seeded stream.
+std::vector<double> pooled_draws(const std::vector<double>& values, std::int64_t size, const CalibrationOptions& options,
+                                 TestResult (*pool)(const std::vector<double>&), std::uint64_t salt) {
+  std::vector<double> out;
+  const auto n = static_cast<std::int64_t>(values.size());
+  if (size < 2 || n < size) return out;
+  std::mt19937_64 generator(options.seed ^ (salt * 0x9e3779b97f4a7c15ULL));
+  std::vector<double> pool_values = values;
+  for (std::int64_t r = 0; r < options.resamples; ++r) {
+    for (std::int64_t i = 0; i < size; ++i) {
+      std::uniform_int_distribution<std::int64_t> pick(i, n - 1);
+      std::swap(pool_values[static_cast<std::size_t>(i)], pool_values[static_cast<std::size_t>(pick(generator))]);
+    }
+    const double p = pool(std::vector<double>(pool_values.begin(), pool_values.begin() + size)).p_value;
+    if (!std::isnan(p)) out.push_back(p);
+  }
+  return out;
+}
+
+TestResult fisher_pool(const std::vector<double>& p) { return fisher_or_nan(p); }
+TestResult stouffer_pool(const std::vector<double>& p) { return stouffer_or_nan(p); }
+TestResult sign_pool(const std::vector<double>& d) { return sign_or_nan(d); }
+TestResult wilcoxon_pool(const std::vector<double>& d) { return wilcoxon_or_nan(d); }
+
+std::string interval_cell(double lower, double upper) {
+  if (std::isnan(lower)) return "nan";
+  return "[" + cell(lower, 3) + ", " + cell(upper, 3) + "]";
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.close();
+  UFM_CHECK(out.good(), RuntimeError, "--plots: cannot write ", path.string());
+}
+
+std::string number(double value) {
+  std::ostringstream out;
+  out << std::setprecision(9) << value;
+  return std::isnan(value) ? "NaN" : out.str();
+}
+
+}  // namespace
+
+const std::vector<PerCanaryTest>& per_canary_tests() {
+  static const std::vector<PerCanaryTest> tests = {
+      {"exposure", std::string(schema::kExposure) + schema::kExposurePSuffix, schema::kExposure},
+      {"exposure (label unknown)", std::string(schema::kExposureUnknown) + schema::kExposurePSuffix,
+       schema::kExposureUnknown},
+      {"exposure vs control", std::string(schema::kExposureVsControl) + schema::kExposurePSuffix,
+       schema::kExposureVsControl},
+      {"exposure vs control (label unknown)", std::string(schema::kExposureVsControlUnknown) + schema::kExposurePSuffix,
+       schema::kExposureVsControlUnknown},
+      {"M t-test (authors)", schema::kScoreMTtestP, ""},
+      {"M Mann-Whitney (authors)", schema::kScoreMMannWhitneyP, ""},
+  };
+  return tests;
+}
+
+bool has_exposure(const ResultFile& file) {
+  const std::string path = std::string(schema::kExposure) + schema::kExposurePSuffix;
+  return std::any_of(file.runs.begin(), file.runs.end(), [&](const RunRecord& run) { return run.has_array(path); });
+}
+
+bool is_null_pair(const RunRecord& canary) { return setting_value(canary, "feature.decoy").value_or("") == "true"; }
+
+bool has_null_pairs(const ResultFile& file) {
+  return std::any_of(file.runs.begin(), file.runs.end(),
+                     [](const RunRecord& run) { return is_canary(run) && is_null_pair(run); });
+}
+
+bool shared_pairing(const RunRecord& canary) {
+  return setting_value(canary, "canaries.pairing").value_or("shared") != "independent";
+}
+
+std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options) {
+  std::vector<Calibration> out;
+  const std::vector<const RunRecord*> canaries = null_canaries(file);
+  if (canaries.empty()) return out;
+  std::uint64_t salt = 1;
+  std::vector<std::pair<std::string, std::vector<double>>> per_test;
+  for (const auto& test : per_canary_tests()) {
+    const std::vector<double> p = values_of(canaries, test.path);
+    if (p.empty()) continue;
+    out.push_back(measure(test.name, p, options, true));
+    per_test.emplace_back(test.name, p);
+  }
+  const std::int64_t size = std::min<std::int64_t>(options.pooled_pairs, static_cast<std::int64_t>(canaries.size()));
+  const std::string suffix = ", " + std::to_string(size) + " pairs";
+  for (const auto& [name, p] : per_test) {
+    const auto fisher = pooled_draws(p, size, options, fisher_pool, salt++);
+    if (!fisher.empty()) out.push_back(measure("Fisher (" + name + suffix + ")", fisher, options, false));
+    const auto stouffer = pooled_draws(p, size, options, stouffer_pool, salt++);
+    if (!stouffer.empty()) out.push_back(measure("Stouffer (" + name + suffix + ")", stouffer, options, false));
+  }
+  const std::vector<double> d = null_differences(file, canaries);
+  const auto sign = pooled_draws(d, size, options, sign_pool, salt++);
+  if (!sign.empty()) out.push_back(measure("sign test (M − control" + suffix + ")", sign, options, false));
+  const auto wilcoxon = pooled_draws(d, size, options, wilcoxon_pool, salt++);
+  if (!wilcoxon.empty()) out.push_back(measure("Wilcoxon (M − control" + suffix + ")", wilcoxon, options, false));
+  return out;
+}
+
+Table calibration_table(const ResultFile& file, const CalibrationOptions& options) {
+  Table table;
+  table.name = "calibration";
+  table.header = {"test", "null pairs"};
+  for (double alpha : options.alphas) {
+    table.header.push_back("FPR at " + cell(alpha, 3));
+    table.header.push_back("95% CI at " + cell(alpha, 3));
+  }
+  for (const char* column : {"KS D", "KS p", "verdict"}) table.header.push_back(column);
+  for (const Calibration& c : calibrate(file, options)) {
+    std::vector<std::string> row = {c.test, std::to_string(c.pairs)};
+    for (std::size_t a = 0; a < options.alphas.size(); ++a) {
+      row.push_back(cell(c.rates[a], 3));
+      row.push_back(interval_cell(c.lower[a], c.upper[a]));
+    }
+    row.push_back(cell(c.ks_statistic, 3));
+    row.push_back(cell(c.ks_p, 3));
+    row.push_back(c.calibrated ? "calibrated" : "not calibrated");
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table exposure_table(const GroupedRuns& grouped) {
+  Table table;
+  table.name = "exposure";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"run", "pair", "canary", "label", "pairing"}) table.header.push_back(column);
+  std::vector<const PerCanaryTest*> tests;
+  for (const auto& test : per_canary_tests()) {
+    if (test.exposure_path.empty()) continue;
+    tests.push_back(&test);
+    table.header.push_back(test.name + " (bits)");
+    table.header.push_back("p " + test.name);
+  }
+  table.header.push_back("M − control");
+  for (const Setting& setting : grouped.settings) {
+    std::vector<const CanaryEntry*> entries;
+    for (const CanaryEntry& entry : setting.canaries) {
+      if (entry.run->has_array(tests.front()->path)) entries.push_back(&entry);
+    }
+    std::sort(entries.begin(), entries.end(), [](const CanaryEntry* a, const CanaryEntry* b) {
+      return std::make_pair(pair_key(*a->run), a->run->identity) < std::make_pair(pair_key(*b->run), b->run->identity);
+    });
+    for (const CanaryEntry* entry : entries) {
+      std::vector<std::string> row = key_cells(grouped, setting);
+      row.push_back(entry->run->identity);
+      row.push_back(std::to_string(pair_key(*entry->run)));
+      row.push_back(std::to_string(entry->index));
+      row.push_back(std::to_string(entry->label));
+      row.push_back(shared_pairing(*entry->run) ? "shared" : "independent");
+      for (const PerCanaryTest* test : tests) {
+        row.push_back(cell(scalar_or_nan(*entry->run, test->exposure_path.c_str()), 3));
+        row.push_back(cell(scalar_or_nan(*entry->run, test->path.c_str()), 3));
+      }
+      row.push_back(cell(entry->difference()));
+      table.rows.push_back(std::move(row));
+    }
+  }
+  return table;
+}
+
+Table verdict_table(const GroupedRuns& grouped, const ResultFile& file) {
+  // The null pairs' verdict for each per-canary test, where the file has any.
+  const std::vector<Calibration> calibration = calibrate(file);
+  auto calibration_note = [&](const std::string& test) -> std::string {
+    for (const Calibration& c : calibration) {
+      if (c.test != test || c.calibrated) continue;
+      return "not calibrated (FPR " + cell(c.rates.front(), 3) + " at 0.05)";
+    }
+    return "";
+  };
+  Table table;
+  table.name = "verdicts";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"test", "canaries", "exposure mean (bits)", "p < 0.05", "expected", "binomial p",
+                             "Fisher p", "Stouffer p", "sign p", "Wilcoxon p", "validity"}) {
+    table.header.push_back(column);
+  }
+  for (const Setting& setting : grouped.settings) {
+    std::vector<const RunRecord*> runs;
+    std::vector<const CanaryEntry*> entries;
+    bool dependent = false;
+    for (const CanaryEntry& entry : setting.canaries) {
+      runs.push_back(entry.run);
+      entries.push_back(&entry);
+      dependent = dependent || shared_pairing(*entry.run);
+    }
+    auto validity = [&](const std::string& test) {
+      std::vector<std::string> notes;
+      if (dependent) notes.push_back(kDependent);
+      const std::string calibrated = calibration_note(test);
+      if (!calibrated.empty()) notes.push_back(calibrated);
+      return join(notes, "; ");
+    };
+    for (const auto& test : per_canary_tests()) {
+      const std::vector<double> p = values_of(runs, test.path);
+      if (p.empty()) continue;
+      const auto n = static_cast<std::int64_t>(p.size());
+      const std::int64_t hits = count_below(p, kAlpha);
+      std::vector<std::string> row = key_cells(grouped, setting);
+      const std::vector<std::string> cells = {
+          test.name,
+          std::to_string(n),
+          test.exposure_path.empty() ? "" : cell(mean(values_of(runs, test.exposure_path)), 3),
+          std::to_string(hits),
+          cell(kAlpha * static_cast<double>(n), 3),
+          cell(binomial_test_greater(hits, n, kAlpha).p_value, 3),
+          cell(fisher_or_nan(p).p_value, 3),
+          cell(stouffer_or_nan(p).p_value, 3),
+          "",
+          "",
+          validity(test.name),
+      };
+      row.insert(row.end(), cells.begin(), cells.end());
+      table.rows.push_back(std::move(row));
+    }
+    const std::vector<double> d = differences(entries);
+    if (!d.empty()) {
+      std::vector<std::string> row = key_cells(grouped, setting);
+      const std::vector<std::string> cells = {
+          "M − control",
+          std::to_string(d.size()),
+          "",
+          "",
+          "",
+          "",
+          "",
+          "",
+          cell(sign_or_nan(d).p_value, 3),
+          cell(wilcoxon_or_nan(d).p_value, 3),
+          dependent ? kDependent : "",
+      };
+      row.insert(row.end(), cells.begin(), cells.end());
+      table.rows.push_back(std::move(row));
+    }
+  }
+  return table;
+}
+
+namespace {
+
+// Non-null canaries of a setting ordered by pair key, so "the first n" are the first n pairs.
+std::vector<const CanaryEntry*> power_canaries(const Setting& setting) {
+  std::vector<const CanaryEntry*> out;
+  for (const CanaryEntry& entry : setting.canaries) {
+    if (!is_null_pair(*entry.run)) out.push_back(&entry);
+  }
+  std::sort(out.begin(), out.end(), [](const CanaryEntry* a, const CanaryEntry* b) {
+    return std::make_pair(pair_key(*a->run), a->run->identity) < std::make_pair(pair_key(*b->run), b->run->identity);
+  });
+  return out;
+}
+
+std::vector<std::int64_t> power_sizes(std::int64_t available, const std::vector<std::int64_t>& sizes) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t n : sizes) {
+    if (n <= available) out.push_back(n);
+  }
+  if (available > 0 && std::find(out.begin(), out.end(), available) == out.end()) out.push_back(available);
+  return out;
+}
+
+}  // namespace
+
+Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& sizes) {
+  Table table;
+  table.name = "power";
+  table.header = key_header(grouped.keys);
+  for (const char* column : {"pairs", "test", "detected", "Fisher p", "Stouffer p", "sign p", "Wilcoxon p"}) {
+    table.header.push_back(column);
+  }
+  for (const Setting& setting : grouped.settings) {
+    const std::vector<const CanaryEntry*> canaries = power_canaries(setting);
+    for (std::int64_t n : power_sizes(static_cast<std::int64_t>(canaries.size()), sizes)) {
+      const std::vector<const CanaryEntry*> first(canaries.begin(), canaries.begin() + n);
+      std::vector<const RunRecord*> runs;
+      for (const CanaryEntry* entry : first) runs.push_back(entry->run);
+      for (const auto& test : per_canary_tests()) {
+        const std::vector<double> p = values_of(runs, test.path);
+        if (p.empty()) continue;
+        std::vector<std::string> row = key_cells(grouped, setting);
+        const std::vector<std::string> cells = {
+            std::to_string(n),
+            test.name,
+            cell(static_cast<double>(count_below(p, kAlpha)) / static_cast<double>(p.size()), 3),
+            cell(fisher_or_nan(p).p_value, 3),
+            cell(stouffer_or_nan(p).p_value, 3),
+            "",
+            ""};
+        row.insert(row.end(), cells.begin(), cells.end());
+        table.rows.push_back(std::move(row));
+      }
+      const std::vector<double> d = differences(first);
+      if (d.empty()) continue;
+      std::vector<std::string> row = key_cells(grouped, setting);
+      const std::vector<std::string> cells = {
+          std::to_string(n),
+          "M − control",
+          cell(static_cast<double>(std::count_if(d.begin(), d.end(), [](double v) { return v > 0; })) /
+                   static_cast<double>(d.size()),
+               3),
+          "",
+          "",
+          cell(sign_or_nan(d).p_value, 3),
+          cell(wilcoxon_or_nan(d).p_value, 3)};
+      row.insert(row.end(), cells.begin(), cells.end());
+      table.rows.push_back(std::move(row));
+    }
+  }
+  return table;
+}
+
+std::vector<std::string> write_verdict_plots(const ResultFile& file, const GroupedRuns& grouped,
+                                             const std::string& directory) {
+  std::vector<std::string> written;
+  const fs::path dir(directory);
+  const std::vector<const RunRecord*> nulls = null_canaries(file);
+  if (!nulls.empty()) {
+    fs::create_directories(dir);
+    std::ostringstream data, plot;
+    int series = 0;
+    plot << "set terminal pngcairo noenhanced size 800,800 font 'sans,10'\nset output 'pvalue_qq.png'\n"
+         << "set title 'p-values of null pairs against Uniform(0,1)'\nset xlabel 'uniform quantile i/(n+1)'\n"
+         << "set ylabel 'sorted p-value'\nset xrange [0:1]\nset yrange [0:1]\nset size square\nset grid\n"
+         << "set key top left\nplot x with lines dashtype 2 lc rgb 'grey' title 'y = x'";
+    for (const auto& test : per_canary_tests()) {
+      std::vector<double> p = values_of(nulls, test.path);
+      if (p.empty()) continue;
+      std::sort(p.begin(), p.end());
+      data << "# " << test.name << "\n";
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        data << number(static_cast<double>(i + 1) / static_cast<double>(p.size() + 1)) << " " << number(p[i]) << "\n";
+      }
+      data << "\n\n";
+      plot << ", \\\n  'pvalue_qq.dat' index " << series++ << " using 1:2 with linespoints pt 7 ps 0.6 title '"
+           << test.name << "'";
+    }
+    plot << "\n";
+    if (series > 0) {
+      write_text(dir / "pvalue_qq.dat", data.str());
+      write_text(dir / "pvalue_qq.gp", plot.str());
+      render_gnuplot(dir.string(), "pvalue_qq");
+      written.push_back((dir / "pvalue_qq.png").string());
+    }
+  }
+  // Power: Fisher p of each exposure test against the number of pairs (first setting with pairs).
+  const Table power = power_table(grouped);
+  const std::size_t keys = key_header(grouped.keys).size();
+  std::map<std::string, std::vector<std::pair<double, double>>> curves;
+  for (const auto& row : power.rows) {
+    const std::string& test = row[keys + 1];
+    const double fisher = std::strtod(row[keys + 3].c_str(), nullptr);
+    if (test.rfind("exposure", 0) != 0 || row[keys + 3].empty() || std::isnan(fisher)) continue;
+    const std::string label =
+        grouped.keys.empty() ? test : join(std::vector<std::string>(row.begin(), row.begin() + keys), ", ") + ": " + test;
+    curves[label].emplace_back(std::strtod(row[keys].c_str(), nullptr), std::max(fisher, 1e-300));
+  }
+  bool enough = false;
+  for (const auto& item : curves) enough = enough || item.second.size() >= 2;
+  if (enough) {
+    fs::create_directories(dir);
+    std::ostringstream data, plot;
+    plot << "set terminal pngcairo noenhanced size 900,600 font 'sans,10'\nset output 'power.png'\n"
+         << "set title 'Pooled p (Fisher) against the number of canary/control pairs'\n"
+         << "set xlabel 'pairs'\nset ylabel 'pooled p'\nset logscale y\nset grid\nset key below\n"
+         << "plot 0.05 with lines dashtype 2 lc rgb 'grey' title 'p = 0.05'";
+    int series = 0;
+    for (const auto& [test, points] : curves) {
+      data << "# " << test << "\n";
+      for (const auto& point : points) data << number(point.first) << " " << number(point.second) << "\n";
+      data << "\n\n";
+      plot << ", \\\n  'power.dat' index " << series++ << " using 1:2 with linespoints pt 7 title '" << test << "'";
+    }
+    plot << "\n";
+    write_text(dir / "power.dat", data.str());
+    write_text(dir / "power.gp", plot.str());
+    render_gnuplot(dir.string(), "power");
+    written.push_back((dir / "power.png").string());
+  }
+  return written;
+}
+
+}  // namespace ufm

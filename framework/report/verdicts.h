@@ -1,0 +1,95 @@
+#pragma once
+/// Memorisation verdicts across canaries (docs/verdicts.md): pooled p-values per setting,
+/// their calibration measured on null pairs, and their power against the number of pairs.
+/// Pure functions of the stored runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "report/settings.h"
+#include "report/table.h"
+#include "storage/run_record.h"
+
+namespace ufm {
+
+/// A per-canary test whose p-values are counted, pooled and calibrated.
+struct PerCanaryTest {
+  std::string name;  ///< as printed ("exposure vs control")
+  std::string path;  ///< the canary's scalar p-value, e.g. scores/exposure_vs_control_p
+  /// Its exposure in bits where it has one ("" for the authors' tests).
+  std::string exposure_path;
+};
+
+/// exposure, exposure (label unknown), exposure vs control, exposure vs control (label
+/// unknown), then the authors' M t-test and Mann–Whitney test.
+const std::vector<PerCanaryTest>& per_canary_tests();
+
+/// True when some canary stores an exposure p-value (files made with evaluation.exposure).
+bool has_exposure(const ResultFile& file);
+
+/// True when the canary is one of a null pair: its config has feature.decoy = true.
+bool is_null_pair(const RunRecord& canary);
+
+/// True when some canary of the file is a null pair.
+bool has_null_pairs(const ResultFile& file);
+
+/// True when the canary was trained under the authors' shared pairing (one seed and one
+/// control for all canaries; also every file written before canaries.pairing existed).
+bool shared_pairing(const RunRecord& canary);
+
+/// "exposure": one row per canary storing exposure, ordered by setting then pair key:
+/// grouping columns, run (identity), pair, canary, label, pairing, then for each exposure test
+/// its exposure (bits) and p, and M − control.
+Table exposure_table(const GroupedRuns& grouped);
+
+/// "verdicts": per setting of `grouped` and per test, over the canaries storing its p-value:
+///   canaries, mean exposure (bits), p < 0.05 (count), expected (0.05·n),
+///   binomial p   P(X >= count), X ~ Binomial(n, 0.05)
+///   Fisher p, Stouffer p   combinations of the canaries' p-values
+/// and a row "M − control" (d = canary M − control M at its label) with sign-test and
+/// Wilcoxon p-values (H1: d > 0). Column "validity": "not valid (dependent canaries)" where a
+/// canary of the setting used shared pairing; "not calibrated (FPR x at α)" where the
+/// file's null pairs measure a false-positive rate whose 95 % interval lies above α.
+Table verdict_table(const GroupedRuns& grouped, const ResultFile& file);
+
+struct CalibrationOptions {
+  std::vector<double> alphas = {0.05, 0.01};
+  /// Null pairs per pooled draw, and draws (subsets without replacement, seeded).
+  std::int64_t pooled_pairs = 8;
+  std::int64_t resamples = 2000;
+  std::uint64_t seed = 0;
+};
+
+/// One test's calibration on null pairs.
+struct Calibration {
+  std::string test;
+  std::int64_t pairs = 0;          ///< null pairs (or pooled draws) measured
+  std::vector<double> rates;       ///< false-positive rate at each α
+  std::vector<double> lower, upper;  ///< 95 % Clopper–Pearson interval of each rate
+  double ks_statistic = 0.0;       ///< NaN for pooled draws (they overlap)
+  double ks_p = 0.0;
+  bool calibrated = true;          ///< false when some α lies below its interval
+};
+
+/// Calibration of every per-canary test over the null pairs of `file`, then of the pooled
+/// tests (Fisher and Stouffer over each per-canary test's p-values; sign and Wilcoxon on
+/// M − control) on `pooled_pairs`-subsets of them.
+std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options = {});
+
+/// "calibration": test, null pairs, then per α: FPR and its 95 % interval; KS D and p;
+/// verdict ("calibrated" | "not calibrated").
+Table calibration_table(const ResultFile& file, const CalibrationOptions& options = {});
+
+/// "power": per setting (null pairs left out) and pair count n in `sizes` (those not above
+/// the canaries available, plus the count available): the first n canaries by pair key,
+/// then per test the fraction detected (p < 0.05) and Fisher and Stouffer p; the row
+/// "M − control" gives the fraction with d > 0 and the sign and Wilcoxon p.
+Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& sizes = {8, 16, 32});
+
+/// Writes pvalue_qq (null pairs: sorted p against uniform quantiles, one series per test)
+/// and, with power data, power (Fisher p against n, log scale) into `directory`.
+/// Returns the PNG paths; nothing when the file has neither. RuntimeError as write_plots.
+std::vector<std::string> write_verdict_plots(const ResultFile& file, const GroupedRuns& grouped,
+                                             const std::string& directory);
+
+}  // namespace ufm

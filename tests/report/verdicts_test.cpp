@@ -1,0 +1,190 @@
+// Pooled verdicts, calibration and power tables from result files built in memory.
+#include "report/verdicts.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/text.h"
+#include "evaluation/statistics.h"
+#include "report/plots.h"
+#include "report/report.h"
+#include "report_records.h"
+#include "support/temp_dir.h"
+
+namespace ufm {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string config_yaml(const std::string& pairing, bool decoy, int seed) {
+  return "name: test\nfeature:\n  pattern: random\n  offset: 1\n  decoy: " + std::string(decoy ? "true" : "false") +
+         "\ncanaries:\n  select: list\n  pairing: " + pairing + "\n  pair: " + std::to_string(seed) +
+         "\ntrain:\n  seed: " + std::to_string(seed) + "\n";
+}
+
+// n pairs; canary k has exposure p-values p[k], M = m[k] and its control M 0 at every label.
+ResultFile pairs(const std::vector<double>& p, const std::vector<double>& m, const std::string& pairing, bool decoy) {
+  ResultFile file;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const std::string control = "c" + std::to_string(100 + k);
+    RunRecord c = testing::control_run(control, std::vector<double>(10, 0.0), "mlp", static_cast<int>(k), "");
+    c.attributes[schema::kRunConfig] = config_yaml(pairing, decoy, static_cast<int>(k));
+    file.runs.push_back(c);
+    RunRecord canary = testing::canary_run(
+        {"k" + std::to_string(100 + k), static_cast<std::int64_t>(k), 3, static_cast<int>(k), m[k], 0.5, 0.8, control},
+        "mlp", "");
+    canary.attributes[schema::kRunConfig] = config_yaml(pairing, decoy, static_cast<int>(k));
+    canary.attributes[schema::kPairKey] = static_cast<std::int64_t>(k);
+    for (const std::string prefix : {schema::kExposure, schema::kExposureVsControl}) {
+      canary.arrays[prefix + schema::kExposurePSuffix] = ArrayData::scalar(p[k]);
+      canary.arrays[prefix] = ArrayData::scalar(std::log2(1000.0) - std::log2(p[k] * 1000.0));
+    }
+    file.runs.push_back(canary);
+  }
+  return file;
+}
+
+// Evenly spread p-values (i + 0.5)/n: as uniform as n values can be.
+std::vector<double> even(std::size_t n) {
+  std::vector<double> p;
+  for (std::size_t i = 0; i < n; ++i) p.push_back((static_cast<double>(i) + 0.5) / static_cast<double>(n));
+  return p;
+}
+
+std::vector<double> alternating(std::size_t n) {
+  std::vector<double> m;
+  for (std::size_t i = 0; i < n; ++i) m.push_back(i % 2 ? 0.01 * static_cast<double>(i) : -0.01 * static_cast<double>(i + 1));
+  return m;
+}
+
+const std::vector<std::string>* row_of(const Table& table, const std::string& first_cell_after_keys, std::size_t keys = 1) {
+  for (const auto& row : table.rows) {
+    if (row[keys] == first_cell_after_keys) return &row;
+  }
+  return nullptr;
+}
+
+TEST(VerdictTable, PoolsPerCanaryPValuesAsScipyDoes) {
+  const std::vector<double> p = {0.01, 0.2, 0.04, 0.6, 0.03};
+  const ResultFile file = pairs(p, {0.1, 0.2, -0.1, 0.3, 0.05}, "independent", false);
+  const Table table = verdict_table(group_runs(file, {}), file);
+  const auto* row = row_of(table, "exposure");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ((*row)[2], "5");
+  EXPECT_EQ((*row)[4], "3");  // 0.01, 0.04, 0.03 < 0.05
+  EXPECT_EQ((*row)[6], format_number(binomial_test_greater(3, 5, 0.05).p_value, 3));
+  EXPECT_EQ((*row)[7], format_number(fisher_combination(p).p_value, 3));
+  EXPECT_EQ((*row)[8], format_number(stouffer_combination(p).p_value, 3));
+  EXPECT_EQ((*row)[11], "");
+  const auto* m = row_of(table, "M − control");
+  ASSERT_NE(m, nullptr);
+  const std::vector<double> d = {0.1, 0.2, -0.1, 0.3, 0.05};
+  EXPECT_EQ((*m)[9], format_number(sign_test_greater(d).p_value, 3));
+  EXPECT_EQ((*m)[10], format_number(wilcoxon_signed_rank_greater(d).p_value, 3));
+}
+
+TEST(VerdictTable, MarksPooledPValuesOfSharedPairingAsNotValid) {
+  const ResultFile file = pairs({0.01, 0.2, 0.04}, {0.1, 0.2, -0.1}, "shared", false);
+  const Table table = verdict_table(group_runs(file, {}), file);
+  for (const auto& row : table.rows) EXPECT_THAT(row.back(), HasSubstr("not valid (dependent canaries)"));
+}
+
+TEST(Calibration, UniformNullPValuesAreCalibrated) {
+  const ResultFile file = pairs(even(40), alternating(40), "independent", true);
+  const std::vector<Calibration> results = calibrate(file);
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(results.front().test, "exposure");
+  EXPECT_EQ(results.front().pairs, 40);
+  EXPECT_DOUBLE_EQ(results.front().rates[0], 2.0 / 40.0);  // 0.0125 and 0.0375 are below 0.05
+  const auto interval = clopper_pearson_interval(2, 40, 0.95);
+  EXPECT_DOUBLE_EQ(results.front().lower[0], interval.first);
+  EXPECT_DOUBLE_EQ(results.front().upper[0], interval.second);
+  EXPECT_GT(results.front().ks_p, 0.9);
+  for (const auto& c : results) EXPECT_TRUE(c.calibrated) << c.test;
+}
+
+TEST(Calibration, ATestThatRejectsTooOftenIsMarkedNotCalibrated) {
+  std::vector<double> p(40, 0.5);
+  for (std::size_t i = 0; i < 12; ++i) p[i] = 0.001;  // FPR 0.3 at α = 0.05
+  const ResultFile file = pairs(p, alternating(40), "independent", true);
+  const Table table = calibration_table(file);
+  const auto* row = row_of(table, "exposure", 0);
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ((*row)[2], "0.3");
+  EXPECT_EQ(row->back(), "not calibrated");
+  // The verdicts table carries the mark for that test.
+  const Table verdicts = verdict_table(group_runs(file, {}), file);
+  EXPECT_THAT((*row_of(verdicts, "exposure")).back(), HasSubstr("not calibrated (FPR 0.3 at 0.05)"));
+  // Pooled draws of uniform-looking but overly small p-values reject far too often too.
+  bool fisher_marked = false;
+  for (const auto& c : calibrate(file)) {
+    if (c.test.rfind("Fisher (exposure,", 0) == 0) fisher_marked = !c.calibrated;
+  }
+  EXPECT_TRUE(fisher_marked);
+}
+
+TEST(Calibration, NoNullPairsGiveNoRows) {
+  const ResultFile file = pairs(even(5), alternating(5), "independent", false);
+  EXPECT_TRUE(calibrate(file).empty());
+  EXPECT_FALSE(has_null_pairs(file));
+}
+
+TEST(PowerTable, TakesTheFirstNPairsByPairKey) {
+  std::vector<double> p(10, 0.5);
+  p[0] = p[1] = 0.001;
+  const ResultFile file = pairs(p, alternating(10), "independent", false);
+  const Table table = power_table(group_runs(file, {}), {2, 8, 32});
+  std::vector<std::string> sizes;
+  for (const auto& row : table.rows) {
+    if (row[2] == "exposure") sizes.push_back(row[1]);
+  }
+  EXPECT_EQ(sizes, (std::vector<std::string>{"2", "8", "10"}));
+  for (const auto& row : table.rows) {
+    if (row[2] == "exposure" && row[1] == "2") {
+      EXPECT_EQ(row[3], "1");
+      EXPECT_EQ(row[4], format_number(fisher_combination({0.001, 0.001}).p_value, 3));
+    }
+  }
+}
+
+TEST(ExposureTable, ListsEveryCanaryByPairKeyWithItsPValues) {
+  const ResultFile file = pairs({0.3, 0.001, 0.7}, {0.1, -0.2, 0.0}, "independent", false);
+  const Table table = exposure_table(group_runs(file, {}));
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[1][1], "k101");
+  EXPECT_EQ(table.rows[1][2], "1");
+  EXPECT_EQ(table.rows[1][5], "independent");
+  EXPECT_EQ(table.rows[1][6], format_number(std::log2(1000.0), 3));  // exposure of rank 1 among 999
+  EXPECT_EQ(table.rows[1][7], "0.001");
+  EXPECT_EQ(table.rows[1].back(), "-0.2");
+}
+
+TEST(Report, OldFilesKeepTheirTablesAndNewOnesGainVerdicts) {
+  const ResultFile old_file = testing::model_sweep();
+  EXPECT_FALSE(has_exposure(old_file));
+  EXPECT_THAT(report(old_file, ReportOptions{}), Not(HasSubstr("verdicts")));
+  const ResultFile null_file = pairs(even(10), alternating(10), "independent", true);
+  const std::string text = report(null_file, ReportOptions{});
+  EXPECT_THAT(text, HasSubstr("## exposure"));
+  EXPECT_THAT(text, HasSubstr("## verdicts"));
+  EXPECT_THAT(text, HasSubstr("## calibration"));
+  const ResultFile power_file = pairs(even(10), alternating(10), "independent", false);
+  EXPECT_THAT(report(power_file, ReportOptions{}), HasSubstr("## power"));
+}
+
+TEST(VerdictPlots, DrawAQqPlotOfNullPValues) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  testing::TempDir dir;
+  const ResultFile file = pairs(even(10), alternating(10), "independent", true);
+  const auto written = write_verdict_plots(file, group_runs(file, {}), dir.path());
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(dir.file("pvalue_qq.png")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("pvalue_qq.dat")));
+}
+
+}  // namespace
+}  // namespace ufm
