@@ -198,19 +198,19 @@ TEST(ExposureRun, AFeatureThatDoesNotFitAtItsOffsetIsAConfigError) {
 // The paper configs, scaled down to a tiny Fashion-MNIST slice: the same code path as the
 // full runs (docs/verdicts.md gives their commands).
 std::vector<std::string> tiny(const std::string& output, std::int64_t pairs) {
-  std::vector<std::string> overrides = {"data.train_limit=1000", "data.test_limit=200",  "train.max_epochs=1",
+  std::vector<std::string> overrides = {"data.train_limit=600", "data.test_limit=100",  "train.max_epochs=1",
                                         "canaries.count=" + std::to_string(pairs),  "evaluation.candidates=99",
-                                        "evaluation.candidate_probe_limit=200",    "execution.progress=false",
+                                        "evaluation.candidate_probe_limit=100",    "execution.progress=false",
                                         "output.path=" + output};
   const std::string mnist = testing::source_path("datasets/mnist-10k");
   if (std::filesystem::exists(mnist + "/t10k-labels-idx1-ubyte")) {
     overrides.push_back("ood.path=" + mnist);
-    overrides.push_back("ood.limit=500");
+    overrides.push_back("ood.limit=300");
   } else {
     overrides.push_back("ood.dataset=fashion_mnist");
     overrides.push_back("ood.path=/usr/share/datasets/fashion-mnist");
     overrides.push_back("ood.split=test");
-    overrides.push_back("ood.limit=500");
+    overrides.push_back("ood.limit=300");
   }
   return overrides;
 }
