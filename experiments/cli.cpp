@@ -285,8 +285,8 @@ int command_slurm(const std::vector<std::string>& args, std::ostream& out, std::
     return 0;
   }
   for (const auto& stage : submission.stages) {
-    out << "stage " << stage.stage << ": job " << stage.job_id << " (" << stage.runs << " runs in " << stage.tasks
-        << " array tasks)\n";
+    out << "stage " << stage.stage << ": job " << stage.job_id << " (" << stage.runs << (stage.runs == 1 ? " run" : " runs")
+        << " in " << stage.tasks << (stage.tasks == 1 ? " array task" : " array tasks") << ")\n";
   }
   out << "merge: job " << submission.merge_job_id << " → " << submission.result_path << "\n";
   out << "scripts and logs: " << submission.directory << "\n";

@@ -135,6 +135,11 @@ std::string sbatch_header(const std::string& job_name, const SlurmOptions& optio
   return header;
 }
 
+// "1 run", "3 runs".
+std::string counted(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace
 
 std::string find_program(const std::string& program) {
@@ -243,7 +248,9 @@ SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vecto
   const int cpus = options.cpus_per_task > 0 ? options.cpus_per_task
                                              : first.execution.threads * std::max(1, first.execution.workers);
   std::vector<std::string> run_words = {own_binary.string(), "run", own_config.string()};
-  for (const auto& o : overrides) run_words.push_back(o);
+  for (const auto& o : overrides) {
+    if (o.rfind("output.path=", 0) != 0) run_words.push_back(o);  // replaced by the absolute path below
+  }
   run_words.push_back("output.path=" + submission.result_path);
 
   std::string submit = "#!/bin/bash\n# Submits this directory's job arrays in order; what 'ufm slurm' ran.\nset -euo pipefail\n";
@@ -262,8 +269,8 @@ SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vecto
     std::vector<std::string> words = run_words;
     words.insert(words.end(), {"--units", units.string()});
     std::string script = "#!/bin/bash\n";
-    script += "# ufm study '" + first.name + "', stage " + std::to_string(stage) + ": " + std::to_string(entry.runs) +
-              " runs in " + std::to_string(list.shards) + " array tasks (one shard each, listed in " +
+    script += "# ufm study '" + first.name + "', stage " + std::to_string(stage) + ": " + counted(entry.runs, "run") +
+              " in " + counted(static_cast<std::size_t>(list.shards), "array task") + " (one shard each, listed in " +
               units.filename().string() + ").\n";
     script += "# A failed task leaves its finished runs as pieces; rerun 'ufm slurm' with the same arguments\n"
               "# to submit only what is missing.\n";

@@ -119,7 +119,7 @@ TEST_F(SlurmCluster, KilledTaskIsRedoneByResubmissionAndTheMergeMatchesOneMachin
   ASSERT_EQ(again_code, 0) << again;
   EXPECT_EQ(again.find("stage 1:"), std::string::npos) << "stage 1 is complete: " << again;
   EXPECT_NE(again.find("stage 2: job"), std::string::npos) << again;
-  EXPECT_NE(again.find("(1 runs in 1 array tasks)"), std::string::npos) << again;
+  EXPECT_NE(again.find("(1 run in 1 array task)"), std::string::npos) << again;
   wait_for_queue(300);
 
   const ResultFile merged = read_result_file(output);
