@@ -27,6 +27,8 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
       {"batch_position.yaml", {"canaries.batch_position=1", "train.batch_size=64", "canaries.indices=[5]"}},
       {"per_epoch.yaml", {"train.max_epochs=2"}},
       {"influence.yaml", {"influence.k=1"}},
+      {"calibration.yaml", {"canaries.count=2", "evaluation.candidates=19", "evaluation.candidate_probe_limit=50"}},
+      {"power.yaml", {"canaries.count=2", "evaluation.candidates=19", "evaluation.candidate_probe_limit=50"}},
   };
   return value;
 }
