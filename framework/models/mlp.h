@@ -17,6 +17,7 @@ class Mlp : public Classifier {
   /// Uses options.hidden, options.batch_norm and options.dropout / dropout_rate.
   Mlp(const InputShape& shape, const ModelOptions& options);
   at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override;
+  std::vector<ForwardStep> forward_steps() const override;
 
  private:
   std::vector<torch::nn::Linear> layers_;       ///< hidden layers, then the output layer

@@ -293,7 +293,8 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
       "model.hidden", "model.batch_norm", "model.dropout", "model.dropout_rate", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",
       "train.epsilon", "train.momentum", "train.weight_decay", "train.weight_decay_mode", "train.batch_size", "train.max_epochs", "train.shuffle", "train.early_stopping",
       "train.patience", "augmentation.enabled", "augmentation.contrast", "augmentation.crop", "augmentation.horizontal_flip_for_colour", "evaluation.patch_seed", "evaluation.save_probes", "evaluation.per_epoch", "evaluation.batch_size", "output.path",
-      "output.save_weights", "execution.threads", "execution.workers", "execution.progress"};
+      "output.save_weights", "execution.threads", "execution.workers", "execution.progress",
+      "execution.device", "execution.deterministic_gpu", "execution.parallel_models"};
   const std::vector<std::string> lines = describe_keys();
   ASSERT_EQ(lines.size(), expected.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
