@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <chrono>
+#include <memory>
 
 #include "core/error.h"
 #include "core/runtime_info.h"
@@ -16,6 +17,7 @@
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "storage/schema.h"
+#include "training/batched_trainer.h"
 
 namespace ufm {
 namespace {
@@ -29,7 +31,7 @@ double seconds_since(Clock::time_point start) {
 ArrayData int_scalar(std::int64_t value) { return ArrayData{{}, "", std::vector<std::int64_t>{value}}; }
 
 ArrayData matrix(const at::Tensor& values, const std::string& axes) {
-  at::Tensor contiguous = values.to(at::kFloat).contiguous();
+  at::Tensor contiguous = values.to(at::kCPU).to(at::kFloat).contiguous();
   const float* begin = contiguous.data_ptr<float>();
   return ArrayData{contiguous.sizes().vec(), axes, std::vector<float>(begin, begin + contiguous.numel())};
 }
@@ -89,6 +91,10 @@ struct ScoresPerEpoch {
 MemorisationScores score_model(Classifier& model, const ExperimentData& data, std::int64_t batch_size,
                                ProbeProbabilities* keep = nullptr) {
   ProbeProbabilities probes = run_probes(model, data.probes, batch_size);
+  probes.clean = probes.clean.cpu();
+  probes.feature = probes.feature.cpu();
+  probes.random = probes.random.cpu();
+  probes.labels = probes.labels.cpu();
   ProbeOutputs outputs;
   outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
   outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
@@ -147,6 +153,8 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   data.dataset = load_dataset(point.data);
   data.train_images = normalise(data.dataset.train.images, data.dataset.normalisation).contiguous();
   data.test_images = normalise(data.dataset.test.images, data.dataset.normalisation).contiguous();
+  data.train_labels = data.dataset.train.labels;
+  data.test_labels = data.dataset.test.labels;
   data.feature = resolve_pattern(point.feature);
   check_pattern_fits(data.feature, point.feature.offset, data.dataset.height(), data.dataset.width(),
                      "feature.offset");
@@ -163,10 +171,37 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   return data;
 }
 
-RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
-                      const RunProgress& progress) {
-  const ExperimentConfig& config = run.config;
+void move_to_device(ExperimentData& data, const c10::Device& device) {
+  data.device = device;
+  data.train_images = data.train_images.to(device);
+  data.test_images = data.test_images.to(device);
+  data.train_labels = data.train_labels.to(device);
+  data.test_labels = data.test_labels.to(device);
+  data.probes.clean = data.probes.clean.to(device);
+  data.probes.feature = data.probes.feature.to(device);
+  data.probes.random = data.probes.random.to(device);
+}
+
+namespace {
+
+// A run between set-up and record: what training needs, and the record being filled.
+struct RunInProgress {
+  const PlannedRun* run = nullptr;
   RunRecord record;
+  std::unique_ptr<TrainingView> training;
+  std::shared_ptr<Classifier> model;
+  at::Generator generator;
+  std::int64_t canary_label = -1;
+  ScoresPerEpoch per_epoch;
+};
+
+// Everything execute_run does before training: the record's attributes, the training view
+// with the run's canary, and the model initialised from the run's own generator.
+RunInProgress start_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment) {
+  const ExperimentConfig& config = run.config;
+  RunInProgress out;
+  out.run = &run;
+  RunRecord& record = out.record;
   record.identity = run.identity;
   record.attributes = environment.attributes;
   record.attributes[schema::kIdentity] = run.identity;
@@ -183,56 +218,64 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
   if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
 
-  TrainingView training(data.train_images, data.dataset.train.labels);
-  std::int64_t canary_label = -1;
+  out.training = std::make_unique<TrainingView>(data.train_images, data.train_labels);
   if (!run.is_control()) {
-    canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
+    out.canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
     // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
     const at::Tensor stamped =
         inject_feature(data.dataset.train.images[run.canary_index], data.feature, config.feature.offset);
-    training.set_canary(run.canary_index, normalise(stamped, data.dataset.normalisation));
+    out.training->set_canary(run.canary_index, normalise(stamped, data.dataset.normalisation));
     if (config.canaries.batch_position >= 0) {
-      const auto order = order_with_moved_example(training.size(), run.canary_index,
+      const auto order = order_with_moved_example(out.training->size(), run.canary_index,
                                                   config.canaries.batch_position * config.train.batch_size);
-      training.set_order(at::tensor(order, at::kLong));
+      out.training->set_order(at::tensor(order, at::kLong));
       record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
     }
   }
-  record.attributes[schema::kCanaryLabel] = canary_label;
+  record.attributes[schema::kCanaryLabel] = out.canary_label;
 
   // Every draw of the run comes from its own generator seeded by train.seed alone, so a
-  // canary and its control share initialisation and batch order.
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+  // canary and its control share initialisation and batch order. Initialisation happens
+  // on the CPU whatever the device, so a GPU run starts from the same weights.
+  out.generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
   const InputShape shape{data.dataset.channels(), data.dataset.height(), data.dataset.width(),
                          data.dataset.num_classes};
-  std::shared_ptr<Classifier> model = create_model(config.model, shape);
-  initialise_keras_defaults(*model, generator);
-  record.attributes["parameter_count"] = parameter_count(*model);
+  out.model = create_model(config.model, shape);
+  initialise_keras_defaults(*out.model, out.generator);
+  if (!data.device.is_cpu()) out.model->to(data.device);
+  record.attributes["parameter_count"] = parameter_count(*out.model);
+  out.model->set_generator(out.generator);
+  return out;
+}
 
-  model->set_generator(generator);
-  ScoresPerEpoch per_epoch;
-  const auto train_start = Clock::now();
-  const TrainingHistory history = train_classifier(
-      *model, training, data.test_images, data.dataset.test.labels, config.train, generator,
-      [&](const TrainingHistory& so_far) {
-        // Evaluation mode draws nothing from the generator, so scoring every epoch leaves
-        // the training trajectory unchanged.
-        if (config.evaluation.per_epoch) {
-          per_epoch.epochs.push_back(score_model(*model, data, config.evaluation.batch_size));
-        }
-        if (progress) progress(run, so_far);
-      },
-      config.augmentation);
-  record.attributes["train_seconds"] = seconds_since(train_start);
+// Called after each epoch: per-epoch scores, then progress. Evaluation mode draws nothing
+// from the generator, so scoring every epoch leaves the training trajectory unchanged.
+EpochCallback epoch_callback(RunInProgress& state, const ExperimentData& data, const RunProgress& progress) {
+  return [&state, &data, progress](const TrainingHistory& so_far) {
+    const ExperimentConfig& config = state.run->config;
+    if (config.evaluation.per_epoch) {
+      state.per_epoch.epochs.push_back(score_model(*state.model, data, config.evaluation.batch_size));
+    }
+    if (progress) progress(*state.run, so_far);
+  };
+}
+
+// Everything after training: history, test accuracy, scores, probes and weights.
+RunRecord finish_run(RunInProgress& state, const TrainingHistory& history, double train_seconds,
+                     const ExperimentData& data) {
+  const ExperimentConfig& config = state.run->config;
+  RunRecord& record = state.record;
+  Classifier& model = *state.model;
+  record.attributes["train_seconds"] = train_seconds;
   record.attributes["stopped_early"] = static_cast<std::int64_t>(history.stopped_early ? 1 : 0);
   add_history(record, history);
 
   const auto evaluation_start = Clock::now();
-  const EvaluationResult test = evaluate(*model, data.test_images, data.dataset.test.labels);
+  const EvaluationResult test = evaluate(model, data.test_images, data.test_labels);
   record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
   ProbeProbabilities probes;
-  add_scores(record, score_model(*model, data, config.evaluation.batch_size, &probes), canary_label);
-  per_epoch.add_to(record, canary_label);
+  add_scores(record, score_model(model, data, config.evaluation.batch_size, &probes), state.canary_label);
+  state.per_epoch.add_to(record, state.canary_label);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
 
   if (config.evaluation.save_probes) {
@@ -244,13 +287,66 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
         ArrayData{{probes.labels.numel()}, "image", std::vector<std::int64_t>(labels, labels + probes.labels.numel())};
   }
   if (config.output.save_weights) {
-    for (const auto& item : model->named_parameters()) {
+    for (const auto& item : model.named_parameters()) {
       record.arrays[std::string(schema::kWeightsGroup) + "/" + item.key()] =
           matrix(item.value().detach(), weight_axes(item.key(), item.value().dim()));
     }
   }
   record.attributes["finished_at"] = utc_timestamp();
-  return record;
+  return std::move(record);
+}
+
+}  // namespace
+
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress) {
+  RunInProgress state = start_run(run, data, environment);
+  state.record.attributes["parallel_models"] = std::int64_t{1};
+  const auto train_start = Clock::now();
+  const TrainingHistory history =
+      train_classifier(*state.model, *state.training, data.test_images, data.test_labels, run.config.train,
+                       state.generator, epoch_callback(state, data, progress), run.config.augmentation);
+  return finish_run(state, history, seconds_since(train_start), data);
+}
+
+std::string batch_compatibility_key(const ExperimentConfig& run_config) {
+  ExperimentConfig key = run_config;
+  key.train.seed = 0;
+  key.canaries = CanaryOptions{};
+  // What is left is the data (dataset, OOD set, feature, evaluation) and the model and
+  // training settings: equal keys train on the same batches with the same architecture.
+  return scientific_yaml(key);
+}
+
+std::vector<RunRecord> execute_runs_batched(const std::vector<const PlannedRun*>& runs, const ExperimentData& data,
+                                            const RunEnvironment& environment, const RunProgress& progress) {
+  UFM_CHECK(!runs.empty(), RuntimeError, "execute_runs_batched: no runs");
+  const std::string key = batch_compatibility_key(runs.front()->config);
+  for (const PlannedRun* run : runs) {
+    UFM_CHECK(batch_compatibility_key(run->config) == key, RuntimeError, "execute_runs_batched: run ",
+              run->identity, " differs from run ", runs.front()->identity,
+              " in more than seed and canary, so they cannot be trained as one batch");
+  }
+  if (runs.size() == 1) return {execute_run(*runs.front(), data, environment, progress)};
+  // States live in a deque-like vector of pointers: callbacks hold references to them.
+  std::vector<std::unique_ptr<RunInProgress>> states;
+  std::vector<BatchMember> members;
+  for (const PlannedRun* run : runs) {
+    states.push_back(std::make_unique<RunInProgress>(start_run(*run, data, environment)));
+    states.back()->record.attributes["parallel_models"] = static_cast<std::int64_t>(runs.size());
+  }
+  for (auto& state : states) {
+    members.push_back(BatchMember{state->model.get(), state->training.get(), state->generator,
+                                  epoch_callback(*state, data, progress)});
+  }
+  const ExperimentConfig& config = runs.front()->config;
+  const auto train_start = Clock::now();
+  const std::vector<TrainingHistory> histories =
+      train_classifiers_batched(members, data.test_images, data.test_labels, config.train, config.augmentation);
+  const double train_seconds = seconds_since(train_start);
+  std::vector<RunRecord> records;
+  for (std::size_t k = 0; k < states.size(); ++k) records.push_back(finish_run(*states[k], histories[k], train_seconds, data));
+  return records;
 }
 
 }  // namespace ufm
