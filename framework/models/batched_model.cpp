@@ -9,7 +9,8 @@ namespace ufm {
 namespace {
 
 // How the activations of K models are laid out between steps.
-//  kImages:  [K, B, C, H, W], the input.
+//  kImages:  [K, B, C, H, W], the input; also the activations of convolutions run one
+//            model at a time (model k's slice is contiguous, exactly its own layout).
 //  kGrouped: [B, K·C, H, W], model k owning channels k·C … k·C + C − 1: what a grouped
 //            convolution, a per-channel batch norm and max pooling work on directly.
 //  kRows:    [K, B, F], what batched matrix products work on.
@@ -66,6 +67,10 @@ BatchedModel::BatchedModel(const std::vector<Classifier*>& models) {
     buffers_.push_back(stacked_buffer);
     by_name_[item.key()] = stacked_buffer;
   }
+  // cuDNN runs grouped convolutions well. On the CPU (LibTorch 1.13, oneDNN), a grouped
+  // convolution's backward took 2–4× as long as K separate convolutions (cnn2, K = 8,
+  // docs/batched.md), so the CPU runs each model's convolution on its own slice.
+  grouped_convolutions_ = first_parameters.size() > 0 && first_parameters[0].value().device().is_cuda();
   for (const auto* model : models) {
     UFM_CHECK(model->parameters().size() == parameters_.size() && model->buffers().size() == buffers_.size(),
               RuntimeError, "BatchedModel: models of one batch must share their architecture");
@@ -112,30 +117,53 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         break;
       }
       case ForwardStep::Kind::kConv2d: {
-        to_grouped();
-        expect(layout == Layout::kGrouped, step);
         const at::Tensor weight = stacked(step.name + ".weight");  // [K, O, C, kh, kw]
         const at::Tensor bias = stacked(step.name + ".bias");      // [K, O]
-        h = at::conv2d(h, weight.reshape({K * weight.size(1), weight.size(2), weight.size(3), weight.size(4)}),
-                       bias.reshape({-1}), /*stride=*/{1, 1}, /*padding=*/{step.padding, step.padding},
-                       /*dilation=*/{1, 1}, /*groups=*/K);
+        if (grouped_convolutions_) {
+          to_grouped();
+          expect(layout == Layout::kGrouped, step);
+          h = at::conv2d(h, weight.reshape({K * weight.size(1), weight.size(2), weight.size(3), weight.size(4)}),
+                         bias.reshape({-1}), /*stride=*/{1, 1}, /*padding=*/{step.padding, step.padding},
+                         /*dilation=*/{1, 1}, /*groups=*/K);
+        } else {
+          expect(layout == Layout::kImages, step);
+          // unbind, not h[k]: its backward stacks the K gradients once, where K selects
+          // would each build a full-size zero gradient (K² memory traffic).
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) {
+            outputs.push_back(at::conv2d(inputs[k], weights[k], biases[k], /*stride=*/{1, 1},
+                                         /*padding=*/{step.padding, step.padding}));
+          }
+          h = at::stack(outputs);
+        }
         break;
       }
       case ForwardStep::Kind::kBatchNorm: {
-        to_grouped();
-        const at::Tensor weight = stacked(step.name + ".weight").reshape({-1});
-        const at::Tensor bias = stacked(step.name + ".bias").reshape({-1});
-        // Views of the stacked buffers: batch_norm updates them in place.
-        const at::Tensor running_mean = stacked(step.name + ".running_mean").view({-1});
-        const at::Tensor running_var = stacked(step.name + ".running_var").view({-1});
+        const at::Tensor weight = stacked(step.name + ".weight");
+        const at::Tensor bias = stacked(step.name + ".bias");
+        const at::Tensor running_mean = stacked(step.name + ".running_mean");
+        const at::Tensor running_var = stacked(step.name + ".running_var");
         const bool cudnn = at::globalContext().userEnabledCuDNN();
-        if (layout == Layout::kGrouped) {
-          h = at::batch_norm(h, weight, bias, running_mean, running_var, training_, step.momentum, step.eps, cudnn);
+        if (layout == Layout::kImages) {
+          // Per model, on its own contiguous slice; the buffer slices are views, updated in place.
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          const auto means = running_mean.unbind(0), variances = running_var.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) {
+            outputs.push_back(at::batch_norm(inputs[k], weights[k], biases[k], means[k], variances[k], training_,
+                                             step.momentum, step.eps, cudnn));
+          }
+          h = at::stack(outputs);
+        } else if (layout == Layout::kGrouped) {
+          // Views of the stacked buffers: batch_norm updates them in place.
+          h = at::batch_norm(h, weight.reshape({-1}), bias.reshape({-1}), running_mean.view({-1}),
+                             running_var.view({-1}), training_, step.momentum, step.eps, cudnn);
         } else {
           const std::int64_t features = h.size(2);
           at::Tensor columns = h.transpose(0, 1).reshape({B, K * features});
-          columns = at::batch_norm(columns, weight, bias, running_mean, running_var, training_, step.momentum,
-                                   step.eps, cudnn);
+          columns = at::batch_norm(columns, weight.reshape({-1}), bias.reshape({-1}), running_mean.view({-1}),
+                                   running_var.view({-1}), training_, step.momentum, step.eps, cudnn);
           h = columns.view({B, K, features}).transpose(0, 1);
         }
         if (training_) {
@@ -151,28 +179,31 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         if (!training_) break;
         UFM_CHECK(step.rate > 0.0 && step.rate < 1.0, RuntimeError, "dropout: expected a rate in (0, 1), got ",
                   step.rate);
-        to_grouped();
         // Model k's mask has the shape of model k's own activations and comes from its own
         // generator, so it is the mask the single model would draw.
-        std::vector<at::Tensor> masks;
         std::vector<std::int64_t> shape;
         if (layout == Layout::kGrouped) {
           shape = {B, h.size(1) / K, h.size(2), h.size(3)};
         } else {
-          shape = {B, h.size(2)};
+          shape = h.sizes().slice(1).vec();
         }
+        std::vector<at::Tensor> masks;
         for (std::int64_t k = 0; k < K; ++k) {
           UFM_CHECK(generators_[k].has_value(), RuntimeError, "dropout: model ", k,
                     " of the batch is training with dropout but has no generator (call set_generator first)");
           masks.push_back(dropout_mask(shape, step.rate, *generators_[k], h.device()));
         }
-        at::Tensor mask = layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : at::stack(masks, 0);
-        h = h * mask;
+        h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : at::stack(masks, 0));
         break;
       }
       case ForwardStep::Kind::kMaxPool2:
-        expect(layout == Layout::kGrouped, step);
-        h = at::max_pool2d(h, {2, 2});
+        if (layout == Layout::kImages) {
+          const at::Tensor pooled = at::max_pool2d(h.reshape({K * B, h.size(2), h.size(3), h.size(4)}), {2, 2});
+          h = pooled.view({K, B, pooled.size(1), pooled.size(2), pooled.size(3)});
+        } else {
+          expect(layout == Layout::kGrouped, step);
+          h = at::max_pool2d(h, {2, 2});
+        }
         break;
     }
   }

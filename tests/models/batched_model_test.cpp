@@ -63,7 +63,16 @@ TEST(BatchedModel, ComputesWhatEachRegisteredModelComputesAlone) {
       }
       std::vector<Classifier*> pointers;
       for (auto& model : together) pointers.push_back(model.get());
+      // Grouped convolutions (the GPU's way) and one convolution per model (the CPU's way).
+      for (bool grouped : {false, true}) {
+      SCOPED_TRACE(grouped ? "grouped convolutions" : "convolution per model");
+      for (int k = 0; k < kModels; ++k) {
+        alone[k] = make(name, variant, 100 + k);
+        together[k] = make(name, variant, 100 + k);
+        pointers[k] = together[k].get();
+      }
       BatchedModel batched(pointers);
+      batched.set_grouped_convolutions(grouped);
       ASSERT_EQ(batched.size(), kModels);
 
       at::Generator data = at::make_generator<at::CPUGeneratorImpl>(9);
@@ -99,6 +108,7 @@ TEST(BatchedModel, ComputesWhatEachRegisteredModelComputesAlone) {
                 << "buffer " << i << " of model " << k;
           }
         }
+      }
       }
     }
   }
