@@ -67,10 +67,12 @@ BatchedModel::BatchedModel(const std::vector<Classifier*>& models) {
     buffers_.push_back(stacked_buffer);
     by_name_[item.key()] = stacked_buffer;
   }
-  // cuDNN runs grouped convolutions well. On the CPU (LibTorch 1.13, oneDNN), a grouped
-  // convolution's backward took 2–4× as long as K separate convolutions (cnn2, K = 8,
-  // docs/batched.md), so the CPU runs each model's convolution on its own slice.
-  grouped_convolutions_ = first_parameters.size() > 0 && first_parameters[0].value().device().is_cuda();
+  // On a GPU one kernel for all K models (batched products, grouped convolutions) keeps
+  // the device busy. On the CPU (LibTorch 1.13, OpenBLAS, oneDNN) their backward passes
+  // were slower than K separate calls (1.2× for the MLP's products, 2–4× for cnn2's
+  // grouped convolutions; docs/batched.md), so the CPU calls each model's layers on its
+  // own slice, exactly as the single model does.
+  batched_kernels_ = first_parameters.size() > 0 && first_parameters[0].value().device().is_cuda();
   for (const auto* model : models) {
     UFM_CHECK(model->parameters().size() == parameters_.size() && model->buffers().size() == buffers_.size(),
               RuntimeError, "BatchedModel: models of one batch must share their architecture");
@@ -113,13 +115,21 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         expect(layout == Layout::kRows, step);
         const at::Tensor weight = stacked(step.name + ".weight");  // [K, out, in]
         const at::Tensor bias = stacked(step.name + ".bias");      // [K, out]
-        h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
+        if (batched_kernels_) {
+          h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
+        } else {
+          // What at::linear does for one model, so the CPU computes each model's bits.
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) outputs.push_back(at::addmm(biases[k], inputs[k], weights[k].t()));
+          h = at::stack(outputs);
+        }
         break;
       }
       case ForwardStep::Kind::kConv2d: {
         const at::Tensor weight = stacked(step.name + ".weight");  // [K, O, C, kh, kw]
         const at::Tensor bias = stacked(step.name + ".bias");      // [K, O]
-        if (grouped_convolutions_) {
+        if (batched_kernels_) {
           to_grouped();
           expect(layout == Layout::kGrouped, step);
           h = at::conv2d(h, weight.reshape({K * weight.size(1), weight.size(2), weight.size(3), weight.size(4)}),

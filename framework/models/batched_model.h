@@ -1,9 +1,9 @@
 #pragma once
 /// K models of one architecture as one computation: every parameter and buffer stacked
-/// along a new leading axis [K, ...], linear layers as batched matrix products (baddbmm),
-/// convolutions as one grouped convolution (groups = K, the models' channels side by
-/// side; on a GPU) or one convolution per model on its slice (on the CPU, where that is
-/// faster), batch norm with per-model statistics, and
+/// along a new leading axis [K, ...]; on a GPU linear layers as batched matrix products
+/// (baddbmm) and convolutions as one grouped convolution (groups = K, the models' channels
+/// side by side), on the CPU, where that is faster, each model's layer on its own slice;
+/// batch norm with per-model statistics, and
 /// dropout drawn per model from that model's own generator in the order the single model
 /// draws it. The models stay independent: model k's outputs, gradients and statistics
 /// depend only on its own parameters and inputs.
@@ -51,10 +51,11 @@ class BatchedModel {
   /// Writes model k's current parameters and buffers into `model` (one of the same architecture).
   void copy_to(std::int64_t k, Classifier& model) const;
 
-  /// Grouped convolutions (one call for K models) instead of one convolution per model.
-  /// Default: grouped on a GPU, per model on the CPU. Both compute the same.
-  void set_grouped_convolutions(bool grouped) { grouped_convolutions_ = grouped; }
-  bool grouped_convolutions() const { return grouped_convolutions_; }
+  /// One kernel per layer for all K models (baddbmm, grouped convolution) instead of one
+  /// call per model on its slice. Default: batched on a GPU, per model on the CPU, where
+  /// it is faster. Both compute the same, up to float rounding.
+  void set_batched_kernels(bool batched) { batched_kernels_ = batched; }
+  bool batched_kernels() const { return batched_kernels_; }
 
   /// The device the stacked tensors live on.
   c10::Device device() const { return parameters_.front().device(); }
@@ -71,7 +72,7 @@ class BatchedModel {
   std::map<std::string, at::Tensor> by_name_;
   std::vector<std::optional<at::Generator>> generators_;
   bool training_ = true;
-  bool grouped_convolutions_ = false;
+  bool batched_kernels_ = false;
 };
 
 }  // namespace ufm

@@ -19,8 +19,8 @@ struct Variant {
   bool batch_norm;
   bool dropout;
 };
-const Variant kVariants[] = {{"plain", false, false}, {"batch_norm", true, false}, {"dropout", false, true},
-                             {"batch_norm+dropout", true, true}};
+const Variant kVariants[] = {
+    {"plain", false, false}, {"batch_norm", true, false}, {"dropout", false, true}, {"batch_norm+dropout", true, true}};
 
 std::shared_ptr<Classifier> make(const std::string& name, const Variant& variant, std::uint64_t seed) {
   ModelOptions options;
@@ -44,7 +44,8 @@ std::shared_ptr<Classifier> make(const std::string& name, const Variant& variant
 // such a flip needs a value within ~1e-16 of the boundary, so every element must agree.
 void expect_close(const at::Tensor& a, const at::Tensor& b, const std::string& what) {
   EXPECT_TRUE(at::allclose(a, b, /*rtol=*/1e-9, /*atol=*/1e-11))
-      << what << ": max difference " << (a - b).abs().max().item<double>() << " of max " << b.abs().max().item<double>();
+      << what << ": max difference " << (a - b).abs().max().item<double>() << " of max "
+      << b.abs().max().item<double>();
 }
 
 // K models run alone and the same K models run as one batched computation: the same
@@ -63,52 +64,54 @@ TEST(BatchedModel, ComputesWhatEachRegisteredModelComputesAlone) {
       }
       std::vector<Classifier*> pointers;
       for (auto& model : together) pointers.push_back(model.get());
-      // Grouped convolutions (the GPU's way) and one convolution per model (the CPU's way).
+      // Batched kernels (the GPU's way) and one call per model (the CPU's way).
       for (bool grouped : {false, true}) {
-      SCOPED_TRACE(grouped ? "grouped convolutions" : "convolution per model");
-      for (int k = 0; k < kModels; ++k) {
-        alone[k] = make(name, variant, 100 + k);
-        together[k] = make(name, variant, 100 + k);
-        pointers[k] = together[k].get();
-      }
-      BatchedModel batched(pointers);
-      batched.set_grouped_convolutions(grouped);
-      ASSERT_EQ(batched.size(), kModels);
-
-      at::Generator data = at::make_generator<at::CPUGeneratorImpl>(9);
-      const at::Tensor x =
-          at::randn({kModels, kBatch, kShape.channels, kShape.height, kShape.width}, data).to(at::kDouble);
-      const at::Tensor y = at::randint(0, kShape.classes, {kModels, kBatch}, data, at::TensorOptions().dtype(at::kLong));
-      for (bool training : {true, false}) {
-        SCOPED_TRACE(training ? "training" : "evaluation");
-        batched.train(training);
-        for (auto& p : batched.parameters()) p.mutable_grad().reset();
-        const at::Tensor logits = batched.forward(x);
-        ASSERT_EQ(logits.sizes(), (at::IntArrayRef{kModels, kBatch, kShape.classes}));
-        at::cross_entropy_loss(logits.reshape({kModels * kBatch, -1}), y.reshape({-1}), {}, at::Reduction::None)
-            .view({kModels, kBatch})
-            .mean(1)
-            .sum()
-            .backward();
+        SCOPED_TRACE(grouped ? "batched kernels" : "one call per model");
         for (int k = 0; k < kModels; ++k) {
-          Classifier& model = *alone[k];
-          model.train(training);
-          model.zero_grad();
-          const at::Tensor single = model.forward(x[k]);
-          at::cross_entropy_loss(single, y[k]).backward();
-          expect_close(logits[k], single, "logits of model " + std::to_string(k));
-          const auto parameters = model.parameters();
-          for (std::size_t i = 0; i < parameters.size(); ++i) {
-            expect_close(batched.parameters()[i].grad()[k], parameters[i].grad(),
-                         batched.parameter_names()[i] + " gradient of model " + std::to_string(k));
-          }
-          const auto buffers = model.buffers();
-          for (std::size_t i = 0; i < buffers.size(); ++i) {
-            EXPECT_TRUE(at::allclose(batched.buffers()[i][k].to(at::kDouble), buffers[i].to(at::kDouble), 1e-9, 1e-11))
-                << "buffer " << i << " of model " << k;
+          alone[k] = make(name, variant, 100 + k);
+          together[k] = make(name, variant, 100 + k);
+          pointers[k] = together[k].get();
+        }
+        BatchedModel batched(pointers);
+        batched.set_batched_kernels(grouped);
+        ASSERT_EQ(batched.size(), kModels);
+
+        at::Generator data = at::make_generator<at::CPUGeneratorImpl>(9);
+        const at::Tensor x =
+            at::randn({kModels, kBatch, kShape.channels, kShape.height, kShape.width}, data).to(at::kDouble);
+        const at::Tensor y =
+            at::randint(0, kShape.classes, {kModels, kBatch}, data, at::TensorOptions().dtype(at::kLong));
+        for (bool training : {true, false}) {
+          SCOPED_TRACE(training ? "training" : "evaluation");
+          batched.train(training);
+          for (auto& p : batched.parameters()) p.mutable_grad().reset();
+          const at::Tensor logits = batched.forward(x);
+          ASSERT_EQ(logits.sizes(), (at::IntArrayRef{kModels, kBatch, kShape.classes}));
+          at::cross_entropy_loss(logits.reshape({kModels * kBatch, -1}), y.reshape({-1}), {}, at::Reduction::None)
+              .view({kModels, kBatch})
+              .mean(1)
+              .sum()
+              .backward();
+          for (int k = 0; k < kModels; ++k) {
+            Classifier& model = *alone[k];
+            model.train(training);
+            model.zero_grad();
+            const at::Tensor single = model.forward(x[k]);
+            at::cross_entropy_loss(single, y[k]).backward();
+            expect_close(logits[k], single, "logits of model " + std::to_string(k));
+            const auto parameters = model.parameters();
+            for (std::size_t i = 0; i < parameters.size(); ++i) {
+              expect_close(batched.parameters()[i].grad()[k], parameters[i].grad(),
+                           batched.parameter_names()[i] + " gradient of model " + std::to_string(k));
+            }
+            const auto buffers = model.buffers();
+            for (std::size_t i = 0; i < buffers.size(); ++i) {
+              EXPECT_TRUE(
+                  at::allclose(batched.buffers()[i][k].to(at::kDouble), buffers[i].to(at::kDouble), 1e-9, 1e-11))
+                  << "buffer " << i << " of model " << k;
+            }
           }
         }
-      }
       }
     }
   }
