@@ -80,7 +80,8 @@ std::vector<TrainingHistory> train_classifiers_batched(std::vector<BatchMember>&
                                                        const at::Tensor& validation_images,
                                                        const at::Tensor& validation_labels,
                                                        const TrainingOptions& options,
-                                                       const AugmentationOptions& augmentation) {
+                                                       const AugmentationOptions& augmentation,
+                                                       std::optional<bool> batched_kernels) {
   UFM_CHECK(!members.empty(), RuntimeError, "train_classifiers_batched: no models");
   const auto K = static_cast<std::int64_t>(members.size());
   const TrainingView& first = *members.front().training;
@@ -95,6 +96,7 @@ std::vector<TrainingHistory> train_classifiers_batched(std::vector<BatchMember>&
     models.push_back(member.model);
   }
   BatchedModel batched(models);
+  if (batched_kernels) batched.set_batched_kernels(*batched_kernels);
   std::vector<at::Tensor> parameters = batched.parameters();
   std::unique_ptr<BatchedOptimizer> optimizer = make_batched_optimizer(parameters, options);
   const at::Device device = batched.device();

@@ -7,13 +7,14 @@
 /// (the optimiser no longer updates it) while the others go on; training ends when every
 /// model has stopped or after max_epochs.
 ///
-/// Up to float rounding of the batched matrix products and convolutions, model k ends
-/// with the weights and history that train_classifier gives it alone
+/// Model k ends with the weights and history that train_classifier gives it alone: on the
+/// CPU bit for bit, with batched kernels (a GPU) up to their float rounding
 /// (tests/training/batched_trainer_test.cpp).
 #include <ATen/Tensor.h>
 #include <ATen/core/Generator.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "models/classifier.h"
@@ -40,12 +41,15 @@ struct BatchMember {
 
 /// Trains the members together; returns their histories in order. epoch_seconds is the
 /// time of the whole batch's epoch. `options.seed` is not used (the generators carry the
-/// seeds). Throws RuntimeError when the members do not share their architecture, device
+/// seeds). `batched_kernels` chooses BatchedModel's kernels (unset: its default for the
+/// device; on the CPU the default makes each model's computation the single model's, bit
+/// for bit). Throws RuntimeError when the members do not share their architecture, device
 /// or training tensors.
 std::vector<TrainingHistory> train_classifiers_batched(std::vector<BatchMember>& members,
                                                        const at::Tensor& validation_images,
                                                        const at::Tensor& validation_labels,
                                                        const TrainingOptions& options,
-                                                       const AugmentationOptions& augmentation = AugmentationOptions{});
+                                                       const AugmentationOptions& augmentation = AugmentationOptions{},
+                                                       std::optional<bool> batched_kernels = std::nullopt);
 
 }  // namespace ufm

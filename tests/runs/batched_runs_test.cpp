@@ -50,8 +50,9 @@ TEST(BatchedRuns, WriteTheSameRunsAndResultsAsSingleModelRuns) {
     EXPECT_EQ(a.int_attribute("parallel_models"), 1);
     EXPECT_GE(b.int_attribute("parallel_models"), 1);
     EXPECT_EQ(b.string_attribute("device"), "cpu");
-    // Same training: same epochs, and weights and scores equal within float tolerance
-    // (tests/training/batched_trainer_test.cpp explains the tolerance).
+    // Same training: same epochs, and the same weights and scores. On the CPU a model's
+    // training is bit-identical batched or alone; the per-epoch validation losses are
+    // summed over other chunks of the test set, hence a float tolerance.
     EXPECT_EQ(a.array(schema::kEpochsRun).as_doubles(), b.array(schema::kEpochsRun).as_doubles());
     EXPECT_EQ(a.array(schema::kBestEpoch).as_doubles(), b.array(schema::kBestEpoch).as_doubles());
     for (const auto& [path, array] : a.arrays) {
@@ -63,7 +64,7 @@ TEST(BatchedRuns, WriteTheSameRunsAndResultsAsSingleModelRuns) {
           EXPECT_TRUE(std::isnan(y[j])) << path;
           continue;
         }
-        EXPECT_NEAR(x[j], y[j], 1e-3 * std::max(1.0, std::abs(x[j]))) << path << "[" << j << "]";
+        EXPECT_NEAR(x[j], y[j], 1e-6 * std::max(1.0, std::abs(x[j]))) << path << "[" << j << "]";
       }
     }
   }

@@ -115,6 +115,9 @@ struct BatchSetup {
   AugmentationOptions augmentation;
   std::vector<std::uint64_t> seeds;
   std::vector<std::int64_t> canaries;  // -1 = control
+  // The GPU's kernels (one baddbmm / grouped convolution for all models), run on the CPU;
+  // false = the CPU's default (each model's own calls).
+  bool batched_kernels = true;
 };
 
 struct Trained {
@@ -157,7 +160,8 @@ Trained together(const Data& d, const BatchSetup& s) {
   for (std::size_t k = 0; k < s.seeds.size(); ++k) members.push_back(member(d, s, k));
   for (auto& m : members) batch.push_back(BatchMember{m.model.get(), m.view.get(), m.generator, nullptr});
   Trained out;
-  out.histories = train_classifiers_batched(batch, d.test_images, d.data.test.labels, s.train, s.augmentation);
+  out.histories =
+      train_classifiers_batched(batch, d.test_images, d.data.test.labels, s.train, s.augmentation, s.batched_kernels);
   for (auto& m : members) out.models.push_back(m.model);
   return out;
 }
@@ -194,15 +198,18 @@ void expect_same_histories(const Trained& a, const Trained& b, double loss_toler
   }
 }
 
-// Tolerances. Batched matrix products and grouped convolutions round differently from
-// the single model's (sums in another order, ~1e-7 relative per operation), and Adam
-// divides by sqrt(v): a rounding difference in a small gradient becomes a full-size step
-// difference, so differences grow chaotically with the steps (shared/measured.md: 4e-9
-// after 1 step, 6e-8 after 10, 1e-3 after 100, 1e-2 after an epoch of 469 steps). A few
-// steps are compared to 1e-5 of the largest weight; full small trainings (~100 steps) to
-// 1e-2, with identical stopping decisions. A real error (a wrong mask, a wrong canary, a
-// model updated after it stopped) moves weights by whole update sizes from the first step
-// and fails both: see OneWrongCanaryIsDetected.
+// Most tests below run the GPU's arrangement — one batched matrix product or grouped
+// convolution for all K models — on the CPU, against K separate train_classifier runs.
+// Tolerances: those kernels sum in another order than the single model's (~1e-7 relative
+// per operation), and Adam divides by sqrt(v): a rounding difference in a small gradient
+// becomes a full-size step difference, so differences grow chaotically with the steps
+// (shared/measured.md: 4e-9 after 1 step, 6e-8 after 10, 1e-3 after 100, 1e-2 after an
+// epoch of 469 steps). A few steps are compared to 1e-5 of the largest weight; full small
+// trainings (~100 steps) to 1e-2, with identical stopping decisions. A real error (a wrong
+// mask, a wrong canary, a model updated after it stopped) moves weights by whole update
+// sizes from the first step and fails both: see OneWrongCanaryIsDetected. The CPU's own
+// arrangement (each model's own calls) must give the single runs' bits exactly:
+// IsBitIdenticalToSeparateTrainingOnTheCpu.
 constexpr double kFewSteps = 1e-5;
 constexpr double kFullTraining = 1e-2;
 
@@ -306,7 +313,8 @@ void expect_full_training_matches(BatchSetup s, const Data& d) {
   }
   expect_same_histories(b, a, kFullTraining);
   // The set-up is chosen so that some model stops early while another trains on (here,
-  // measured: MLP 5, 5, 3 and 12 epochs; CNN 10, 7, 7).
+  // measured: MLP 5, 5, 3 and 12 epochs; CNN 10, 7, 7; weights then identical for the MLP
+  // and within 2e-5 for the CNN).
   EXPECT_GE(stops.size(), 1u);
   EXPECT_GE(lengths.size(), 2u);
 }
@@ -345,6 +353,37 @@ TEST(TrainClassifiersBatched, OneWrongCanaryIsDetected) {
   const Trained b = together(d, s);
   EXPECT_LT(relative_difference(*b.models[0], *a.models[0]), kFewSteps);
   EXPECT_GT(relative_difference(*b.models[1], *a.models[1]), kFewSteps * 10);
+}
+
+TEST(TrainClassifiersBatched, IsBitIdenticalToSeparateTrainingOnTheCpu) {
+  // Each model's layers are the single model's own calls on its slice, its draws come from
+  // its own generator in the same order, and the batched optimiser runs the same code: no
+  // bit may differ, through early stopping, batch norm, dropout, shuffling and augmentation.
+  SyntheticOptions options = few_images(96);
+  options.channels = 3;
+  options.height = options.width = 12;
+  const Data d(options);
+  for (const char* name : {"mlp", "cnn1"}) {
+    SCOPED_TRACE(name);
+    BatchSetup s = small_mlp();
+    s.batched_kernels = false;
+    s.model.name = name;
+    s.model.batch_norm = true;
+    s.model.dropout = true;
+    s.train.shuffle = true;
+    s.train.max_epochs = 6;
+    s.train.patience = 1;
+    s.train.learning_rate = 0.005;
+    s.augmentation.enabled = true;
+    s.seeds = {1, 2, 3};
+    s.canaries = {-1, 7, 20};
+    const Trained a = alone(d, s), b = together(d, s);
+    for (std::size_t k = 0; k < s.seeds.size(); ++k) {
+      EXPECT_EQ(relative_difference(*b.models[k], *a.models[k]), 0.0) << "model " << k;
+      EXPECT_EQ(b.histories[k].epochs_run(), a.histories[k].epochs_run());
+      EXPECT_EQ(b.histories[k].best_epoch, a.histories[k].best_epoch);
+    }
+  }
 }
 
 TEST(TrainClassifiersBatched, CallsEachModelsCallbackWithThatEpochsWeights) {
