@@ -154,7 +154,11 @@ TablePtr<ExecutionOptions> execution_fields() {
   auto table = std::make_shared<FieldTable<ExecutionOptions>>();
   table->add("threads", &ExecutionOptions::threads, "intra-op threads per run; fixed so results are bit-identical across machines (0 = every core)")
       .add("workers", &ExecutionOptions::workers, "runs trained side by side")
-      .add("progress", &ExecutionOptions::progress, "per-epoch progress lines on stderr");
+      .add("progress", &ExecutionOptions::progress, "per-epoch progress lines on stderr")
+      .add("device", &ExecutionOptions::device, "auto | cpu | cuda | cuda:N (auto = a GPU when there is one)")
+      .add("deterministic_gpu", &ExecutionOptions::deterministic_gpu, "deterministic GPU algorithms only")
+      .add("parallel_models", &ExecutionOptions::parallel_models,
+           "models trained together as one batched computation (runs differing only in seed/canary)");
   return table;
 }
 

@@ -2,6 +2,7 @@
 /// How a run is executed. These keys never change a result's identity (they are
 /// recorded per run, not hashed): thread count changes rounding, so it is recorded.
 #include <cstdint>
+#include <string>
 
 namespace ufm {
 
@@ -16,6 +17,13 @@ struct ExecutionOptions {
   int workers = 1;
   /// Per-epoch progress lines on stderr.
   bool progress = true;
+  /// auto | cpu | cuda | cuda:N (core/device.h); auto takes a GPU when there is one.
+  std::string device = "cpu";
+  /// On a GPU, deterministic algorithms only (core/device.h, configure_determinism).
+  bool deterministic_gpu = false;
+  /// Models trained together as one batched computation (training/batched_trainer.h):
+  /// runs that differ only in seed and canary are grouped into units of at most this many.
+  int parallel_models = 1;
   void validate() const;
 };
 

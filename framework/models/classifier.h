@@ -32,6 +32,27 @@ struct LayerRecord {
 /// Filled by a traced forward pass, in layer order.
 using LayerTrace = std::vector<LayerRecord>;
 
+/// One step of a model's forward pass as data, so that K models of one architecture can
+/// run as one batched computation (models/batched_model.h). Parametrised steps name
+/// their parameter prefix; every conv has stride 1 and a square kernel.
+struct ForwardStep {
+  enum class Kind { kFlatten, kLinear, kConv2d, kBatchNorm, kRelu, kDropout, kMaxPool2 };
+  Kind kind = Kind::kRelu;
+  std::string name;          ///< parameter prefix of a linear, conv2d or batch-norm layer
+  std::int64_t padding = 0;  ///< conv2d: zeros added on each side
+  double rate = 0.0;         ///< dropout: drop probability (> 0; a rate of 0 is no step)
+  double momentum = 0.0;     ///< batch norm: LibTorch momentum of the running statistics
+  double eps = 0.0;          ///< batch norm: epsilon
+
+  static ForwardStep of(Kind kind, std::string name = {}, std::int64_t padding = 0) {
+    ForwardStep step;
+    step.kind = kind;
+    step.name = std::move(name);
+    step.padding = padding;
+    return step;
+  }
+};
+
 class Classifier : public torch::nn::Module {
  public:
   /// x: float32 [N, C, H, W], normalised. Returns logits [N, classes].
@@ -51,6 +72,12 @@ class Classifier : public torch::nn::Module {
   /// Random draws inside the model (dropout) come from this generator, never the global
   /// one, so a run is reproducible from its seed alone. Unset = no randomness allowed.
   void set_generator(std::optional<at::Generator> generator) { generator_ = std::move(generator); }
+  const std::optional<at::Generator>& generator() const { return generator_; }
+
+  /// The forward pass (training and evaluation mode) as steps in order, for batching; empty
+  /// when the model cannot be batched. Must compute exactly what forward_traced does
+  /// (tests/models/batched_model_test.cpp checks every registered model).
+  virtual std::vector<ForwardStep> forward_steps() const { return {}; }
 
  protected:
   std::optional<at::Generator> generator_;

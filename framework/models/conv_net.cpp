@@ -80,4 +80,25 @@ at::Tensor ConvNet::forward_traced(const at::Tensor& x, LayerTrace* trace) {
   return apply_linear(dense_.back(), "output", h, trace);
 }
 
+std::vector<ForwardStep> ConvNet::forward_steps() const {
+  using Kind = ForwardStep::Kind;
+  std::vector<ForwardStep> steps;
+  for (std::size_t i = 0; i < convs_.size(); ++i) {
+    steps.push_back(ForwardStep::of(Kind::kConv2d, conv_name(i), spec_.convs[i].same_padding ? kKernel / 2 : 0));
+    if (!conv_norms_.empty()) steps.push_back(keras_batch_norm_step(conv_name(i) + "_bn"));
+    steps.push_back(ForwardStep::of(Kind::kRelu));
+    for (const auto& step : dropout_step(conv_dropout_rate_)) steps.push_back(step);
+    if (spec_.convs[i].pool_after) steps.push_back(ForwardStep::of(Kind::kMaxPool2));
+  }
+  steps.push_back(ForwardStep::of(Kind::kFlatten));
+  for (std::size_t i = 0; i + 1 < dense_.size(); ++i) {
+    steps.push_back(ForwardStep::of(Kind::kLinear, dense_name(i)));
+    if (!dense_norms_.empty()) steps.push_back(keras_batch_norm_step(dense_name(i) + "_bn"));
+    steps.push_back(ForwardStep::of(Kind::kRelu));
+    for (const auto& step : dropout_step(dense_dropout_rate_)) steps.push_back(step);
+  }
+  steps.push_back(ForwardStep::of(Kind::kLinear, "output"));
+  return steps;
+}
+
 }  // namespace ufm

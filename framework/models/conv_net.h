@@ -46,6 +46,7 @@ class ConvNet : public Classifier {
   /// Throws ConfigError when the input is too small for the spec's convs and pools.
   ConvNet(const InputShape& shape, const ConvNetSpec& spec, const ModelOptions& options);
   at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override;
+  std::vector<ForwardStep> forward_steps() const override;
 
  private:
   ConvNetSpec spec_;

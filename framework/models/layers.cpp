@@ -45,19 +45,35 @@ torch::nn::BatchNorm2d keras_batch_norm2d(std::int64_t channels) {
       torch::nn::BatchNormOptions(channels).momentum(kKerasBatchNormMomentum).eps(kKerasBatchNormEps));
 }
 
+ForwardStep keras_batch_norm_step(const std::string& name) {
+  ForwardStep step = ForwardStep::of(ForwardStep::Kind::kBatchNorm, name);
+  step.momentum = kKerasBatchNormMomentum;
+  step.eps = kKerasBatchNormEps;
+  return step;
+}
+
+std::vector<ForwardStep> dropout_step(double rate) {
+  if (rate == 0.0) return {};
+  ForwardStep step = ForwardStep::of(ForwardStep::Kind::kDropout);
+  step.rate = rate;
+  return {step};
+}
+
+at::Tensor dropout_mask(at::IntArrayRef shape, double rate, at::Generator& generator, const c10::Device& device) {
+  at::NoGradGuard no_grad;
+  at::Tensor mask = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
+  mask.bernoulli_(1.0 - rate, c10::optional<at::Generator>(generator));
+  mask.div_(1.0 - rate);
+  return device.is_cpu() ? mask : mask.to(device);
+}
+
 at::Tensor seeded_dropout(const at::Tensor& x, double rate, bool training, std::optional<at::Generator>& generator) {
   UFM_CHECK(rate >= 0.0 && rate < 1.0, RuntimeError, "dropout: expected a rate in [0, 1), got ", rate);
   if (!training || rate == 0.0) return x;
   UFM_CHECK(generator.has_value(), RuntimeError,
             "dropout: the model is training with dropout but has no generator (call set_generator first)");
   // The mask needs no gradient; the product carries x's gradient, scaled like the values.
-  at::Tensor mask;
-  {
-    at::NoGradGuard no_grad;
-    mask = at::empty_like(x).bernoulli_(1.0 - rate, c10::optional<at::Generator>(*generator));
-    mask.div_(1.0 - rate);
-  }
-  return x * mask;
+  return x * dropout_mask(x.sizes(), rate, *generator, x.device());
 }
 
 }  // namespace ufm

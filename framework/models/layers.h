@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "models/classifier.h"
@@ -36,11 +37,23 @@ constexpr double kKerasBatchNormEps = 1e-3;
 torch::nn::BatchNorm1d keras_batch_norm1d(std::int64_t features);
 torch::nn::BatchNorm2d keras_batch_norm2d(std::int64_t channels);
 
+/// The steps of a batch norm with Keras' momentum and epsilon, for Classifier::forward_steps.
+ForwardStep keras_batch_norm_step(const std::string& name);
+/// A dropout step, or none (an empty vector) when rate is 0.
+std::vector<ForwardStep> dropout_step(double rate);
+
+/// The dropout mask for `shape`: Bernoulli(1 − rate) drawn on the CPU from `generator`
+/// (in the same order as seeded_dropout draws it), divided by 1 − rate, on `device`.
+at::Tensor dropout_mask(at::IntArrayRef shape, double rate, at::Generator& generator, const c10::Device& device);
+
 /// Inverted dropout drawing its mask from `generator`, never from the global RNG (which
 /// at::dropout uses), so that a run's dropout draws follow from its seed alone.
 /// Training: each element is kept with probability 1 − rate and scaled by 1/(1 − rate).
 /// Evaluation, or rate 0: x unchanged. rate must lie in [0, 1); training with rate > 0
 /// and no generator throws RuntimeError.
+///
+/// The mask is always drawn on the CPU (and moved to x's device), so the draws are the
+/// same on every device and a CPU generator serves a GPU model.
 at::Tensor seeded_dropout(const at::Tensor& x, double rate, bool training, std::optional<at::Generator>& generator);
 
 }  // namespace ufm

@@ -48,4 +48,17 @@ at::Tensor Mlp::forward_after_linear(at::Tensor h, std::size_t first, LayerTrace
   return apply_linear(layers_.back(), "output", h, trace);
 }
 
+std::vector<ForwardStep> Mlp::forward_steps() const {
+  using Kind = ForwardStep::Kind;
+  std::vector<ForwardStep> steps{ForwardStep::of(Kind::kFlatten)};
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+    steps.push_back(ForwardStep::of(Kind::kLinear, dense_name(i)));
+    if (!norms_.empty()) steps.push_back(keras_batch_norm_step(dense_name(i) + "_bn"));
+    steps.push_back(ForwardStep::of(Kind::kRelu));
+    for (const auto& step : dropout_step(dropout_rate_)) steps.push_back(step);
+  }
+  steps.push_back(ForwardStep::of(Kind::kLinear, "output"));
+  return steps;
+}
+
 }  // namespace ufm

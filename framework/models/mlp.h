@@ -18,6 +18,7 @@ class Mlp : public Classifier {
   Mlp(const InputShape& shape, const ModelOptions& options);
   at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override;
   at::Tensor forward_from_first_layer(const at::Tensor& first_output) override;
+  std::vector<ForwardStep> forward_steps() const override;
 
  private:
   /// Everything after hidden layer `first`'s linear map: its BN, ReLU, dropout, then the rest.

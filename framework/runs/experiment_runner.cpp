@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 
+#include "core/device.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/runtime_info.h"
@@ -165,6 +166,13 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   check_existing_output(output_path, identity);
   if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 
+  // The batched trainer and device handling exist (training/batched_trainer.h, core/device.h,
+  // docs/batched.md) but the runner does not drive them yet: refuse rather than silently
+  // train one CPU model at a time.
+  UFM_CHECK(execution.parallel_models == 1, ConfigError, "execution.parallel_models=", execution.parallel_models,
+            ": batched training is not wired into 'ufm run' yet (see docs/batched.md); use 1");
+  UFM_CHECK(resolve_device(execution.device).is_cpu(), ConfigError, "execution.device=", execution.device,
+            ": 'ufm run' trains on the CPU only for now (see docs/batched.md); use cpu");
   const int workers = execution.workers;
   const int threads = execution.threads > 0 ? execution.threads : std::max(1, hardware_cores() / workers);
   set_thread_count(threads);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "training/optimizer_kernels.h"
 
 namespace ufm {
 namespace {
@@ -13,23 +14,6 @@ namespace {
 // Chunks large enough that the parallel overhead stays small for 10^5-element layers;
 // tiny tensors (biases) run on the calling thread.
 constexpr std::int64_t kGrain = 1 << 15;
-
-// Weight decay as two factors of the update: `l2` adds l2·w to the gradient (L2 in the loss),
-// `shrink` multiplies w before the step (decoupled). Only matrices and kernels decay.
-struct DecayFactors {
-  float l2 = 0.f;
-  float shrink = 1.f;
-};
-
-DecayFactors decay_factors(const at::Tensor& parameter, const WeightDecay& decay, double learning_rate) {
-  if (decay.rate <= 0 || parameter.dim() < 2) return {};
-  if (decay.decoupled) return {0.f, static_cast<float>(1.0 - learning_rate * decay.rate)};
-  return {static_cast<float>(decay.rate), 1.f};
-}
-
-bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
-  return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
-}
 
 void check_float(const std::vector<at::Tensor>& parameters, const char* who) {
   for (const auto& parameter : parameters) {
@@ -39,6 +23,88 @@ void check_float(const std::vector<at::Tensor>& parameters, const char* who) {
 }
 
 }  // namespace
+
+bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
+  return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
+}
+
+AdamConstants adam_constants(const AdamSettings& settings, std::int64_t step, bool decay) {
+  const double bias_correction1 = 1.0 - std::pow(settings.beta1, static_cast<double>(step));
+  const double bias_correction2 = 1.0 - std::pow(settings.beta2, static_cast<double>(step));
+  AdamConstants c;
+  c.beta1 = static_cast<float>(settings.beta1);
+  c.beta2 = static_cast<float>(settings.beta2);
+  c.one_minus_beta1 = static_cast<float>(1.0 - settings.beta1);
+  c.one_minus_beta2 = static_cast<float>(1.0 - settings.beta2);
+  c.step_size = static_cast<float>(settings.learning_rate / bias_correction1);
+  c.inverse_sqrt_bias_correction2 = static_cast<float>(1.0 / std::sqrt(bias_correction2));
+  c.epsilon = static_cast<float>(settings.epsilon);
+  c.l2 = decay && !settings.weight_decay.decoupled ? static_cast<float>(settings.weight_decay.rate) : 0.f;
+  c.shrink = decay && settings.weight_decay.decoupled
+                 ? static_cast<float>(1.0 - settings.learning_rate * settings.weight_decay.rate)
+                 : 1.f;
+  return c;
+}
+
+void adam_kernel(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v,
+                 std::int64_t n, const AdamConstants& c) {
+  const AdamConstants k = c;  // by value, so the loop sees no aliasing
+  at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
+      const float grad = g[i] + k.l2 * p[i];
+      const float m_i = k.beta1 * m[i] + k.one_minus_beta1 * grad;
+      const float v_i = k.beta2 * v[i] + k.one_minus_beta2 * grad * grad;
+      m[i] = m_i;
+      v[i] = v_i;
+      p[i] = p[i] * k.shrink - k.step_size * m_i / (std::sqrt(v_i) * k.inverse_sqrt_bias_correction2 + k.epsilon);
+    }
+  });
+}
+
+void adam_tensor_update(at::Tensor& parameter, const at::Tensor& gradient, at::Tensor& first_moment,
+                        at::Tensor& second_moment, const AdamConstants& c) {
+  at::NoGradGuard no_grad;
+  at::Tensor g = c.l2 != 0.f ? gradient + c.l2 * parameter : gradient;
+  if (c.shrink != 1.f) parameter.mul_(c.shrink);
+  first_moment.mul_(c.beta1).add_(g, c.one_minus_beta1);
+  second_moment.mul_(c.beta2).addcmul_(g, g, c.one_minus_beta2);
+  at::Tensor denominator = (second_moment.sqrt() * c.inverse_sqrt_bias_correction2).add_(c.epsilon);
+  parameter.addcdiv_(first_moment, denominator, -c.step_size);
+}
+
+SgdConstants sgd_constants(const SgdSettings& settings, bool decay) {
+  SgdConstants c;
+  c.learning_rate = static_cast<float>(settings.learning_rate);
+  c.momentum = static_cast<float>(settings.momentum);
+  c.l2 = decay && !settings.weight_decay.decoupled ? static_cast<float>(settings.weight_decay.rate) : 0.f;
+  c.shrink = decay && settings.weight_decay.decoupled
+                 ? static_cast<float>(1.0 - settings.learning_rate * settings.weight_decay.rate)
+                 : 1.f;
+  return c;
+}
+
+void sgd_kernel(float* __restrict p, const float* __restrict g, float* __restrict velocity, std::int64_t n,
+                const SgdConstants& c) {
+  const SgdConstants k = c;
+  at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
+#pragma omp simd
+    for (std::int64_t i = begin; i < end; ++i) {
+      const float v_i = k.momentum * velocity[i] + g[i] + k.l2 * p[i];
+      velocity[i] = v_i;
+      p[i] = p[i] * k.shrink - k.learning_rate * v_i;
+    }
+  });
+}
+
+void sgd_tensor_update(at::Tensor& parameter, const at::Tensor& gradient, at::Tensor& velocity,
+                       const SgdConstants& c) {
+  at::NoGradGuard no_grad;
+  at::Tensor g = c.l2 != 0.f ? gradient + c.l2 * parameter : gradient;
+  velocity.mul_(c.momentum).add_(g);
+  if (c.shrink != 1.f) parameter.mul_(c.shrink);
+  parameter.add_(velocity, -c.learning_rate);
+}
 
 FusedAdam::FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings)
     : parameters_(std::move(parameters)), settings_(settings) {
@@ -51,48 +117,17 @@ FusedAdam::FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings)
 
 void FusedAdam::step() {
   ++step_;
-  const double bias_correction1 = 1.0 - std::pow(settings_.beta1, static_cast<double>(step_));
-  const double bias_correction2 = 1.0 - std::pow(settings_.beta2, static_cast<double>(step_));
-  const float beta1 = static_cast<float>(settings_.beta1);
-  const float beta2 = static_cast<float>(settings_.beta2);
-  const float one_minus_beta1 = static_cast<float>(1.0 - settings_.beta1);
-  const float one_minus_beta2 = static_cast<float>(1.0 - settings_.beta2);
-  const float step_size = static_cast<float>(settings_.learning_rate / bias_correction1);
-  const float inverse_sqrt_bias_correction2 = static_cast<float>(1.0 / std::sqrt(bias_correction2));
-  const float epsilon = static_cast<float>(settings_.epsilon);
-
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     at::Tensor& parameter = parameters_[i];
     const at::Tensor& gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const DecayFactors decay = decay_factors(parameter, settings_.weight_decay, settings_.learning_rate);
-    const float l2 = decay.l2;
-    const float shrink = decay.shrink;
+    const AdamConstants c = adam_constants(settings_, step_, decays(parameter.dim(), settings_.weight_decay));
     if (!fusable(parameter, gradient)) {
-      at::NoGradGuard no_grad;
-      at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
-      if (shrink != 1.f) parameter.mul_(shrink);
-      first_moment_[i].mul_(beta1).add_(g, one_minus_beta1);
-      second_moment_[i].mul_(beta2).addcmul_(g, g, one_minus_beta2);
-      at::Tensor denominator = (second_moment_[i].sqrt() * inverse_sqrt_bias_correction2).add_(epsilon);
-      parameter.addcdiv_(first_moment_[i], denominator, -step_size);
+      adam_tensor_update(parameter, gradient, first_moment_[i], second_moment_[i], c);
       continue;
     }
-    float* __restrict p = parameter.data_ptr<float>();
-    const float* __restrict g = gradient.data_ptr<float>();
-    float* __restrict m = first_moment_[i].data_ptr<float>();
-    float* __restrict v = second_moment_[i].data_ptr<float>();
-    at::parallel_for(0, parameter.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-      for (std::int64_t k = begin; k < end; ++k) {
-        const float grad = g[k] + l2 * p[k];
-        const float m_k = beta1 * m[k] + one_minus_beta1 * grad;
-        const float v_k = beta2 * v[k] + one_minus_beta2 * grad * grad;
-        m[k] = m_k;
-        v[k] = v_k;
-        p[k] = p[k] * shrink - step_size * m_k / (std::sqrt(v_k) * inverse_sqrt_bias_correction2 + epsilon);
-      }
-    });
+    adam_kernel(parameter.data_ptr<float>(), gradient.data_ptr<float>(), first_moment_[i].data_ptr<float>(),
+                second_moment_[i].data_ptr<float>(), parameter.numel(), c);
   }
 }
 
@@ -103,34 +138,17 @@ FusedSgd::FusedSgd(std::vector<at::Tensor> parameters, SgdSettings settings)
 }
 
 void FusedSgd::step() {
-  const float learning_rate = static_cast<float>(settings_.learning_rate);
-  const float momentum = static_cast<float>(settings_.momentum);
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     at::Tensor& parameter = parameters_[i];
     const at::Tensor& gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const DecayFactors decay = decay_factors(parameter, settings_.weight_decay, settings_.learning_rate);
-    const float l2 = decay.l2;
-    const float shrink = decay.shrink;
+    const SgdConstants c = sgd_constants(settings_, decays(parameter.dim(), settings_.weight_decay));
     if (!fusable(parameter, gradient)) {
-      at::NoGradGuard no_grad;
-      at::Tensor g = l2 != 0.f ? gradient + l2 * parameter : gradient;
-      velocity_[i].mul_(momentum).add_(g);
-      if (shrink != 1.f) parameter.mul_(shrink);
-      parameter.add_(velocity_[i], -learning_rate);
+      sgd_tensor_update(parameter, gradient, velocity_[i], c);
       continue;
     }
-    float* __restrict p = parameter.data_ptr<float>();
-    const float* __restrict g = gradient.data_ptr<float>();
-    float* __restrict v = velocity_[i].data_ptr<float>();
-    at::parallel_for(0, parameter.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-      for (std::int64_t k = begin; k < end; ++k) {
-        const float v_k = momentum * v[k] + g[k] + l2 * p[k];
-        v[k] = v_k;
-        p[k] = p[k] * shrink - learning_rate * v_k;
-      }
-    });
+    sgd_kernel(parameter.data_ptr<float>(), gradient.data_ptr<float>(), velocity_[i].data_ptr<float>(),
+               parameter.numel(), c);
   }
 }
 

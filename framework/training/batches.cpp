@@ -16,7 +16,7 @@ void TrainingView::set_canary(std::int64_t index, at::Tensor stamped_image) {
   UFM_CHECK(index >= 0 && index < size(), RuntimeError, "TrainingView: canary index ", index,
             " outside the training set of ", size());
   canary_index_ = index;
-  canary_image_ = std::move(stamped_image);
+  canary_image_ = stamped_image.to(images_.device());
 }
 
 void TrainingView::set_order(at::Tensor order) {
@@ -36,9 +36,10 @@ std::pair<at::Tensor, at::Tensor> TrainingView::batch(const at::Tensor& order, s
     }
     return {images, labels};
   }
-  at::Tensor indices = order.narrow(0, begin, end - begin);
-  at::Tensor images = images_.index_select(0, indices);
-  at::Tensor labels = labels_.index_select(0, indices);
+  const at::Tensor indices = order.narrow(0, begin, end - begin).to(at::kCPU).contiguous();
+  const at::Tensor gather = indices.to(images_.device());
+  at::Tensor images = images_.index_select(0, gather);
+  at::Tensor labels = labels_.index_select(0, gather);
   if (canary_index_ >= 0) {
     const auto* index = indices.data_ptr<std::int64_t>();
     for (std::int64_t k = 0; k < indices.numel(); ++k) {

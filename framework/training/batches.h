@@ -14,6 +14,7 @@ class TrainingView {
   TrainingView(at::Tensor images, at::Tensor labels);
 
   /// Replaces example `index` by `stamped_image` (normalised [C, H, W]) in every batch.
+  /// The image is moved to the device of the view's images.
   void set_canary(std::int64_t index, at::Tensor stamped_image);
 
   /// A fixed training order (int64 [N], a permutation) used when not shuffling.
@@ -21,10 +22,14 @@ class TrainingView {
   const at::Tensor& order() const { return order_; }
 
   std::int64_t size() const { return images_.size(0); }
+  /// The shared tensors the view reads (never modified).
+  const at::Tensor& images() const { return images_; }
+  const at::Tensor& labels() const { return labels_; }
   std::int64_t canary_index() const { return canary_index_; }
 
   /// Examples order[begin:end] (or begin:end when order is undefined) with the canary applied.
-  /// Contiguous slices without the canary are returned without copying.
+  /// Contiguous slices without the canary are returned without copying. The batch lives
+  /// where the view's images live (`order` may be a CPU tensor).
   std::pair<at::Tensor, at::Tensor> batch(const at::Tensor& order, std::int64_t begin, std::int64_t end) const;
 
  private:

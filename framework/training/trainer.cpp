@@ -69,8 +69,9 @@ TrainingHistory train_classifier(Classifier& model, const TrainingView& training
     std::int64_t correct = 0;
     // The loss and accuracy of each batch are accumulated on the tensor side and read
     // once per epoch: .item() per batch would synchronise a GPU every step.
-    at::Tensor loss_total = at::zeros({}, at::kDouble);
-    at::Tensor correct_total = at::zeros({}, at::kLong);
+    const at::Device device = parameters.front().device();
+    at::Tensor loss_total = at::zeros({}, at::TensorOptions().dtype(at::kDouble).device(device));
+    at::Tensor correct_total = at::zeros({}, at::TensorOptions().dtype(at::kLong).device(device));
     for (std::int64_t begin = 0; begin < n; begin += options.batch_size) {
       const std::int64_t end = std::min(n, begin + options.batch_size);
       auto [images, labels] = training.batch(order, begin, end);

@@ -300,7 +300,8 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
       "evaluation.patch_draws", "evaluation.exposure", "evaluation.candidates", "evaluation.candidate_space",
       "evaluation.candidate_list", "evaluation.candidate_seed", "evaluation.candidate_probe_limit",
       "evaluation.save_candidate_scores", "output.path",
-      "output.save_weights", "execution.threads", "execution.workers", "execution.progress"};
+      "output.save_weights", "execution.threads", "execution.workers", "execution.progress",
+      "execution.device", "execution.deterministic_gpu", "execution.parallel_models"};
   const std::vector<std::string> lines = describe_keys();
   ASSERT_EQ(lines.size(), expected.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -1,0 +1,241 @@
+#include "models/batched_model.h"
+
+#include <ATen/ATen.h>
+
+#include "core/error.h"
+#include "models/layers.h"
+
+namespace ufm {
+namespace {
+
+// How the activations of K models are laid out between steps.
+//  kImages:  [K, B, C, H, W], the input; also the activations of convolutions run one
+//            model at a time (model k's slice is contiguous, exactly its own layout).
+//  kGrouped: [B, K·C, H, W], model k owning channels k·C … k·C + C − 1: what a grouped
+//            convolution, a per-channel batch norm and max pooling work on directly.
+//  kRows:    [K, B, F], what batched matrix products work on.
+enum class Layout { kImages, kGrouped, kRows };
+
+const char* step_name(ForwardStep::Kind kind) {
+  switch (kind) {
+    case ForwardStep::Kind::kFlatten: return "flatten";
+    case ForwardStep::Kind::kLinear: return "linear";
+    case ForwardStep::Kind::kConv2d: return "conv2d";
+    case ForwardStep::Kind::kBatchNorm: return "batch_norm";
+    case ForwardStep::Kind::kRelu: return "relu";
+    case ForwardStep::Kind::kDropout: return "dropout";
+    case ForwardStep::Kind::kMaxPool2: return "max_pool2";
+  }
+  return "?";
+}
+
+}  // namespace
+
+BatchedModel::BatchedModel(const std::vector<Classifier*>& models) {
+  UFM_CHECK(!models.empty(), RuntimeError, "BatchedModel: expected at least one model");
+  size_ = static_cast<std::int64_t>(models.size());
+  steps_ = models.front()->forward_steps();
+  UFM_CHECK(!steps_.empty(), RuntimeError, "BatchedModel: this model type describes no forward steps, so it cannot be batched");
+  const auto first_parameters = models.front()->named_parameters();
+  const auto first_buffers = models.front()->named_buffers();
+  for (const auto& item : first_parameters) parameter_names_.push_back(item.key());
+  for (const auto& item : first_buffers) buffer_names_.push_back(item.key());
+
+  at::NoGradGuard no_grad;
+  auto stack = [&](const std::string& name, bool parameter, const at::Tensor& reference) {
+    std::vector<at::Tensor> slices;
+    for (std::size_t k = 0; k < models.size(); ++k) {
+      const auto named = parameter ? models[k]->named_parameters() : models[k]->named_buffers();
+      const at::Tensor* found = named.find(name);
+      UFM_CHECK(found != nullptr, RuntimeError, "BatchedModel: model ", k, " has no ", name,
+                " (models of one batch must share their architecture)");
+      UFM_CHECK(found->sizes() == reference.sizes() && found->device() == reference.device(), RuntimeError,
+                "BatchedModel: model ", k, "'s ", name, " is ", found->sizes(), " on ", found->device(),
+                ", model 0's is ", reference.sizes(), " on ", reference.device());
+      slices.push_back(found->detach());
+    }
+    return at::stack(slices).contiguous();
+  };
+  for (const auto& item : first_parameters) {
+    at::Tensor stacked_parameter = stack(item.key(), true, item.value());
+    stacked_parameter.set_requires_grad(true);
+    parameters_.push_back(stacked_parameter);
+    by_name_[item.key()] = stacked_parameter;
+  }
+  for (const auto& item : first_buffers) {
+    at::Tensor stacked_buffer = stack(item.key(), false, item.value());
+    buffers_.push_back(stacked_buffer);
+    by_name_[item.key()] = stacked_buffer;
+  }
+  // On a GPU one kernel for all K models (batched products, grouped convolutions) keeps
+  // the device busy. On the CPU (LibTorch 1.13, OpenBLAS, oneDNN) their backward passes
+  // were slower than K separate calls (1.2× for the MLP's products, 2–4× for cnn2's
+  // grouped convolutions; docs/batched.md), so the CPU calls each model's layers on its
+  // own slice, exactly as the single model does.
+  batched_kernels_ = first_parameters.size() > 0 && first_parameters[0].value().device().is_cuda();
+  for (const auto* model : models) {
+    UFM_CHECK(model->parameters().size() == parameters_.size() && model->buffers().size() == buffers_.size(),
+              RuntimeError, "BatchedModel: models of one batch must share their architecture");
+    generators_.push_back(model->generator());
+  }
+}
+
+at::Tensor BatchedModel::stacked(const std::string& name) const {
+  auto found = by_name_.find(name);
+  UFM_CHECK(found != by_name_.end(), RuntimeError, "BatchedModel: the forward steps name ", name,
+            ", which the model does not have");
+  return found->second;
+}
+
+at::Tensor BatchedModel::forward(const at::Tensor& x) {
+  UFM_CHECK(x.dim() == 5 && x.size(0) == size_, RuntimeError, "BatchedModel: expected input [", size_,
+            ", B, C, H, W], got ", x.sizes());
+  const std::int64_t K = size_;
+  const std::int64_t B = x.size(1);
+  at::Tensor h = x;
+  Layout layout = Layout::kImages;
+  auto to_grouped = [&] {
+    if (layout == Layout::kImages) {
+      h = h.transpose(0, 1).reshape({B, K * h.size(2), h.size(3), h.size(4)});
+      layout = Layout::kGrouped;
+    }
+  };
+  auto expect = [&](bool ok, const ForwardStep& step) {
+    UFM_CHECK(ok, RuntimeError, "BatchedModel: step ", step_name(step.kind), " ", step.name,
+              " does not fit the activations' shape ", h.sizes());
+  };
+  for (const ForwardStep& step : steps_) {
+    switch (step.kind) {
+      case ForwardStep::Kind::kFlatten:
+        if (layout == Layout::kImages) h = h.reshape({K, B, -1});
+        if (layout == Layout::kGrouped) h = h.reshape({B, K, -1}).transpose(0, 1);
+        layout = Layout::kRows;
+        break;
+      case ForwardStep::Kind::kLinear: {
+        expect(layout == Layout::kRows, step);
+        const at::Tensor weight = stacked(step.name + ".weight");  // [K, out, in]
+        const at::Tensor bias = stacked(step.name + ".bias");      // [K, out]
+        if (batched_kernels_) {
+          h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
+        } else {
+          // What at::linear does for one model, so the CPU computes each model's bits.
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) outputs.push_back(at::addmm(biases[k], inputs[k], weights[k].t()));
+          h = at::stack(outputs);
+        }
+        break;
+      }
+      case ForwardStep::Kind::kConv2d: {
+        const at::Tensor weight = stacked(step.name + ".weight");  // [K, O, C, kh, kw]
+        const at::Tensor bias = stacked(step.name + ".bias");      // [K, O]
+        if (batched_kernels_) {
+          to_grouped();
+          expect(layout == Layout::kGrouped, step);
+          h = at::conv2d(h, weight.reshape({K * weight.size(1), weight.size(2), weight.size(3), weight.size(4)}),
+                         bias.reshape({-1}), /*stride=*/{1, 1}, /*padding=*/{step.padding, step.padding},
+                         /*dilation=*/{1, 1}, /*groups=*/K);
+        } else {
+          expect(layout == Layout::kImages, step);
+          // unbind, not h[k]: its backward stacks the K gradients once, where K selects
+          // would each build a full-size zero gradient (K² memory traffic).
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) {
+            outputs.push_back(at::conv2d(inputs[k], weights[k], biases[k], /*stride=*/{1, 1},
+                                         /*padding=*/{step.padding, step.padding}));
+          }
+          h = at::stack(outputs);
+        }
+        break;
+      }
+      case ForwardStep::Kind::kBatchNorm: {
+        const at::Tensor weight = stacked(step.name + ".weight");
+        const at::Tensor bias = stacked(step.name + ".bias");
+        const at::Tensor running_mean = stacked(step.name + ".running_mean");
+        const at::Tensor running_var = stacked(step.name + ".running_var");
+        const bool cudnn = at::globalContext().userEnabledCuDNN();
+        if (layout == Layout::kImages) {
+          // Per model, on its own contiguous slice; the buffer slices are views, updated in place.
+          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          const auto means = running_mean.unbind(0), variances = running_var.unbind(0);
+          std::vector<at::Tensor> outputs;
+          for (std::int64_t k = 0; k < K; ++k) {
+            outputs.push_back(at::batch_norm(inputs[k], weights[k], biases[k], means[k], variances[k], training_,
+                                             step.momentum, step.eps, cudnn));
+          }
+          h = at::stack(outputs);
+        } else if (layout == Layout::kGrouped) {
+          // Views of the stacked buffers: batch_norm updates them in place.
+          h = at::batch_norm(h, weight.reshape({-1}), bias.reshape({-1}), running_mean.view({-1}),
+                             running_var.view({-1}), training_, step.momentum, step.eps, cudnn);
+        } else {
+          const std::int64_t features = h.size(2);
+          at::Tensor columns = h.transpose(0, 1).reshape({B, K * features});
+          columns = at::batch_norm(columns, weight.reshape({-1}), bias.reshape({-1}), running_mean.view({-1}),
+                                   running_var.view({-1}), training_, step.momentum, step.eps, cudnn);
+          h = columns.view({B, K, features}).transpose(0, 1);
+        }
+        if (training_) {
+          at::NoGradGuard no_grad;
+          stacked(step.name + ".num_batches_tracked").add_(1);
+        }
+        break;
+      }
+      case ForwardStep::Kind::kRelu:
+        h = at::relu(h);
+        break;
+      case ForwardStep::Kind::kDropout: {
+        if (!training_) break;
+        UFM_CHECK(step.rate > 0.0 && step.rate < 1.0, RuntimeError, "dropout: expected a rate in (0, 1), got ",
+                  step.rate);
+        // Model k's mask has the shape of model k's own activations and comes from its own
+        // generator, so it is the mask the single model would draw.
+        std::vector<std::int64_t> shape;
+        if (layout == Layout::kGrouped) {
+          shape = {B, h.size(1) / K, h.size(2), h.size(3)};
+        } else {
+          shape = h.sizes().slice(1).vec();
+        }
+        std::vector<at::Tensor> masks;
+        for (std::int64_t k = 0; k < K; ++k) {
+          UFM_CHECK(generators_[k].has_value(), RuntimeError, "dropout: model ", k,
+                    " of the batch is training with dropout but has no generator (call set_generator first)");
+          masks.push_back(dropout_mask(shape, step.rate, *generators_[k], h.device()));
+        }
+        h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : at::stack(masks, 0));
+        break;
+      }
+      case ForwardStep::Kind::kMaxPool2:
+        if (layout == Layout::kImages) {
+          const at::Tensor pooled = at::max_pool2d(h.reshape({K * B, h.size(2), h.size(3), h.size(4)}), {2, 2});
+          h = pooled.view({K, B, pooled.size(1), pooled.size(2), pooled.size(3)});
+        } else {
+          expect(layout == Layout::kGrouped, step);
+          h = at::max_pool2d(h, {2, 2});
+        }
+        break;
+    }
+  }
+  UFM_CHECK(layout == Layout::kRows, RuntimeError, "BatchedModel: the forward steps do not end in rows of logits");
+  return h;
+}
+
+void BatchedModel::copy_to(std::int64_t k, Classifier& model) const {
+  UFM_CHECK(k >= 0 && k < size_, RuntimeError, "BatchedModel: model ", k, " of ", size_);
+  at::NoGradGuard no_grad;
+  auto parameters = model.named_parameters();
+  for (std::size_t i = 0; i < parameter_names_.size(); ++i) {
+    at::Tensor* target = parameters.find(parameter_names_[i]);
+    UFM_CHECK(target != nullptr, RuntimeError, "BatchedModel::copy_to: the model has no ", parameter_names_[i]);
+    target->copy_(parameters_[i][k]);
+  }
+  auto buffers = model.named_buffers();
+  for (std::size_t i = 0; i < buffer_names_.size(); ++i) {
+    at::Tensor* target = buffers.find(buffer_names_[i]);
+    UFM_CHECK(target != nullptr, RuntimeError, "BatchedModel::copy_to: the model has no ", buffer_names_[i]);
+    target->copy_(buffers_[i][k]);
+  }
+}
+
+}  // namespace ufm

@@ -1,0 +1,78 @@
+#pragma once
+/// K models of one architecture as one computation: every parameter and buffer stacked
+/// along a new leading axis [K, ...]; on a GPU linear layers as batched matrix products
+/// (baddbmm) and convolutions as one grouped convolution (groups = K, the models' channels
+/// side by side), on the CPU, where that is faster, each model's layer on its own slice;
+/// batch norm with per-model statistics, and
+/// dropout drawn per model from that model's own generator in the order the single model
+/// draws it. The models stay independent: model k's outputs, gradients and statistics
+/// depend only on its own parameters and inputs.
+///
+/// Built from ordinary Classifier models (initialised as in single-model training), so
+/// batched and single training start from the same bits; copy_to() hands the trained
+/// weights back to them.
+#include <ATen/Tensor.h>
+#include <ATen/core/Generator.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/classifier.h"
+
+namespace ufm {
+
+class BatchedModel {
+ public:
+  /// Stacks the parameters and buffers of `models` (at least one; same parameter names and
+  /// shapes, same device, a non-empty forward_steps()). Dropout of model k draws from
+  /// models[k]->generator(). The models are not modified. Throws RuntimeError otherwise.
+  explicit BatchedModel(const std::vector<Classifier*>& models);
+
+  std::int64_t size() const { return size_; }
+
+  /// x: float32 [K, B, C, H, W], normalised (dimension 0 may be an expanded view of one
+  /// batch). Returns logits [K, B, classes]; row k is what model k's forward gives on x[k].
+  at::Tensor forward(const at::Tensor& x);
+
+  void train(bool on = true) { training_ = on; }
+  void eval() { training_ = false; }
+  bool is_training() const { return training_; }
+
+  /// Stacked parameters [K, ...] in the models' parameters() order: leaves that require grad.
+  const std::vector<at::Tensor>& parameters() const { return parameters_; }
+  /// Stacked buffers [K, ...] in the models' buffers() order (batch-norm statistics).
+  const std::vector<at::Tensor>& buffers() const { return buffers_; }
+  /// "dense0.weight", ... in parameters() order.
+  const std::vector<std::string>& parameter_names() const { return parameter_names_; }
+
+  /// Writes model k's current parameters and buffers into `model` (one of the same architecture).
+  void copy_to(std::int64_t k, Classifier& model) const;
+
+  /// One kernel per layer for all K models (baddbmm, grouped convolution) instead of one
+  /// call per model on its slice. Default: batched on a GPU, per model on the CPU, where
+  /// it is faster. Both compute the same, up to float rounding.
+  void set_batched_kernels(bool batched) { batched_kernels_ = batched; }
+  bool batched_kernels() const { return batched_kernels_; }
+
+  /// The device the stacked tensors live on.
+  c10::Device device() const { return parameters_.front().device(); }
+
+ private:
+  at::Tensor stacked(const std::string& name) const;
+
+  std::int64_t size_ = 0;
+  std::vector<ForwardStep> steps_;
+  std::vector<std::string> parameter_names_;
+  std::vector<std::string> buffer_names_;
+  std::vector<at::Tensor> parameters_;
+  std::vector<at::Tensor> buffers_;
+  std::map<std::string, at::Tensor> by_name_;
+  std::vector<std::optional<at::Generator>> generators_;
+  bool training_ = true;
+  bool batched_kernels_ = false;
+};
+
+}  // namespace ufm

@@ -1,0 +1,210 @@
+#include "training/batched_trainer.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include "core/error.h"
+#include "core/fault_injection.h"
+#include "models/batched_model.h"
+#include "training/batched_optimizer.h"
+
+namespace ufm {
+namespace {
+
+// Validation rows per forward pass: as evaluate() (2000) for one model, fewer for many, so
+// that K copies of a chunk and their activations stay a few hundred megabytes.
+constexpr std::int64_t kEvaluationElements = std::int64_t{1} << 24;
+constexpr std::int64_t kEvaluationRows = 2000;
+
+// Per-model validation loss (mean cross-entropy) and accuracy, as evaluate() computes
+// them for each model alone.
+std::pair<std::vector<double>, std::vector<double>> evaluate_batched(BatchedModel& model, const at::Tensor& images,
+                                                                     const at::Tensor& labels) {
+  at::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  const std::int64_t K = model.size();
+  const std::int64_t n = images.size(0);
+  const std::int64_t per_image = std::max<std::int64_t>(1, images.numel() / std::max<std::int64_t>(1, n));
+  const std::int64_t rows = std::clamp(kEvaluationElements / (K * per_image), std::int64_t{1}, kEvaluationRows);
+  const auto device_double = at::TensorOptions().dtype(at::kDouble).device(images.device());
+  at::Tensor loss_sum = at::zeros({K}, device_double);
+  at::Tensor correct = at::zeros({K}, device_double.dtype(at::kLong));
+  for (std::int64_t begin = 0; begin < n; begin += rows) {
+    const std::int64_t count = std::min(rows, n - begin);
+    const at::Tensor chunk = images.narrow(0, begin, count);
+    std::vector<std::int64_t> shape{K};
+    for (auto size : chunk.sizes()) shape.push_back(size);
+    const at::Tensor logits = model.forward(chunk.unsqueeze(0).expand(shape));  // [K, count, classes]
+    const at::Tensor target = labels.narrow(0, begin, count);
+    const at::Tensor losses =
+        at::cross_entropy_loss(logits.reshape({K * count, -1}), target.repeat({K}), {}, at::Reduction::None)
+            .view({K, count});
+    loss_sum.add_(losses.sum(1).to(at::kDouble));
+    correct.add_(logits.argmax(2).eq(target.unsqueeze(0)).sum(1));
+  }
+  model.train(was_training);
+  const at::Tensor loss_cpu = loss_sum.cpu();
+  const at::Tensor correct_cpu = correct.cpu();
+  std::vector<double> loss(static_cast<std::size_t>(K)), accuracy(static_cast<std::size_t>(K));
+  for (std::int64_t k = 0; k < K; ++k) {
+    loss[static_cast<std::size_t>(k)] = n ? loss_cpu[k].item<double>() / static_cast<double>(n) : 0.0;
+    accuracy[static_cast<std::size_t>(k)] =
+        n ? static_cast<double>(correct_cpu[k].item<std::int64_t>()) / static_cast<double>(n) : 0.0;
+  }
+  return {loss, accuracy};
+}
+
+// Copies of model k's slice of every parameter and buffer.
+void save_slice(const BatchedModel& model, std::int64_t k, std::vector<at::Tensor>& store) {
+  at::NoGradGuard no_grad;
+  std::size_t i = 0;
+  for (const auto& tensor : model.parameters()) store[i++][k].copy_(tensor[k]);
+  for (const auto& tensor : model.buffers()) store[i++][k].copy_(tensor[k]);
+}
+
+// Writes the saved slice k into the single model, in parameters() then buffers() order.
+void restore_slice(const std::vector<at::Tensor>& store, std::int64_t k, Classifier& model) {
+  at::NoGradGuard no_grad;
+  std::size_t i = 0;
+  for (auto& p : model.parameters()) p.copy_(store[i++][k]);
+  for (auto& b : model.buffers()) b.copy_(store[i++][k]);
+}
+
+}  // namespace
+
+std::vector<TrainingHistory> train_classifiers_batched(std::vector<BatchMember>& members,
+                                                       const at::Tensor& validation_images,
+                                                       const at::Tensor& validation_labels,
+                                                       const TrainingOptions& options,
+                                                       const AugmentationOptions& augmentation,
+                                                       std::optional<bool> batched_kernels) {
+  UFM_CHECK(!members.empty(), RuntimeError, "train_classifiers_batched: no models");
+  const auto K = static_cast<std::int64_t>(members.size());
+  const TrainingView& first = *members.front().training;
+  std::vector<Classifier*> models;
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    const BatchMember& member = members[k];
+    UFM_CHECK(member.model != nullptr && member.training != nullptr, RuntimeError,
+              "train_classifiers_batched: member ", k, " has no model or no training view");
+    UFM_CHECK(member.training->images().is_same(first.images()) && member.training->labels().is_same(first.labels()),
+              RuntimeError, "train_classifiers_batched: member ", k,
+              " trains on other tensors than member 0 (a batch shares its training set)");
+    models.push_back(member.model);
+  }
+  BatchedModel batched(models);
+  if (batched_kernels) batched.set_batched_kernels(*batched_kernels);
+  std::vector<at::Tensor> parameters = batched.parameters();
+  std::unique_ptr<BatchedOptimizer> optimizer = make_batched_optimizer(parameters, options);
+  const at::Device device = batched.device();
+
+  std::vector<TrainingHistory> histories(members.size());
+  std::vector<double> best_loss(members.size(), std::numeric_limits<double>::infinity());
+  std::vector<std::int64_t> without_improvement(members.size(), 0);
+  std::vector<bool> active(members.size(), true);
+  // Best (or, for a model that stopped without ever improving, final) weights of each model.
+  std::vector<at::Tensor> saved;
+  for (const auto& t : batched.parameters()) saved.push_back(at::empty_like(t, at::MemoryFormat::Contiguous).detach());
+  for (const auto& t : batched.buffers()) saved.push_back(at::empty_like(t, at::MemoryFormat::Contiguous));
+  std::vector<bool> has_saved(members.size(), false);
+  const std::int64_t n = first.size();
+
+  for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
+    if (std::none_of(active.begin(), active.end(), [](bool a) { return a; })) break;
+    const auto start = std::chrono::steady_clock::now();
+    batched.train();
+    // Each model's own order, drawn from its own generator as train_classifier draws it.
+    // Stopped models keep drawing (their forward still runs): it changes nothing they keep.
+    std::vector<at::Tensor> orders;
+    for (auto& member : members) {
+      at::Tensor order = member.training->order();
+      if (options.shuffle) order = at::randperm(n, member.generator, at::TensorOptions().dtype(at::kLong));
+      orders.push_back(order);
+    }
+    at::Tensor loss_total = at::zeros({K}, at::TensorOptions().dtype(at::kDouble).device(device));
+    at::Tensor correct_total = at::zeros({K}, at::TensorOptions().dtype(at::kLong).device(device));
+    for (std::int64_t begin = 0; begin < n; begin += options.batch_size) {
+      const std::int64_t end = std::min(n, begin + options.batch_size);
+      std::vector<at::Tensor> images, labels;
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        auto [batch_images, batch_labels] = members[k].training->batch(orders[k], begin, end);
+        if (augmentation.enabled) batch_images = augment_batch(batch_images, augmentation, members[k].generator);
+        images.push_back(batch_images);
+        labels.push_back(batch_labels);
+      }
+      const at::Tensor x = at::stack(images);  // [K, B, C, H, W]
+      const at::Tensor y = at::stack(labels);  // [K, B]
+      for (auto& p : parameters) p.mutable_grad().reset();
+      const at::Tensor logits = batched.forward(x);  // [K, B, classes]
+      const std::int64_t rows = end - begin;
+      // Model k's loss is the mean over its own batch, as alone; their sum has, for each
+      // model's parameters, exactly that model's gradient.
+      const at::Tensor losses = at::cross_entropy_loss(logits.reshape({K * rows, logits.size(2)}), y.reshape({-1}),
+                                                       {}, at::Reduction::None)
+                                    .view({K, rows})
+                                    .mean(1);
+      losses.sum().backward();
+      optimizer->step(active);
+      fault_point("train_step");
+      {
+        at::NoGradGuard no_grad;
+        loss_total.add_(losses.detach().to(at::kDouble) * static_cast<double>(rows));
+        correct_total.add_(logits.argmax(2).eq(y).sum(1));
+      }
+    }
+    const at::Tensor loss_cpu = loss_total.cpu();
+    const at::Tensor correct_cpu = correct_total.cpu();
+    const auto [val_loss, val_accuracy] = evaluate_batched(batched, validation_images, validation_labels);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      if (!active[k]) continue;
+      const auto index = static_cast<std::int64_t>(k);
+      TrainingHistory& history = histories[k];
+      history.train_loss.push_back(loss_cpu[index].item<double>() / static_cast<double>(n));
+      history.train_accuracy.push_back(static_cast<double>(correct_cpu[index].item<std::int64_t>()) /
+                                       static_cast<double>(n));
+      history.val_loss.push_back(val_loss[k]);
+      history.val_accuracy.push_back(val_accuracy[k]);
+      history.epoch_seconds.push_back(seconds);
+      // Keras' EarlyStopping, as in train_classifier.
+      if (!options.early_stopping) {
+        history.best_epoch = epoch;
+      } else if (val_loss[k] < best_loss[k]) {
+        best_loss[k] = val_loss[k];
+        history.best_epoch = epoch;
+        save_slice(batched, index, saved);
+        has_saved[k] = true;
+        without_improvement[k] = 0;
+      } else {
+        ++without_improvement[k];
+      }
+      if (members[k].on_epoch) {
+        batched.copy_to(index, *members[k].model);
+        members[k].on_epoch(history);
+      }
+      if (options.early_stopping && without_improvement[k] >= options.patience) {
+        history.stopped_early = true;
+        active[k] = false;
+        // Frozen from here; keep its weights now in case it never improved (no best saved).
+        if (!has_saved[k]) {
+          save_slice(batched, index, saved);
+          has_saved[k] = true;
+        }
+      }
+    }
+  }
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    if (has_saved[k]) {
+      restore_slice(saved, static_cast<std::int64_t>(k), *members[k].model);
+    } else {
+      batched.copy_to(static_cast<std::int64_t>(k), *members[k].model);
+    }
+  }
+  return histories;
+}
+
+}  // namespace ufm
