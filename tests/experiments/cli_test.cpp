@@ -1,6 +1,7 @@
 // The ufm program run in-process on a small real Fashion-MNIST slice, writing into a
 // temporary directory and reading the result file back.
 #include "cli.h"
+#include "experiments/invocation.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,20 +19,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Invocation {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-Invocation ufm_main(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  Invocation result;
-  result.status = cli::run_command_line(args, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+using testing::Invocation;
+using testing::ufm_main;
 
 // The core config, scaled down: 2 canaries + control, 2 epochs on 2,000 images.
 std::vector<std::string> small_run(const std::string& output, const std::string& command = "run") {

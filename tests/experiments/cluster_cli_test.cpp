@@ -2,6 +2,7 @@
 // sbatch, scancel and squeue are stand-in scripts on PATH here, so these tests need no
 // cluster; tests/slurm/ runs the same commands against a real one.
 #include "cli.h"
+#include "experiments/invocation.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -23,20 +24,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Invocation {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-Invocation ufm_main(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  Invocation result;
-  result.status = cli::run_command_line(args, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+using testing::Invocation;
+using testing::ufm_main;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "experiments/invocation.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
 #include "support/temp_dir.h"
@@ -17,20 +18,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Invocation {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-Invocation ufm_main(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  Invocation result;
-  result.status = cli::run_command_line(args, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+using testing::Invocation;
+using testing::ufm_main;
 
 std::vector<std::string> small_influence_run(const std::string& output, const std::string& command) {
   std::vector<std::string> args = {command,
