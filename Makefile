@@ -8,8 +8,10 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make git pkg-config zlib1g-dev \
   libtorch-dev libopenblas0-openmp libhdf5-dev libyaml-cpp-dev libboost-program-options-dev \
-  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist nodejs npm \
-  slurm-wlm munge
+  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist slurm-wlm munge
+# Tools that may already come from elsewhere (a non-Debian Node.js): installed from Debian only
+# when the command is missing, so a machine's own node/npm is never fought over.
+DEB_TOOLS := node:nodejs npm:npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MNIST_DIR := datasets/mnist-10k
 
@@ -18,7 +20,8 @@ MNIST_DIR := datasets/mnist-10k
 all: build
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done; \
+	  for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
