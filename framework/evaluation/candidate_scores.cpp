@@ -1,5 +1,7 @@
 #include "evaluation/candidate_scores.h"
 
+#include "models/eval_mode.h"
+
 #include <ATen/ATen.h>
 #include <torch/nn/modules/linear.h>
 
@@ -14,18 +16,6 @@ namespace {
 
 constexpr std::int64_t kMaxForwardImages = 2048;
 
-// Restores the model's training flag on scope exit, so scoring never leaves it in eval mode.
-class EvalModeGuard {
- public:
-  explicit EvalModeGuard(Classifier& model) : model_(model), was_training_(model.is_training()) { model_.eval(); }
-  ~EvalModeGuard() { model_.train(was_training_); }
-  EvalModeGuard(const EvalModeGuard&) = delete;
-  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
-
- private:
-  Classifier& model_;
-  bool was_training_;
-};
 
 at::Tensor prepare(const at::Tensor& raw, const StampSpec& stamp) {
   return stamp.normalise ? normalise(raw, stamp.normalisation) : raw.contiguous();

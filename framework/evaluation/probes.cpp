@@ -1,5 +1,7 @@
 #include "evaluation/probes.h"
 
+#include "models/eval_mode.h"
+
 #include <ATen/ATen.h>
 
 #include "features/inject.h"
@@ -23,14 +25,12 @@ ProbeInputs make_probe_inputs(const ImageSplit& ood, const Pattern& feature, con
 
 at::Tensor predict_probabilities(Classifier& model, const at::Tensor& images, std::int64_t batch_size) {
   at::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
+  EvalModeGuard eval_mode(model);
   std::vector<at::Tensor> parts;
   for (std::int64_t begin = 0; begin < images.size(0); begin += batch_size) {
     const std::int64_t count = std::min(batch_size, images.size(0) - begin);
     parts.push_back(at::softmax(model.forward(images.narrow(0, begin, count)), 1));
   }
-  model.train(was_training);
   return at::cat(parts, 0).to(at::kFloat).contiguous();
 }
 

@@ -1,5 +1,7 @@
 #include "influence/self_influence.h"
 
+#include "models/eval_mode.h"
+
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -15,18 +17,6 @@
 namespace ufm {
 namespace {
 
-// Evaluation mode for the lifetime of the guard, then the mode the model had.
-class EvalModeGuard {
- public:
-  explicit EvalModeGuard(Classifier& model) : model_(model), was_training_(model.is_training()) { model_.eval(); }
-  ~EvalModeGuard() { model_.train(was_training_); }
-  EvalModeGuard(const EvalModeGuard&) = delete;
-  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
-
- private:
-  Classifier& model_;
-  bool was_training_;
-};
 
 bool trainable(const at::Tensor& parameter) { return parameter.defined() && parameter.requires_grad(); }
 

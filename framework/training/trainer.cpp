@@ -1,5 +1,7 @@
 #include "training/trainer.h"
 
+#include "models/eval_mode.h"
+
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 
@@ -32,8 +34,7 @@ void restore(torch::nn::Module& model, const std::vector<at::Tensor>& saved) {
 EvaluationResult evaluate(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
                           std::int64_t batch_size) {
   at::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
+  EvalModeGuard eval_mode(model);
   double loss_sum = 0.0;
   std::int64_t correct = 0;
   const std::int64_t n = images.size(0);
@@ -44,7 +45,6 @@ EvaluationResult evaluate(Classifier& model, const at::Tensor& images, const at:
     loss_sum += at::cross_entropy_loss(logits, target, {}, at::Reduction::Sum).item<double>();
     correct += logits.argmax(1).eq(target).sum().item<std::int64_t>();
   }
-  model.train(was_training);
   return {n ? loss_sum / static_cast<double>(n) : 0.0, n ? static_cast<double>(correct) / n : 0.0};
 }
 
