@@ -26,10 +26,14 @@ ProbeInputs make_probe_inputs(const ImageSplit& ood, const Pattern& feature, con
 at::Tensor predict_probabilities(Classifier& model, const at::Tensor& images, std::int64_t batch_size) {
   at::NoGradGuard no_grad;
   EvalModeGuard eval_mode(model);
+  // The model may live on a GPU (per-epoch scores while training there): each batch goes
+  // to its device and the probabilities come back to the CPU. On the CPU both are no-ops.
+  const auto parameters = model.parameters();
+  const at::Device device = parameters.empty() ? at::Device(at::kCPU) : parameters.front().device();
   std::vector<at::Tensor> parts;
   for (std::int64_t begin = 0; begin < images.size(0); begin += batch_size) {
     const std::int64_t count = std::min(batch_size, images.size(0) - begin);
-    parts.push_back(at::softmax(model.forward(images.narrow(0, begin, count)), 1));
+    parts.push_back(at::softmax(model.forward(images.narrow(0, begin, count).to(device)), 1).to(at::kCPU));
   }
   return at::cat(parts, 0).to(at::kFloat).contiguous();
 }

@@ -62,6 +62,23 @@ void check_existing_output(const std::string& path, const std::string& identity)
             "); choose another output.path or move that file away");
 }
 
+// Consecutive runs that can share a batch (runs/run_executor.h, batch_compatibility_key),
+// at most `parallel_models` per unit, in the given order.
+std::vector<std::vector<const PlannedRun*>> group_for_batching(const std::vector<const PlannedRun*>& runs,
+                                                               int parallel_models) {
+  std::vector<std::vector<const PlannedRun*>> units;
+  std::string previous_key;
+  for (const PlannedRun* run : runs) {
+    const std::string key = parallel_models > 1 ? batch_compatibility_key(run->config) : std::string();
+    if (units.empty() || key != previous_key || static_cast<int>(units.back().size()) >= parallel_models) {
+      units.emplace_back();
+    }
+    units.back().push_back(run);
+    previous_key = key;
+  }
+  return units;
+}
+
 }  // namespace
 
 std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const std::string& source,
@@ -166,18 +183,14 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   check_existing_output(output_path, identity);
   if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 
-  // The batched trainer and device handling exist (training/batched_trainer.h, core/device.h,
-  // docs/batched.md) but the runner does not drive them yet: refuse rather than silently
-  // train one CPU model at a time.
-  UFM_CHECK(execution.parallel_models == 1, ConfigError, "execution.parallel_models=", execution.parallel_models,
-            ": batched training is not wired into 'ufm run' yet (see docs/batched.md); use 1");
-  UFM_CHECK(resolve_device(execution.device).is_cpu(), ConfigError, "execution.device=", execution.device,
-            ": 'ufm run' trains on the CPU only for now (see docs/batched.md); use cpu");
+  const c10::Device device = resolve_device(execution.device);  // ConfigError when absent
+  configure_determinism(device, execution.deterministic_gpu);
   const int workers = execution.workers;
   const int threads = execution.threads > 0 ? execution.threads : std::max(1, hardware_cores() / workers);
   set_thread_count(threads);
-  const RuntimeInfo runtime = collect_runtime_info("cpu");
-  log_info(describe(runtime) + ", " + std::to_string(workers) + " worker(s)");
+  const RuntimeInfo runtime = collect_runtime_info(device_string(device));
+  log_info(describe(runtime) + ", " + std::to_string(workers) + " worker(s), up to " +
+           std::to_string(execution.parallel_models) + " model(s) trained together");
 
   ExperimentOutcome outcome;
   outcome.result_path = output_path;
@@ -189,6 +202,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   environment.attributes["device"] = runtime.device;
   environment.attributes["threads"] = static_cast<std::int64_t>(threads);
   environment.attributes["workers"] = static_cast<std::int64_t>(workers);
+  environment.attributes["deterministic_gpu"] = static_cast<std::int64_t>(execution.deterministic_gpu ? 1 : 0);
   environment.attributes["hostname"] = runtime.hostname;
   environment.attributes["cpu_model"] = runtime.cpu_model;
 
@@ -246,28 +260,58 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     // Data are prepared once per distinct data key and shared read-only by all workers.
     for (const PlannedRun* run : todo) {
       const std::string key = experiment_data_key(plan.points[run->point].config);
-      if (!data.count(key)) data[key] = std::make_shared<ExperimentData>(prepare_experiment_data(plan.points[run->point].config));
+      if (!data.count(key)) {
+        data[key] = std::make_shared<ExperimentData>(prepare_experiment_data(plan.points[run->point].config));
+        move_to_device(*data[key], device);
+      }
     }
+
+    // Controls train first (a phase of their own), so that every canary that scores its
+    // control's model finds it stored, whatever the number of workers.
+    std::stable_partition(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); });
+    const std::size_t controls_todo = static_cast<std::size_t>(
+        std::count_if(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); }));
+    std::map<const PlannedRun*, std::size_t> position;  // for progress labels: [i/N]
+    for (std::size_t i = 0; i < todo.size(); ++i) position[todo[i]] = i;
+    const std::vector<std::vector<const PlannedRun*>> control_units =
+        group_for_batching({todo.begin(), todo.begin() + static_cast<std::ptrdiff_t>(controls_todo)},
+                           execution.parallel_models);
+    const std::vector<std::vector<const PlannedRun*>> canary_units =
+        group_for_batching({todo.begin() + static_cast<std::ptrdiff_t>(controls_todo), todo.end()},
+                           execution.parallel_models);
 
     std::atomic<std::size_t> finished{0};
     std::atomic<double> total_seconds{0.0};
-    auto train_one = [&](const PlannedRun& run, std::size_t position) {
+    auto label_of = [&](const std::vector<const PlannedRun*>& unit) {
+      const std::string count = "/" + std::to_string(todo.size()) + "] ";
+      if (unit.size() == 1) {
+        return "[" + std::to_string(position.at(unit.front()) + 1) + count + describe_run(*unit.front()) + " " +
+               unit.front()->identity.substr(0, 8);
+      }
+      return "[" + std::to_string(position.at(unit.front()) + 1) + "-" + std::to_string(position.at(unit.back()) + 1) +
+             count + std::to_string(unit.size()) + " models together";
+    };
+    auto train_unit = [&](const std::vector<const PlannedRun*>& unit) {
       set_thread_count(threads);
-      const auto run_start = Clock::now();
-      const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[run.point].config));
-      const std::string label = "[" + std::to_string(position + 1) + "/" + std::to_string(todo.size()) + "] " +
-                                describe_run(run) + " " + run.identity.substr(0, 8);
+      const auto unit_start = Clock::now();
+      const PlannedRun& first_run = *unit.front();
+      const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[first_run.point].config));
+      const std::string label = label_of(unit);
       RunProgress progress;
       if (execution.progress) {
-        progress = [&, label](const PlannedRun&, const TrainingHistory& history) {
+        // One line per epoch of the unit (batched members report one after the other).
+        auto last_logged = std::make_shared<std::int64_t>(0);
+        progress = [&, label, last_logged](const PlannedRun& run, const TrainingHistory& history) {
           const std::int64_t epoch = history.epochs_run();
+          if (epoch <= *last_logged) return;
+          *last_logged = epoch;
           const double per_epoch = history.epoch_seconds.back();
           const double done_seconds = total_seconds.load();
           const std::size_t done_runs = finished.load();
           const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
-          const double left_runs = static_cast<double>(todo.size() - done_runs) - 1;
+          const double left_runs = static_cast<double>(todo.size() - done_runs) - static_cast<double>(unit.size());
           std::string eta = done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) +
-                                            " left after this model"
+                                            " left after this unit"
                                       : "";
           log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) +
                    "  loss " + format_number(history.train_loss.back()) + " acc " +
@@ -277,43 +321,45 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
                    "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
         };
       }
-      RunningMarker marker(pieces, run.identity);
-      const RunRecord* control = nullptr;
-      if (needs_control_record(run)) {
-        std::lock_guard<std::mutex> lock(control_mutex);
-        control = control_record(run.control_identity);
+      std::vector<std::unique_ptr<RunningMarker>> markers;
+      std::vector<const RunRecord*> controls;
+      for (const PlannedRun* run : unit) {
+        markers.push_back(std::make_unique<RunningMarker>(pieces, run->identity));
+        const RunRecord* control = nullptr;
+        if (needs_control_record(*run)) {
+          std::lock_guard<std::mutex> lock(control_mutex);
+          control = control_record(run->control_identity);
+        }
+        controls.push_back(control);
       }
-      RunRecord record = execute_run(run, run_data, environment, progress, control);
-      write_piece(pieces, record);
-      const double seconds = std::chrono::duration<double>(Clock::now() - run_start).count();
+      // One piece per run, exactly as in single-model mode.
+      for (const RunRecord& record : execute_runs_batched(unit, run_data, environment, progress, controls)) {
+        write_piece(pieces, record);
+      }
+      const double seconds = std::chrono::duration<double>(Clock::now() - unit_start).count();
       double expected = total_seconds.load();
       while (!total_seconds.compare_exchange_weak(expected, expected + seconds)) {
       }
-      ++finished;
+      finished += unit.size();
       log_info(label + " done in " + format_duration(seconds));
     };
 
-    // Controls train first (a phase of their own), so that every canary that scores its
-    // control's model finds it stored, whatever the number of workers.
-    std::stable_partition(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); });
-    const std::size_t controls_todo = static_cast<std::size_t>(
-        std::count_if(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); }));
-    auto train_range = [&](std::size_t begin, std::size_t end) {
+    auto train_units = [&](const std::vector<std::vector<const PlannedRun*>>& units) {
       if (workers == 1) {
-        for (std::size_t i = begin; i < end; ++i) train_one(*todo[i], i);
+        for (const auto& unit : units) train_unit(unit);
         return;
       }
       tbb::task_arena arena(workers);
       arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 1),
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, units.size(), 1),
                           [&](const tbb::blocked_range<std::size_t>& range) {
-                            for (std::size_t i = range.begin(); i != range.end(); ++i) train_one(*todo[i], i);
+                            for (std::size_t i = range.begin(); i != range.end(); ++i) train_unit(units[i]);
                           },
                           tbb::simple_partitioner());
       });
     };
-    train_range(0, controls_todo);
-    train_range(controls_todo, todo.size());
+    train_units(control_units);
+    train_units(canary_units);
     outcome.runs_trained += todo.size();
     outcome.runs_planned = plan.runs.size();
     // A shard works on one stage; the next stage is the next job array's.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
 #include "core/error.h"
 #include "core/runtime_info.h"
@@ -22,6 +23,7 @@
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "storage/schema.h"
+#include "training/batched_trainer.h"
 
 namespace ufm {
 namespace {
@@ -288,6 +290,8 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   data.dataset = load_dataset(point.data);
   data.train_images = normalise(data.dataset.train.images, data.dataset.normalisation).contiguous();
   data.test_images = normalise(data.dataset.test.images, data.dataset.normalisation).contiguous();
+  data.on_device = TrainingTensors{c10::Device(c10::kCPU), data.train_images, data.dataset.train.labels,
+                                   data.test_images, data.dataset.test.labels};
   data.feature = feature_for_pair(point.feature, 0);
   check_pattern_fits(data.feature, point.feature.offset, data.dataset.height(), data.dataset.width(),
                      "feature.offset");
@@ -329,18 +333,41 @@ void load_weights(Classifier& model, const RunRecord& record, const std::string&
   for (auto& item : model.named_buffers()) copy_into(item.key(), item.value());
 }
 
-RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
-                      const RunProgress& progress) {
-  return execute_run(run, data, environment, progress, nullptr);
-}
+namespace {
 
-RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
-                      const RunProgress& progress, const RunRecord* control) {
+// A run between its set-up and its record: what training needs, and the record being
+// filled. Single and batched execution share it, so a run is set up and scored the same
+// way whether it trains alone or with others.
+struct RunInProgress {
+  const PlannedRun* run = nullptr;
+  const RunRecord* control = nullptr;
+  RunRecord record;
+  RunProbes probes;
+  std::unique_ptr<TrainingView> training;
+  std::shared_ptr<Classifier> model;
+  at::Generator generator;
+  InputShape shape;
+  std::int64_t canary_label = -1;
+  at::Tensor stamped_normalised;
+  ScoresPerEpoch per_epoch;
+  // TracIn needs the weights after every epoch; kept in memory only for runs that compute
+  // self-influence (a reference control, or a canary with influence.rank_after).
+  bool keep_checkpoints = false;
+  std::vector<Checkpoint> checkpoints;
+};
+
+// Everything before training: the record's attributes, the probes, the training view with
+// the run's canary, and the model initialised from the run's own generator.
+std::unique_ptr<RunInProgress> start_run(const PlannedRun& run, const ExperimentData& data,
+                                         const RunEnvironment& environment, const RunRecord* control) {
   const ExperimentConfig& config = run.config;
   UFM_CHECK(!needs_control_record(run) || control != nullptr, ConfigError, "canaries.controls: the control run ",
             run.control_identity, " of canary ", run.canary_index,
             " is missing (it must be trained and stored before the canary is scored)");
-  RunRecord record;
+  auto state = std::make_unique<RunInProgress>();
+  state->run = &run;
+  state->control = control;
+  RunRecord& record = state->record;
   record.identity = run.identity;
   record.attributes = environment.attributes;
   record.attributes[schema::kIdentity] = run.identity;
@@ -351,7 +378,9 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   record.attributes[schema::kRunConfig] = to_yaml(config);
   record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
   record.attributes["started_at"] = utc_timestamp();
-  const RunProbes probes = run_probes_for(config, data);
+  record.attributes["parallel_models"] = std::int64_t{1};
+  state->probes = run_probes_for(config, data);
+  const RunProbes& probes = state->probes;
   record.attributes["feature_pattern"] = probes.feature.to_string();
   record.attributes["ood_images"] = data.ood_images;
   record.attributes["ood_normalised"] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
@@ -363,11 +392,11 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   if (!run.selection_group.empty()) record.attributes[schema::kSelectionGroup] = run.selection_group;
   if (run.rank_before >= 0) record.attributes[schema::kSelfInfluenceRankBefore] = run.rank_before;
 
-  TrainingView training(data.train_images, data.dataset.train.labels);
-  std::int64_t canary_label = -1;
-  at::Tensor stamped_normalised;
+  // Training reads the tensors on the execution device (the CPU ones on the CPU).
+  state->training = std::make_unique<TrainingView>(data.on_device.train_images, data.on_device.train_labels);
+  TrainingView& training = *state->training;
   if (!run.is_control()) {
-    canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
+    state->canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
     // Null pairs stamp a decoy: the model never sees the pattern it is tested on.
     const Pattern stamped_pattern =
         config.feature.decoy ? decoy_for_pair(config.feature, std::max<std::int64_t>(config.canaries.pair, 0))
@@ -376,8 +405,8 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
     // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
     const at::Tensor stamped =
         inject_feature(data.dataset.train.images[run.canary_index], stamped_pattern, config.feature.offset);
-    stamped_normalised = normalise(stamped, data.dataset.normalisation);
-    training.set_canary(run.canary_index, stamped_normalised);
+    state->stamped_normalised = normalise(stamped, data.dataset.normalisation);
+    training.set_canary(run.canary_index, state->stamped_normalised);
     if (config.canaries.batch_position >= 0) {
       const auto order = order_with_moved_example(training.size(), run.canary_index,
                                                   config.canaries.batch_position * config.train.batch_size);
@@ -385,62 +414,77 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
       record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
     }
   }
-  record.attributes[schema::kCanaryLabel] = canary_label;
+  record.attributes[schema::kCanaryLabel] = state->canary_label;
 
   // Every draw of the run comes from its own generator seeded by train.seed alone, so a
-  // canary and its control share initialisation and batch order.
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
-  const InputShape shape{data.dataset.channels(), data.dataset.height(), data.dataset.width(),
-                         data.dataset.num_classes};
-  std::shared_ptr<Classifier> model = create_model(config.model, shape);
-  initialise_keras_defaults(*model, generator);
-  record.attributes["parameter_count"] = parameter_count(*model);
+  // canary and its control share initialisation and batch order. Initialisation happens on
+  // the CPU whatever the device, so a GPU run starts from the same weights as a CPU run.
+  state->generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+  state->shape = InputShape{data.dataset.channels(), data.dataset.height(), data.dataset.width(),
+                            data.dataset.num_classes};
+  state->model = create_model(config.model, state->shape);
+  initialise_keras_defaults(*state->model, state->generator);
+  if (!data.on_device.device.is_cpu()) state->model->to(data.on_device.device);
+  record.attributes["parameter_count"] = parameter_count(*state->model);
+  state->model->set_generator(state->generator);
+  state->keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
+  return state;
+}
 
-  model->set_generator(generator);
-  ScoresPerEpoch per_epoch;
-  // TracIn needs the weights after every epoch; kept in memory only for runs that compute
-  // self-influence (a reference control, or a canary with influence.rank_after).
-  const bool keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
-  std::vector<Checkpoint> checkpoints;
-  const auto train_start = Clock::now();
-  const TrainingHistory history = train_classifier(
-      *model, training, data.test_images, data.dataset.test.labels, config.train, generator,
-      [&](const TrainingHistory& so_far) {
-        if (keep_checkpoints) checkpoints.push_back(capture_checkpoint(*model, so_far.epochs_run()));
-        // Evaluation mode draws nothing from the generator, so scoring every epoch leaves
-        // the training trajectory unchanged.
-        if (config.evaluation.per_epoch) {
-          per_epoch.epochs.push_back(score_model(*model, probes.draws.front(), config.evaluation.batch_size));
-        }
-        if (progress) progress(run, so_far);
-      },
-      config.augmentation);
-  record.attributes["train_seconds"] = seconds_since(train_start);
+// Called after each epoch the run trains, while its model holds that epoch's weights.
+EpochCallback epoch_callback(RunInProgress& state, const RunProgress& progress) {
+  return [&state, progress](const TrainingHistory& so_far) {
+    const ExperimentConfig& config = state.run->config;
+    if (state.keep_checkpoints) state.checkpoints.push_back(capture_checkpoint(*state.model, so_far.epochs_run()));
+    // Evaluation mode draws nothing from the generator, so scoring every epoch leaves the
+    // training trajectory unchanged.
+    if (config.evaluation.per_epoch) {
+      state.per_epoch.epochs.push_back(
+          score_model(*state.model, state.probes.draws.front(), config.evaluation.batch_size));
+    }
+    if (progress) progress(*state.run, so_far);
+  };
+}
+
+// Everything after training: history, test accuracy, scores, influence, exposure, probes
+// and weights. Scoring runs on the CPU whatever the training device (its fast paths, the
+// candidate scores and self-influence, are written for it), from the CPU tensors.
+RunRecord finish_run(RunInProgress& state, const TrainingHistory& history, double train_seconds,
+                     const ExperimentData& data) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  RunRecord& record = state.record;
+  const RunProbes& probes = state.probes;
+  const std::int64_t canary_label = state.canary_label;
+  if (!data.on_device.device.is_cpu()) state.model->to(at::kCPU);
+  Classifier& model = *state.model;
+  record.attributes["train_seconds"] = train_seconds;
   record.attributes["stopped_early"] = static_cast<std::int64_t>(history.stopped_early ? 1 : 0);
   add_history(record, history);
 
   const auto evaluation_start = Clock::now();
-  const EvaluationResult test = evaluate(*model, data.test_images, data.dataset.test.labels);
+  const EvaluationResult test = evaluate(model, data.test_images, data.dataset.test.labels);
   record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
   ProbeProbabilities probe_outputs;
   const MemorisationScores scores =
-      score_model(*model, probes.draws.front(), config.evaluation.batch_size, &probe_outputs);
+      score_model(model, probes.draws.front(), config.evaluation.batch_size, &probe_outputs);
   add_scores(record, scores, canary_label);
   // scores/M stays draw 0 (the authors' draw when D = 1); every draw goes to M_draws.
   if (config.evaluation.patch_draws > 1) {
-    add_m_draws(record, schema::kScoreMDraws, m_per_draw(*model, probes, config.evaluation.batch_size, scores),
+    add_m_draws(record, schema::kScoreMDraws, m_per_draw(model, probes, config.evaluation.batch_size, scores),
                 canary_label);
   }
-  per_epoch.add_to(record, canary_label);
+  state.per_epoch.add_to(record, canary_label);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
-  if (keep_checkpoints) {
-    add_influence(record, *model, checkpoints, history, data, config, run.canary_index, stamped_normalised);
-    checkpoints.clear();
+  if (state.keep_checkpoints) {
+    add_influence(record, model, state.checkpoints, history, data, config, run.canary_index,
+                  state.stamped_normalised);
+    state.checkpoints.clear();
   }
 
   std::shared_ptr<Classifier> control_model;
-  if (!run.is_control() && control != nullptr && needs_control_record(run)) {
-    control_model = model_from_record(*control, config, shape, "canaries.controls");
+  if (!run.is_control() && state.control != nullptr && needs_control_record(run)) {
+    control_model = model_from_record(*state.control, config, state.shape, "canaries.controls");
     // The control scored with this canary's feature and patch draws: the paired comparison
     // stays exact when features or patches differ between canaries.
     const MemorisationScores control_scores =
@@ -452,7 +496,6 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
                   m_per_draw(*control_model, probes, config.evaluation.batch_size, control_scores), canary_label);
     }
   }
-
   if (config.evaluation.exposure && !run.is_control()) {
     const auto exposure_start = Clock::now();
     const std::int64_t pair = std::max<std::int64_t>(config.canaries.pair, 0);
@@ -463,7 +506,7 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
       patterns.push_back(std::move(candidate));
     }
     const StampSpec stamp{config.feature.offset, data.dataset.normalisation, config.ood.normalise};
-    const CandidateScores own = score_candidates(*model, data.ood.images, data.ood.labels, canary_label, patterns,
+    const CandidateScores own = score_candidates(model, data.ood.images, data.ood.labels, canary_label, patterns,
                                                  stamp, config.evaluation.candidate_probe_limit);
     record.attributes["exposure_fast_path"] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
     record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
@@ -509,10 +552,83 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   }
   if (config.output.save_weights || stores_control_weights(run)) {
     // A control's canaries rebuild its model from these (with buffers: batch-norm statistics).
-    save_model_state(record, *model, stores_control_weights(run));
+    save_model_state(record, model, stores_control_weights(run));
   }
   record.attributes["finished_at"] = utc_timestamp();
-  return record;
+  return std::move(record);
+}
+
+}  // namespace
+
+void move_to_device(ExperimentData& data, const c10::Device& device) {
+  data.on_device.device = device;
+  if (device.is_cpu()) return;
+  data.on_device.train_images = data.train_images.to(device);
+  data.on_device.train_labels = data.dataset.train.labels.to(device);
+  data.on_device.test_images = data.test_images.to(device);
+  data.on_device.test_labels = data.dataset.test.labels.to(device);
+}
+
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress) {
+  return execute_run(run, data, environment, progress, nullptr);
+}
+
+RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                      const RunProgress& progress, const RunRecord* control) {
+  const std::unique_ptr<RunInProgress> state = start_run(run, data, environment, control);
+  const auto train_start = Clock::now();
+  const TrainingHistory history =
+      train_classifier(*state->model, *state->training, data.on_device.test_images, data.on_device.test_labels,
+                       run.config.train, state->generator, epoch_callback(*state, progress), run.config.augmentation);
+  return finish_run(*state, history, seconds_since(train_start), data);
+}
+
+std::string batch_compatibility_key(const ExperimentConfig& run_config) {
+  ExperimentConfig key = run_config;
+  key.train.seed = 0;
+  key.canaries = CanaryOptions{};
+  // What is left is the data (dataset, OOD set, feature, evaluation) and the model and
+  // training settings: equal keys train on the same batches with the same architecture.
+  return scientific_yaml(key);
+}
+
+std::vector<RunRecord> execute_runs_batched(const std::vector<const PlannedRun*>& runs, const ExperimentData& data,
+                                            const RunEnvironment& environment, const RunProgress& progress,
+                                            const std::vector<const RunRecord*>& controls) {
+  UFM_CHECK(!runs.empty(), RuntimeError, "execute_runs_batched: no runs");
+  UFM_CHECK(controls.empty() || controls.size() == runs.size(), RuntimeError,
+            "execute_runs_batched: ", controls.size(), " control records for ", runs.size(), " runs");
+  const std::string key = batch_compatibility_key(runs.front()->config);
+  for (const PlannedRun* run : runs) {
+    UFM_CHECK(batch_compatibility_key(run->config) == key, RuntimeError, "execute_runs_batched: run ",
+              run->identity, " differs from run ", runs.front()->identity,
+              " in more than seed and canary, so they cannot be trained as one batch");
+  }
+  auto control_of = [&](std::size_t k) { return controls.empty() ? nullptr : controls[k]; };
+  if (runs.size() == 1) return {execute_run(*runs.front(), data, environment, progress, control_of(0))};
+  // Each state is held by pointer: the members' epoch callbacks refer to it.
+  std::vector<std::unique_ptr<RunInProgress>> states;
+  std::vector<BatchMember> members;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    states.push_back(start_run(*runs[k], data, environment, control_of(k)));
+    states.back()->record.attributes["parallel_models"] = static_cast<std::int64_t>(runs.size());
+  }
+  for (auto& state : states) {
+    members.push_back(BatchMember{state->model.get(), state->training.get(), state->generator,
+                                  epoch_callback(*state, progress)});
+  }
+  const ExperimentConfig& config = runs.front()->config;
+  const auto train_start = Clock::now();
+  const std::vector<TrainingHistory> histories = train_classifiers_batched(
+      members, data.on_device.test_images, data.on_device.test_labels, config.train, config.augmentation);
+  const double train_seconds = seconds_since(train_start);
+  std::vector<RunRecord> records;
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    records.push_back(finish_run(*states[k], histories[k], train_seconds, data));
+    states[k].reset();  // frees the model and its checkpoints before the next one is scored
+  }
+  return records;
 }
 
 }  // namespace ufm

@@ -1,9 +1,11 @@
 #pragma once
 /// Training and scoring one planned run, producing the record that storage writes.
 #include <ATen/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/execution_options.h"
 #include "data/image_dataset.h"
@@ -14,6 +16,16 @@
 #include "training/trainer.h"
 
 namespace ufm {
+
+/// The tensors training reads, on the device it runs on (execution.device). On the CPU
+/// they are ExperimentData's own tensors, not copies.
+struct TrainingTensors {
+  c10::Device device = c10::Device(c10::kCPU);
+  at::Tensor train_images;  ///< normalised, without any canary
+  at::Tensor train_labels;
+  at::Tensor test_images;  ///< validation set for early stopping
+  at::Tensor test_labels;
+};
 
 /// What every run of one sweep point shares, loaded and prepared once: the dataset, its
 /// normalised splits, the unique feature and the three OOD probes (patches drawn once).
@@ -28,10 +40,17 @@ struct ExperimentData {
   /// patches differ from `probes` (random features, independent pairs, several patch draws)
   /// and candidate scoring stamp their own patterns on them.
   ImageSplit ood;
+  /// Where training happens. Scoring (probes, exposure, influence) reads the CPU tensors
+  /// above after moving the trained model to the CPU.
+  TrainingTensors on_device;
 };
 
 /// Loads and prepares the data of a point (throws ConfigError/DataError naming the problem).
 ExperimentData prepare_experiment_data(const ExperimentConfig& point);
+
+/// Copies the training and validation tensors to `device` once per experiment: batches are
+/// then gathered there (no per-batch host-to-device copies).
+void move_to_device(ExperimentData& data, const c10::Device& device);
 
 /// The part of a config that determines ExperimentData (points with equal keys share it).
 std::string experiment_data_key(const ExperimentConfig& point);
@@ -53,6 +72,19 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
 /// the run needs its control and `control` is null or holds no weights.
 RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
                       const RunProgress& progress, const RunRecord* control);
+
+/// Runs with equal keys can be trained as one batch: they differ at most in seed and canary
+/// (index, pair, batch position), so they share data, model and training settings.
+std::string batch_compatibility_key(const ExperimentConfig& run_config);
+
+/// Trains `runs` (equal batch_compatibility_key, else RuntimeError) together as one batched
+/// computation (training/batched_trainer.h) and returns their records in order, each as
+/// execute_run would produce it (same initialisation, canary, generator and scoring), with
+/// `parallel_models` recording the batch size and `train_seconds` the batch's training time.
+/// `controls` is empty or holds, per run, its control's record (or null): see execute_run.
+std::vector<RunRecord> execute_runs_batched(const std::vector<const PlannedRun*>& runs, const ExperimentData& data,
+                                            const RunEnvironment& environment, const RunProgress& progress = nullptr,
+                                            const std::vector<const RunRecord*>& controls = {});
 
 /// True when `run` is a canary whose scoring needs its control's trained model
 /// (evaluation.exposure with a control): run it after the control, passing its record.

@@ -6,7 +6,7 @@ namespace ufm {
 
 int run_stage(const PlannedRun& run) { return run.is_control() ? 1 : 2; }
 
-int parallel_models(const ExperimentConfig&) { return 1; }
+int parallel_models(const ExperimentConfig& config) { return config.execution.parallel_models; }
 
 std::vector<TrainingUnit> training_units(const ExperimentPlan& plan, int parallel_models) {
   UFM_CHECK(parallel_models >= 1, ConfigError, "execution.parallel_models: expected >= 1, got ", parallel_models);

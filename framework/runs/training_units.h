@@ -24,7 +24,7 @@ struct TrainingUnit {
   std::vector<std::size_t> runs;
 };
 
-/// Runs trained in one batch: execution.parallel_models when that exists, else 1.
+/// Runs trained in one batch: execution.parallel_models.
 int parallel_models(const ExperimentConfig& config);
 
 /// The plan's units in plan order: with `parallel_models` = 1 one run per unit; otherwise
