@@ -181,10 +181,11 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   const std::string output_path = first.output.path;
   const std::string identity = experiment_identity(points);
   check_existing_output(output_path, identity);
+  // Before anything is written: a GPU asked for where there is none is a config error.
+  const c10::Device device = resolve_device(execution.device);
+  configure_determinism(device, execution.deterministic_gpu);
   if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 
-  const c10::Device device = resolve_device(execution.device);  // ConfigError when absent
-  configure_determinism(device, execution.deterministic_gpu);
   const int workers = execution.workers;
   const int threads = execution.threads > 0 ? execution.threads : std::max(1, hardware_cores() / workers);
   set_thread_count(threads);

@@ -6,10 +6,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/device.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
 #include "support/temp_dir.h"
@@ -127,6 +129,19 @@ TEST_F(UfmProgram, BadOverrideFailsWithTheKeyAndNearestValidKey) {
   EXPECT_THAT(run.err, HasSubstr("train.max_epoch"));
   EXPECT_THAT(run.err, HasSubstr("train.max_epochs"));
   EXPECT_FALSE(std::filesystem::exists(temp_.file("bad.h5")));
+}
+
+TEST_F(UfmProgram, AGpuAskedForWithoutOneFailsWithOneLineAndWritesNothing) {
+  if (cuda_available()) GTEST_SKIP() << "this machine has a GPU";
+  auto args = small_run(temp_.file("gpu.h5"));
+  args.push_back("execution.device=cuda");
+  args.push_back("execution.parallel_models=3");
+  const Invocation run = ufm_main(args);
+  EXPECT_EQ(run.status, 2);
+  EXPECT_THAT(run.err, HasSubstr("execution.device"));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(temp_.file("gpu.h5")));
+  EXPECT_FALSE(std::filesystem::exists(temp_.file("gpu.h5.d")));
 }
 
 TEST_F(UfmProgram, NeverOverwritesAFileThatIsNotItsResultFile) {
