@@ -333,6 +333,7 @@ int command_status(const std::vector<std::string>& args, std::ostream& out) {
 int command_report(const std::vector<std::string>& args, std::ostream& out) {
   po::options_description options(
       "ufm report FILE.h5 [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
+      "           [--calibration NULL_PAIRS.h5]\n"
       "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
       "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
       "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
@@ -351,7 +352,10 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
       "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
-      "write PNG figures (gnuplot) with their data and .gp scripts into DIR");
+      "write PNG figures (gnuplot) with their data and .gp scripts into DIR")(
+      "calibration,c", po::value<std::string>(&report_options.calibration_path),
+      "a calibration run's result file (null pairs): its measured false-positive rates and "
+      "calibration marks go into the verdicts table");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "result file");
   po::options_description all;

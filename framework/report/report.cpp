@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "core/error.h"
@@ -37,13 +38,20 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   // Validates the keys even when the settings table is not printed.
   const GroupedRuns grouped = group_runs(file, keys, source);
 
+  std::optional<ResultFile> null_pairs;
+  if (!options.calibration_path.empty()) {
+    null_pairs = read_result_file(options.calibration_path);
+    UFM_CHECK(has_null_pairs(*null_pairs), ConfigError, "--calibration: ", options.calibration_path,
+              " holds no null pairs (expected the result file of a calibration run, feature.decoy: true)");
+  }
+  const ResultFile& calibration_source = null_pairs ? *null_pairs : file;
   std::vector<std::string> tables = options.tables;
   if (tables.empty()) {
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
     // Files without exposure or null pairs (all files before issue 8) keep their old report.
     if (has_exposure(file)) tables.insert(tables.end(), {"exposure", "verdicts"});
-    if (has_null_pairs(file)) tables.push_back("calibration");
+    if (has_null_pairs(calibration_source)) tables.push_back("calibration");
     if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
     tables.push_back("runs");
     if (has_influence_runs(file)) tables.push_back("influence");
@@ -60,8 +68,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
                     format);
     }
     if (name == "exposure") body = render(exposure_table(grouped), format);
-    if (name == "verdicts") body = render(verdict_table(grouped, file), format);
-    if (name == "calibration") body = render(calibration_table(file), format);
+    if (name == "verdicts") body = render(verdict_table(grouped, file, null_pairs ? &*null_pairs : nullptr), format);
+    if (name == "calibration") body = render(calibration_table(calibration_source), format);
     if (name == "power") body = render(power_table(grouped), format);
     if (name == "runs") {
       body = format == TableFormat::kMarkdown ? markdown_summary(file) : render(run_table(file), format);

@@ -25,6 +25,10 @@ struct ReportOptions {
   std::vector<std::string> tables;
   /// When not empty, figures go there (plots.h).
   std::string plots_directory;
+  /// When not empty, a result file holding null pairs (configs/paper/calibration.yaml): its
+  /// measured false-positive rates and calibration marks go into the verdicts table, and the
+  /// calibration table is its. ConfigError when it holds no null pairs.
+  std::string calibration_path;
 };
 
 /// The report of `file` (read from `source`, named in messages). In markdown the "runs"

@@ -313,21 +313,30 @@ Table exposure_table(const GroupedRuns& grouped) {
   return table;
 }
 
-Table verdict_table(const GroupedRuns& grouped, const ResultFile& file) {
-  // The null pairs' verdict for each per-canary test, where the file has any.
-  const std::vector<Calibration> calibration = calibrate(file);
-  auto calibration_note = [&](const std::string& test) -> std::string {
+Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const ResultFile* null_pairs) {
+  // The null pairs' verdict for each per-canary test: from the calibration file given, else
+  // from this file's own null pairs, where it has any.
+  const std::vector<Calibration> calibration = calibrate(null_pairs != nullptr ? *null_pairs : file);
+  auto calibration_of = [&](const std::string& test) -> const Calibration* {
     for (const Calibration& c : calibration) {
-      if (c.test != test || c.calibrated) continue;
-      return "not calibrated (FPR " + cell(c.rates.front(), 3) + " at 0.05)";
+      if (c.test == test) return &c;
     }
-    return "";
+    return nullptr;
+  };
+  auto calibration_note = [&](const std::string& test) -> std::string {
+    const Calibration* c = calibration_of(test);
+    if (c == nullptr || c->calibrated) return "";
+    return "not calibrated (FPR " + cell(c->rates.front(), 3) + " at 0.05)";
+  };
+  auto measured_rate = [&](const std::string& test) -> std::string {
+    const Calibration* c = calibration_of(test);
+    return c == nullptr ? "" : cell(c->rates.front(), 3) + " of " + std::to_string(c->pairs);
   };
   Table table;
   table.name = "verdicts";
   table.header = key_header(grouped.keys);
   for (const char* column : {"test", "canaries", "exposure mean (bits)", "p < 0.05", "expected", "binomial p",
-                             "Fisher p", "Stouffer p", "sign p", "Wilcoxon p", "validity"}) {
+                             "Fisher p", "Stouffer p", "sign p", "Wilcoxon p", "null-pair FPR at 0.05", "validity"}) {
     table.header.push_back(column);
   }
   for (const Setting& setting : grouped.settings) {
@@ -363,6 +372,7 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file) {
           cell(stouffer_or_nan(p).p_value, 3),
           "",
           "",
+          measured_rate(test.name),
           validity(test.name),
       };
       row.insert(row.end(), cells.begin(), cells.end());
@@ -382,6 +392,7 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file) {
           "",
           cell(sign_or_nan(d).p_value, 3),
           cell(wilcoxon_or_nan(d).p_value, 3),
+          "",
           dependent ? kDependent : "",
       };
       row.insert(row.end(), cells.begin(), cells.end());

@@ -47,10 +47,13 @@ Table exposure_table(const GroupedRuns& grouped);
 ///   binomial p   P(X >= count), X ~ Binomial(n, 0.05)
 ///   Fisher p, Stouffer p   combinations of the canaries' p-values
 /// and a row "M − control" (d = canary M − control M at its label) with sign-test and
-/// Wilcoxon p-values (H1: d > 0). Column "validity": "not valid (dependent canaries)" where a
-/// canary of the setting used shared pairing; "not calibrated (FPR x at α)" where the
-/// file's null pairs measure a false-positive rate whose 95 % interval lies above α.
-Table verdict_table(const GroupedRuns& grouped, const ResultFile& file);
+/// Wilcoxon p-values (H1: d > 0). Column "null-pair FPR at 0.05": the test's false-positive
+/// rate measured on null pairs ("0.05 of 40"), empty without null pairs. Column "validity":
+/// "not valid (dependent canaries)" where a canary of the setting used shared pairing; "not
+/// calibrated (FPR x at α)" where the null pairs measure a false-positive rate whose 95 %
+/// interval lies above α. The null pairs are those of `null_pairs` when given (a calibration
+/// run in its own file: `ufm report --calibration FILE`), else those of `file`.
+Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const ResultFile* null_pairs = nullptr);
 
 struct CalibrationOptions {
   std::vector<double> alphas = {0.05, 0.01};

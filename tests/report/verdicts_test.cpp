@@ -7,11 +7,13 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "evaluation/statistics.h"
 #include "report/plots.h"
 #include "report/report.h"
 #include "report_records.h"
+#include "storage/result_file.h"
 #include "support/temp_dir.h"
 
 namespace ufm {
@@ -79,7 +81,8 @@ TEST(VerdictTable, PoolsPerCanaryPValuesAsScipyDoes) {
   EXPECT_EQ((*row)[6], format_number(binomial_test_greater(3, 5, 0.05).p_value, 3));
   EXPECT_EQ((*row)[7], format_number(fisher_combination(p).p_value, 3));
   EXPECT_EQ((*row)[8], format_number(stouffer_combination(p).p_value, 3));
-  EXPECT_EQ((*row)[11], "");
+  EXPECT_EQ((*row)[11], "");  // no null pairs: no measured false-positive rate
+  EXPECT_EQ((*row)[12], "");
   const auto* m = row_of(table, "M − control");
   ASSERT_NE(m, nullptr);
   const std::vector<double> d = {0.1, 0.2, -0.1, 0.3, 0.05};
@@ -125,6 +128,48 @@ TEST(Calibration, ATestThatRejectsTooOftenIsMarkedNotCalibrated) {
     if (c.test.rfind("Fisher (exposure,", 0) == 0) fisher_marked = !c.calibrated;
   }
   EXPECT_TRUE(fisher_marked);
+}
+
+// A study and its calibration run are separate experiments, so separate files: the
+// verdicts of the study take the rates measured on the calibration file's null pairs.
+TEST(VerdictTable, TakesMeasuredFalsePositiveRatesFromASeparateCalibrationFile) {
+  const ResultFile study = pairs({0.01, 0.2, 0.04, 0.6}, {0.1, 0.2, -0.1, 0.3}, "independent", false);
+  std::vector<double> p(40, 0.5);
+  for (std::size_t i = 0; i < 12; ++i) p[i] = 0.001;  // FPR 0.3 at α = 0.05
+  const ResultFile null_pairs = pairs(p, alternating(40), "independent", true);
+  const Table table = verdict_table(group_runs(study, {}), study, &null_pairs);
+  const auto* row = row_of(table, "exposure");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ((*row)[2], "4");  // the study's canaries, not the null pairs
+  EXPECT_EQ((*row)[11], "0.3 of 40");
+  EXPECT_THAT(row->back(), HasSubstr("not calibrated (FPR 0.3 at 0.05)"));
+  // The same study without the calibration file carries neither.
+  const Table alone = verdict_table(group_runs(study, {}), study);
+  EXPECT_EQ((*row_of(alone, "exposure"))[11], "");
+  EXPECT_EQ((*row_of(alone, "exposure")).back(), "");
+}
+
+TEST(ReportFile, ACalibrationFileWithoutNullPairsIsAOneLineError) {
+  testing::TempDir temp;
+  const std::string study_path = temp.file("study.h5");
+  write_result_file(study_path, pairs(even(4), alternating(4), "independent", false));
+  ReportOptions options;
+  options.calibration_path = study_path;  // a study, not a calibration run
+  try {
+    report_result_file(study_path, options);
+    FAIL() << "accepted a calibration file without null pairs";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("--calibration"));
+    EXPECT_THAT(error.what(), HasSubstr("study.h5"));
+    EXPECT_THAT(error.what(), HasSubstr("no null pairs"));
+  }
+  const std::string calibration_path = temp.file("calibration.h5");
+  write_result_file(calibration_path, pairs(even(40), alternating(40), "independent", true));
+  options.calibration_path = calibration_path;
+  const std::string text = report_result_file(study_path, options);
+  EXPECT_THAT(text, HasSubstr("null-pair FPR at 0.05"));
+  EXPECT_THAT(text, HasSubstr("0.05 of 40"));
+  EXPECT_THAT(text, HasSubstr("## calibration"));
 }
 
 TEST(Calibration, NoNullPairsGiveNoRows) {
