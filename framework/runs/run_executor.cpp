@@ -94,20 +94,7 @@ struct ScoresPerEpoch {
   }
 };
 
-MemorisationScores score_model(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size,
-                               ProbeProbabilities* keep = nullptr) {
-  ProbeProbabilities probes = run_probes(model, inputs, batch_size);
-  ProbeOutputs outputs;
-  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
-  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
-  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
-  outputs.labels = probes.labels.data_ptr<std::int64_t>();
-  MemorisationScores scores = memorisation_scores(outputs);
-  if (keep) *keep = std::move(probes);
-  return scores;
-}
-
-
+// Views of the probe outputs for the score functions (evaluation/scores.h).
 ProbeOutputs outputs_of(const ProbeProbabilities& probes) {
   ProbeOutputs outputs;
   outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
@@ -115,6 +102,14 @@ ProbeOutputs outputs_of(const ProbeProbabilities& probes) {
   outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
   outputs.labels = probes.labels.data_ptr<std::int64_t>();
   return outputs;
+}
+
+MemorisationScores score_model(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size,
+                               ProbeProbabilities* keep = nullptr) {
+  ProbeProbabilities probes = run_probes(model, inputs, batch_size);
+  MemorisationScores scores = memorisation_scores(outputs_of(probes));
+  if (keep) *keep = std::move(probes);
+  return scores;
 }
 
 // The pair key that selects a run's patch draws: its own under independent pairing, 0 (the
