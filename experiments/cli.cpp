@@ -12,6 +12,7 @@
 
 #include "config/experiment_config.h"
 #include "core/error.h"
+#include "core/text_file.h"
 #include "core/logging.h"
 #include "core/text.h"
 #include "report/report.h"
@@ -46,14 +47,6 @@ constexpr const char* kUsage =
     "  keys                          list every config key with its default\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path);
-  UFM_CHECK(in.good(), DataError, path, ": cannot open the config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 struct ConfigCommand {
   std::string config_path;
@@ -157,7 +150,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     return command.help ? 0 : 1;
   }
   if (command.quiet) set_log_level(LogLevel::kQuiet);
-  const std::string text = read_text_file(command.config_path);
+  const std::string text = read_text_file(command.config_path, "the experiment config");
   std::vector<SweepPoint> points = experiment_points(text, command.config_path, command.overrides);
   if (plan_only) return command_plan(points, out);
 

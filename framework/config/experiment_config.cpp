@@ -10,6 +10,7 @@
 
 #include "config/experiment_fields.h"
 #include "core/error.h"
+#include "core/text_file.h"
 #include "core/text.h"
 
 namespace ufm {
@@ -317,15 +318,7 @@ ExperimentConfig parse_experiment_config(const std::string& yaml_text, const std
 }
 
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::error_code ignored;
-  UFM_CHECK(std::filesystem::is_regular_file(path, ignored), DataError, path,
-            ": cannot read the experiment config (no such file)");
-  std::ifstream file(path, std::ios::binary);
-  UFM_CHECK(file, DataError, path, ": cannot open the experiment config (", std::strerror(errno), ")");
-  std::ostringstream text;
-  text << file.rdbuf();
-  UFM_CHECK(!file.bad(), DataError, path, ": error while reading the experiment config");
-  return parse_experiment_config(text.str(), path, overrides);
+  return parse_experiment_config(read_text_file(path, "the experiment config"), path, overrides);
 }
 
 std::string to_yaml(const ExperimentConfig& config) { return emit(config, /*scientific_only=*/false); }

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "core/text_file.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -42,11 +43,6 @@ std::string shell_quoted(const std::string& text) {
   return out + "'";
 }
 
-std::string number(double value) {
-  std::ostringstream out;
-  out << std::setprecision(9) << value;
-  return std::isnan(value) ? "NaN" : out.str();
-}
 
 std::string terminal(const std::string& name, int width = 900, int height = 600) {
   return "set terminal pngcairo noenhanced size " + std::to_string(width) + "," + std::to_string(height) +
@@ -59,12 +55,7 @@ double jitter(const std::string& identity) {
   return (static_cast<double>(hash) / 4294967295.0 - 0.5) * 0.24;
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.close();
-  UFM_CHECK(out.good(), RuntimeError, "--plots: cannot write ", path.string());
-}
+void write_text(const fs::path& path, const std::string& text) { write_text_file(path.string(), text); }
 
 void run_gnuplot(const fs::path& directory, const std::string& name) {
   const std::string command =
@@ -98,10 +89,10 @@ std::string plot_m_per_setting(const GroupedRuns& grouped, const fs::path& direc
     tics << (s ? ", " : "") << quoted(setting_label(grouped.keys, setting)) << " " << s;
     for (const CanaryEntry& canary : setting.canaries) {
       const double x = static_cast<double>(s) - 0.15 + jitter(canary.run->identity) * 0.5;
-      canaries << s << " " << number(x) << " " << number(canary.m) << " " << canary.run->identity << "\n";
+      canaries << s << " " << plot_number(x) << " " << plot_number(canary.m) << " " << canary.run->identity << "\n";
       if (!std::isnan(canary.control_m)) {
         any_control = true;
-        controls << s << " " << number(x + 0.3) << " " << number(canary.control_m) << " " << canary.run->identity
+        controls << s << " " << plot_number(x + 0.3) << " " << plot_number(canary.control_m) << " " << canary.run->identity
                  << "\n";
       }
     }
@@ -110,7 +101,7 @@ std::string plot_m_per_setting(const GroupedRuns& grouped, const fs::path& direc
   std::ostringstream script;
   script << terminal("m_per_setting") << "set title 'M per setting: every model a point'\n"
          << "set ylabel 'M (label known)'\nset xtics rotate by -30 (" << tics.str() << ")\n"
-         << "set xrange [-0.6:" << number(static_cast<double>(grouped.settings.size()) - 0.4) << "]\n"
+         << "set xrange [-0.6:" << plot_number(static_cast<double>(grouped.settings.size()) - 0.4) << "]\n"
          << "set grid ytics\nset key below horizontal\n"
          << "plot 0 with lines dashtype 2 lc rgb 'grey' notitle, \\\n"
          << "  'm_per_setting.dat' index 0 using 2:3 with points pt 7 ps 1.2 lc rgb '" << kCanaryColour
@@ -135,7 +126,7 @@ std::string plot_m_by_seed(const GroupedRuns& grouped, const fs::path& directory
       if (!grouped.keys.empty()) title += " (" + setting_label(grouped.keys, setting) + ")";
       data << (block ? "\n\n" : "") << "# " << title << ": seed M\n";
       while (end < setting.canaries.size() && setting.canaries[end].index == setting.canaries[begin].index) {
-        data << setting.canaries[end].seed << " " << number(setting.canaries[end].m) << "\n";
+        data << setting.canaries[end].seed << " " << plot_number(setting.canaries[end].m) << "\n";
         ++end;
       }
       plots << (block ? ", \\\n  " : "") << "'m_by_seed.dat' index " << block
@@ -170,7 +161,7 @@ std::string plot_m_per_epoch(const GroupedRuns& grouped, const fs::path& directo
   const auto add = [&](const std::vector<double>& series, const std::string& title, bool control) {
     if (series.empty()) return;
     data << (block ? "\n\n" : "") << "# " << title << ": epoch M\n";
-    for (std::size_t e = 0; e < series.size(); ++e) data << e + 1 << " " << number(series[e]) << "\n";
+    for (std::size_t e = 0; e < series.size(); ++e) data << e + 1 << " " << plot_number(series[e]) << "\n";
     plots << (block ? ", \\\n  " : "") << "'m_per_epoch.dat' index " << block << " using 1:2 with lines "
           << (control ? "dashtype 2 lc rgb '" + std::string(kControlColour) + "' " : "") << "title "
           << quoted(title);
@@ -216,8 +207,8 @@ std::string plot_pattern(const std::string& pattern, const std::string& name, co
   std::ostringstream script;
   script << terminal(name, 420, 440) << "set title " << quoted("unique feature " + pattern) << "\n"
          << "set size ratio -1\nset palette gray\nset cbrange [0:1]\nunset colorbox\n"
-         << "set xrange [-0.5:" << number(static_cast<double>(columns) - 0.5) << "]\n"
-         << "set yrange [" << number(static_cast<double>(rows.size()) - 0.5) << ":-0.5]\n"
+         << "set xrange [-0.5:" << plot_number(static_cast<double>(columns) - 0.5) << "]\n"
+         << "set yrange [" << plot_number(static_cast<double>(rows.size()) - 0.5) << ":-0.5]\n"
          << "set xtics 1\nset ytics 1\nset xlabel 'column'\nset ylabel 'row'\n"
          << "plot " << quoted(name + ".dat") << " matrix with image notitle\n";
   write_text(directory / (name + ".gp"), script.str());
@@ -226,6 +217,12 @@ std::string plot_pattern(const std::string& pattern, const std::string& name, co
 }
 
 }  // namespace
+
+std::string plot_number(double value) {
+  std::ostringstream out;
+  out << std::setprecision(9) << value;
+  return std::isnan(value) ? "NaN" : out.str();
+}
 
 void render_gnuplot(const std::string& directory, const std::string& name) { run_gnuplot(directory, name); }
 

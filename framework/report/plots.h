@@ -13,6 +13,9 @@ namespace ufm {
 /// gnuplot's first error line when it fails.
 void render_gnuplot(const std::string& directory, const std::string& name);
 
+/// A number for a gnuplot data file: 9 significant digits, NaN as gnuplot spells it.
+std::string plot_number(double value);
+
 /// True when an executable `gnuplot` is on PATH.
 bool gnuplot_available();
 

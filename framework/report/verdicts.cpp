@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "core/text_file.h"
 #include "evaluation/statistics.h"
 #include "report/plots.h"
 #include "storage/schema.h"
@@ -175,19 +176,6 @@ TestResult wilcoxon_pool(const std::vector<double>& d) { return wilcoxon_or_nan(
 std::string interval_cell(double lower, double upper) {
   if (std::isnan(lower)) return "nan";
   return "[" + cell(lower, 3) + ", " + cell(upper, 3) + "]";
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.close();
-  UFM_CHECK(out.good(), RuntimeError, "--plots: cannot write ", path.string());
-}
-
-std::string number(double value) {
-  std::ostringstream out;
-  out << std::setprecision(9) << value;
-  return std::isnan(value) ? "NaN" : out.str();
 }
 
 }  // namespace
@@ -494,7 +482,7 @@ std::vector<std::string> write_verdict_plots(const ResultFile& file, const Group
       std::sort(p.begin(), p.end());
       data << "# " << test.name << "\n";
       for (std::size_t i = 0; i < p.size(); ++i) {
-        data << number(static_cast<double>(i + 1) / static_cast<double>(p.size() + 1)) << " " << number(p[i]) << "\n";
+        data << plot_number(static_cast<double>(i + 1) / static_cast<double>(p.size() + 1)) << " " << plot_number(p[i]) << "\n";
       }
       data << "\n\n";
       plot << ", \\\n  'pvalue_qq.dat' index " << series++ << " using 1:2 with linespoints pt 7 ps 0.6 title '"
@@ -502,8 +490,8 @@ std::vector<std::string> write_verdict_plots(const ResultFile& file, const Group
     }
     plot << "\n";
     if (series > 0) {
-      write_text(dir / "pvalue_qq.dat", data.str());
-      write_text(dir / "pvalue_qq.gp", plot.str());
+      write_text_file((dir / "pvalue_qq.dat").string(), data.str());
+      write_text_file((dir / "pvalue_qq.gp").string(), plot.str());
       render_gnuplot(dir.string(), "pvalue_qq");
       written.push_back((dir / "pvalue_qq.png").string());
     }
@@ -532,13 +520,13 @@ std::vector<std::string> write_verdict_plots(const ResultFile& file, const Group
     int series = 0;
     for (const auto& [test, points] : curves) {
       data << "# " << test << "\n";
-      for (const auto& point : points) data << number(point.first) << " " << number(point.second) << "\n";
+      for (const auto& point : points) data << plot_number(point.first) << " " << plot_number(point.second) << "\n";
       data << "\n\n";
       plot << ", \\\n  'power.dat' index " << series++ << " using 1:2 with linespoints pt 7 title '" << test << "'";
     }
     plot << "\n";
-    write_text(dir / "power.dat", data.str());
-    write_text(dir / "power.gp", plot.str());
+    write_text_file((dir / "power.dat").string(), data.str());
+    write_text_file((dir / "power.gp").string(), plot.str());
     render_gnuplot(dir.string(), "power");
     written.push_back((dir / "power.png").string());
   }

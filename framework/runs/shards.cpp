@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/text_file.h"
 #include "core/text.h"
 
 namespace ufm {
@@ -113,22 +114,14 @@ UnitList missing_units(const ExperimentPlan& plan, const std::set<std::string>& 
 }
 
 void write_unit_list(const std::string& path, const UnitList& list) {
-  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary);
-    UFM_CHECK(out.good(), StorageError, temporary, ": cannot write the unit list");
-    out << "# ufm unit list: which shard trains which runs (one unit of work per line).\n"
-        << "# Written once when the work is handed out; every shard reads it, so what a shard\n"
-        << "# does never changes while others finish.\n"
-        << "stage " << list.stage << "\n"
-        << "shards " << list.shards << "\n";
-    for (const auto& unit : list.units) out << "unit " << unit.shard << " " << join(unit.identities, ",") << "\n";
-    out.flush();
-    UFM_CHECK(out.good(), StorageError, temporary, ": writing the unit list failed");
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  UFM_CHECK(!error, StorageError, path, ": cannot rename the unit list into place: ", error.message());
+  std::ostringstream out;
+  out << "# ufm unit list: which shard trains which runs (one unit of work per line).\n"
+      << "# Written once when the work is handed out; every shard reads it, so what a shard\n"
+      << "# does never changes while others finish.\n"
+      << "stage " << list.stage << "\n"
+      << "shards " << list.shards << "\n";
+  for (const auto& unit : list.units) out << "unit " << unit.shard << " " << join(unit.identities, ",") << "\n";
+  write_text_file_atomically(path, out.str());
 }
 
 UnitList read_unit_list(const std::string& path) {

@@ -14,6 +14,7 @@
 
 #include "config/experiment_config.h"
 #include "core/error.h"
+#include "core/text_file.h"
 #include "core/text.h"
 #include "runs/experiment_runner.h"
 #include "runs/shards.h"
@@ -74,21 +75,8 @@ std::string last_line(const std::string& text) {
   return lines.empty() ? "(no output)" : lines.back();
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  UFM_CHECK(in.good(), DataError, path, ": cannot open the config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 void write_file(const fs::path& path, const std::string& text, bool executable = false) {
-  {
-    std::ofstream out(path);
-    out << text;
-    out.flush();
-    UFM_CHECK(out.good(), StorageError, path.string(), ": cannot write");
-  }
+  write_text_file(path.string(), text);
   if (executable) {
     fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                     fs::perm_options::add);
@@ -177,7 +165,7 @@ std::vector<std::pair<std::string, std::string>> recorded_slurm_jobs(const std::
 
 SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vector<std::string>& overrides,
                                 const SlurmOptions& options) {
-  const std::string text = read_all(config_path);
+  const std::string text = read_text_file(config_path, "the experiment config");
   const std::vector<SweepPoint> points = experiment_points(text, config_path, overrides);
   const ExperimentConfig& first = points.front().config;
   UFM_CHECK(first.execution.threads > 0, ConfigError,

@@ -13,6 +13,7 @@
 
 #include "config/experiment_config.h"
 #include "core/error.h"
+#include "core/text_file.h"
 #include "core/text.h"
 #include "report/settings.h"
 #include "runs/experiment_runner.h"
@@ -28,26 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kStudyDirectory = "study";
 constexpr const char* kRunningDirectory = "running";
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary);
-    out << text;
-    out.flush();
-    UFM_CHECK(out.good(), StorageError, temporary.string(), ": cannot write");
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  UFM_CHECK(!error, StorageError, path.string(), ": cannot rename into place: ", error.message());
-}
 
 std::string host_name() {
   char name[256] = {0};
@@ -144,8 +125,8 @@ void write_study_description(const std::string& pieces_dir, const StudyDescripti
   UFM_CHECK(!error, StorageError, directory.string(), ": cannot create: ", error.message());
   std::string overrides;
   for (const auto& o : study.overrides) overrides += o + "\n";
-  write_atomically(directory / "config.yaml", study.config_text);
-  write_atomically(directory / "overrides.txt", overrides);
+  write_text_file_atomically((directory / "config.yaml").string(), study.config_text);
+  write_text_file_atomically((directory / "overrides.txt").string(), overrides);
 }
 
 std::optional<StudyDescription> read_study_description(const std::string& pieces_dir) {
@@ -153,8 +134,8 @@ std::optional<StudyDescription> read_study_description(const std::string& pieces
   std::error_code error;
   if (!fs::is_regular_file(directory / "config.yaml", error)) return std::nullopt;
   StudyDescription study;
-  study.config_text = read_all(directory / "config.yaml");
-  for (const auto& line : split(read_all(directory / "overrides.txt"), '\n')) {
+  study.config_text = read_text_file((directory / "config.yaml").string(), "the study description");
+  for (const auto& line : split(read_text_file((directory / "overrides.txt").string(), "the study's overrides"), '\n')) {
     if (!line.empty()) study.overrides.push_back(line);
   }
   return study;
