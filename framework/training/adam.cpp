@@ -28,6 +28,40 @@ bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
   return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
 }
 
+namespace {
+
+WeightDecay weight_decay_of(const TrainingOptions& options) {
+  return WeightDecay{options.weight_decay, options.weight_decay_mode == "decoupled"};
+}
+
+// Weight decay as the two factors the kernels apply: an L2 rate added to the gradient, or
+// the decoupled shrink 1 − lr·rate of the weights (WeightDecay, optimizer.h).
+struct DecayFactors {
+  float l2 = 0.f;
+  float shrink = 1.f;
+};
+
+DecayFactors decay_factors(double learning_rate, const WeightDecay& weight_decay, bool decay) {
+  DecayFactors factors;
+  if (!decay) return factors;
+  if (weight_decay.decoupled) {
+    factors.shrink = static_cast<float>(1.0 - learning_rate * weight_decay.rate);
+  } else {
+    factors.l2 = static_cast<float>(weight_decay.rate);
+  }
+  return factors;
+}
+
+}  // namespace
+
+AdamSettings adam_settings(const TrainingOptions& options) {
+  return AdamSettings{options.learning_rate, options.beta1, options.beta2, options.epsilon, weight_decay_of(options)};
+}
+
+SgdSettings sgd_settings(const TrainingOptions& options) {
+  return SgdSettings{options.learning_rate, options.momentum, weight_decay_of(options)};
+}
+
 AdamConstants adam_constants(const AdamSettings& settings, std::int64_t step, bool decay) {
   const double bias_correction1 = 1.0 - std::pow(settings.beta1, static_cast<double>(step));
   const double bias_correction2 = 1.0 - std::pow(settings.beta2, static_cast<double>(step));
@@ -39,10 +73,9 @@ AdamConstants adam_constants(const AdamSettings& settings, std::int64_t step, bo
   c.step_size = static_cast<float>(settings.learning_rate / bias_correction1);
   c.inverse_sqrt_bias_correction2 = static_cast<float>(1.0 / std::sqrt(bias_correction2));
   c.epsilon = static_cast<float>(settings.epsilon);
-  c.l2 = decay && !settings.weight_decay.decoupled ? static_cast<float>(settings.weight_decay.rate) : 0.f;
-  c.shrink = decay && settings.weight_decay.decoupled
-                 ? static_cast<float>(1.0 - settings.learning_rate * settings.weight_decay.rate)
-                 : 1.f;
+  const DecayFactors factors = decay_factors(settings.learning_rate, settings.weight_decay, decay);
+  c.l2 = factors.l2;
+  c.shrink = factors.shrink;
   return c;
 }
 
@@ -77,10 +110,9 @@ SgdConstants sgd_constants(const SgdSettings& settings, bool decay) {
   SgdConstants c;
   c.learning_rate = static_cast<float>(settings.learning_rate);
   c.momentum = static_cast<float>(settings.momentum);
-  c.l2 = decay && !settings.weight_decay.decoupled ? static_cast<float>(settings.weight_decay.rate) : 0.f;
-  c.shrink = decay && settings.weight_decay.decoupled
-                 ? static_cast<float>(1.0 - settings.learning_rate * settings.weight_decay.rate)
-                 : 1.f;
+  const DecayFactors factors = decay_factors(settings.learning_rate, settings.weight_decay, decay);
+  c.l2 = factors.l2;
+  c.shrink = factors.shrink;
   return c;
 }
 

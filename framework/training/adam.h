@@ -58,4 +58,9 @@ class FusedSgd : public Optimizer {
   SgdSettings settings_;
 };
 
+/// The settings that train.* gives (learning_rate, beta1, beta2, epsilon or momentum,
+/// weight_decay and weight_decay_mode): one place for the single and batched optimisers.
+AdamSettings adam_settings(const TrainingOptions& options);
+SgdSettings sgd_settings(const TrainingOptions& options);
+
 }  // namespace ufm

@@ -32,10 +32,6 @@ at::Tensor active_indices(const std::vector<bool>& active, std::int64_t models, 
   return at::tensor(indices, at::kLong).to(device);
 }
 
-WeightDecay weight_decay_of(const TrainingOptions& options) {
-  return WeightDecay{options.weight_decay, options.weight_decay_mode == "decoupled"};
-}
-
 }  // namespace
 
 BatchedAdam::BatchedAdam(std::vector<at::Tensor> parameters, AdamSettings settings)
@@ -151,14 +147,11 @@ BatchedOptimizerRegistry& batched_optimizer_registry() {
     BatchedOptimizerRegistry r("optimizer");
     r.add("adam", "Adam over stacked models (BatchedAdam)",
           [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<BatchedOptimizer> {
-            return std::make_unique<BatchedAdam>(
-                std::move(parameters), AdamSettings{options.learning_rate, options.beta1, options.beta2,
-                                                    options.epsilon, weight_decay_of(options)});
+            return std::make_unique<BatchedAdam>(std::move(parameters), adam_settings(options));
           });
     r.add("sgd", "SGD with momentum over stacked models (BatchedSgd)",
           [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<BatchedOptimizer> {
-            return std::make_unique<BatchedSgd>(std::move(parameters),
-                                                SgdSettings{options.learning_rate, options.momentum, weight_decay_of(options)});
+            return std::make_unique<BatchedSgd>(std::move(parameters), sgd_settings(options));
           });
     return r;
   }();

@@ -5,21 +5,14 @@
 namespace ufm {
 namespace {
 
-WeightDecay weight_decay_of(const TrainingOptions& options) {
-  return WeightDecay{options.weight_decay, options.weight_decay_mode == "decoupled"};
-}
-
 void register_builtin_optimizers(OptimizerRegistry& registry) {
   registry.add("adam", "Adam (Kingma & Ba 2015), PyTorch's ε placement; train.beta1/beta2/epsilon",
                [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<Optimizer> {
-                 return std::make_unique<FusedAdam>(
-                     std::move(parameters), AdamSettings{options.learning_rate, options.beta1, options.beta2,
-                                                         options.epsilon, weight_decay_of(options)});
+                 return std::make_unique<FusedAdam>(std::move(parameters), adam_settings(options));
                });
   registry.add("sgd", "SGD with momentum (train.momentum), PyTorch's form",
                [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<Optimizer> {
-                 return std::make_unique<FusedSgd>(
-                     std::move(parameters), SgdSettings{options.learning_rate, options.momentum, weight_decay_of(options)});
+                 return std::make_unique<FusedSgd>(std::move(parameters), sgd_settings(options));
                });
 }
 
