@@ -21,6 +21,7 @@
 #include "data/dataset_registry.h"
 #include "runs/run_executor.h"
 #include "runs/study.h"
+#include "runs/training_units.h"
 #include "storage/pieces.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
@@ -60,23 +61,6 @@ void check_existing_output(const std::string& path, const std::string& identity)
   UFM_CHECK(stored == identity, ConfigError, "output.path: ", path, " holds results of a different experiment (",
             stored.empty() ? "unknown" : stored, " vs ", identity,
             "); choose another output.path or move that file away");
-}
-
-// Consecutive runs that can share a batch (runs/run_executor.h, batch_compatibility_key),
-// at most `parallel_models` per unit, in the given order.
-std::vector<std::vector<const PlannedRun*>> group_for_batching(const std::vector<const PlannedRun*>& runs,
-                                                               int parallel_models) {
-  std::vector<std::vector<const PlannedRun*>> units;
-  std::string previous_key;
-  for (const PlannedRun* run : runs) {
-    const std::string key = parallel_models > 1 ? batch_compatibility_key(run->config) : std::string();
-    if (units.empty() || key != previous_key || static_cast<int>(units.back().size()) >= parallel_models) {
-      units.emplace_back();
-    }
-    units.back().push_back(run);
-    previous_key = key;
-  }
-  return units;
 }
 
 }  // namespace
@@ -243,10 +227,23 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     if (options.select) {
       for (auto& identity : options.select(plan, done)) selected.insert(std::move(identity));
     }
-    std::vector<const PlannedRun*> todo;
-    for (const auto& run : plan.runs) {
-      if (options.select && !selected.count(run.identity)) continue;
-      if (!done.count(run.identity)) todo.push_back(&run);
+    // The units of work (runs/training_units.h: the ones the shards hand out, up to
+    // execution.parallel_models runs of one point trained as one batch), keeping only their
+    // runs still to train. Controls (stage 1) train first, a phase of their own, so that every
+    // canary that scores its control's model finds it stored, whatever the number of workers.
+    std::vector<std::vector<const PlannedRun*>> control_units, canary_units;
+    for (const TrainingUnit& unit : training_units(plan, execution.parallel_models)) {
+      std::vector<const PlannedRun*> runs;
+      for (std::size_t index : unit.runs) {
+        const PlannedRun& run = plan.runs[index];
+        if (done.count(run.identity) || (options.select && !selected.count(run.identity))) continue;
+        runs.push_back(&run);
+      }
+      if (!runs.empty()) (unit.stage == 1 ? control_units : canary_units).push_back(std::move(runs));
+    }
+    std::vector<const PlannedRun*> todo;  // in training order
+    for (const auto* units : {&control_units, &canary_units}) {
+      for (const auto& unit : *units) todo.insert(todo.end(), unit.begin(), unit.end());
     }
     std::string pending;
     if (!plan.pending_points.empty()) {
@@ -267,19 +264,8 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
       }
     }
 
-    // Controls train first (a phase of their own), so that every canary that scores its
-    // control's model finds it stored, whatever the number of workers.
-    std::stable_partition(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); });
-    const std::size_t controls_todo = static_cast<std::size_t>(
-        std::count_if(todo.begin(), todo.end(), [](const PlannedRun* run) { return run->is_control(); }));
     std::map<const PlannedRun*, std::size_t> position;  // for progress labels: [i/N]
     for (std::size_t i = 0; i < todo.size(); ++i) position[todo[i]] = i;
-    const std::vector<std::vector<const PlannedRun*>> control_units =
-        group_for_batching({todo.begin(), todo.begin() + static_cast<std::ptrdiff_t>(controls_todo)},
-                           execution.parallel_models);
-    const std::vector<std::vector<const PlannedRun*>> canary_units =
-        group_for_batching({todo.begin() + static_cast<std::ptrdiff_t>(controls_todo), todo.end()},
-                           execution.parallel_models);
 
     std::atomic<std::size_t> finished{0};
     std::atomic<double> total_seconds{0.0};
