@@ -12,10 +12,8 @@
 
 namespace ufm {
 
-/// The stage of a planned run: 1 for a control, 2 for a canary.
-/// (When influence-chosen canaries land, PlannedRun carries the stage itself and this
-/// returns it; until then controls form the first stage, which is what a reference-model
-/// stage needs too: every later run can rely on the stage-1 pieces existing.)
+/// The stage of a planned run: 1 for a control (also the reference model of influence-chosen
+/// canaries), 2 for a canary: every canary can rely on the stage-1 pieces existing.
 int run_stage(const PlannedRun& run);
 
 struct TrainingUnit {
