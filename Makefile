@@ -8,14 +8,14 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make git pkg-config zlib1g-dev \
   libtorch-dev libopenblas0-openmp libhdf5-dev libyaml-cpp-dev libboost-program-options-dev \
-  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist slurm-wlm munge
+  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist slurm-wlm munge gnuplot-nox
 # Tools that may already come from elsewhere (a non-Debian Node.js): installed from Debian only
 # when the command is missing, so a machine's own node/npm is never fought over.
 DEB_TOOLS := node:nodejs npm:npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MNIST_DIR := datasets/mnist-10k
 
-.PHONY: all deps build test run bench mnist clean portable
+.PHONY: all deps check-tools build test run bench mnist clean portable
 
 all: build
 
@@ -26,6 +26,14 @@ deps:
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# Every external command the code runs (figures, the cluster path, the MNIST subset), on PATH
+# after `make deps`: a cheap check that the install list is complete.
+EXTERNAL_COMMANDS := gnuplot sbatch squeue scancel sinfo slurmctld slurmd munged node npm
+check-tools:
+	@missing=$$(for c in $(EXTERNAL_COMMANDS); do command -v $$c >/dev/null || echo $$c; done); \
+	if [ -n "$$missing" ]; then echo "check-tools: not on PATH after make deps:" $$missing >&2; exit 1; fi; \
+	echo "check-tools: $(EXTERNAL_COMMANDS) all on PATH"
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)

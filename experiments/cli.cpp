@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "core/text.h"
 #include "report/report.h"
 #include "report/summary_table.h"
+#include "report/verdicts.h"
 #include "runs/experiment_runner.h"
 #include "runs/shards.h"
 #include "runs/slurm.h"
@@ -128,7 +130,7 @@ int command_plan(const std::vector<SweepPoint>& points, std::ostream& out) {
 
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool plan_only) {
   po::options_description options(plan_only ? "ufm plan CONFIG [key=value ...]" : "ufm run CONFIG [key=value ...]");
-  std::string shard_text, units_file;
+  std::string shard_text, units_file, calibration_path;
   int stage = 0;
   bool no_merge = false;
   if (!plan_only) {
@@ -139,7 +141,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         "stage", po::value<int>(&stage), "with --shard: this stage instead of the lowest one with missing runs")(
         "units", po::value<std::string>(&units_file),
         "with --shard: the unit list written at submission (who does what), instead of computing it")(
-        "no-merge", po::bool_switch(&no_merge), "write pieces only; 'ufm merge' combines them later");
+        "no-merge", po::bool_switch(&no_merge), "write pieces only; 'ufm merge' combines them later")(
+        "calibration", po::value<std::string>(&calibration_path),
+        "a calibration run's result file (null pairs): the summary prints its measured false-positive rates "
+        "beside the tests they cover");
   }
   ConfigCommand command = parse_config_command(args, options);
   if (command.help || command.config_path.empty()) {
@@ -150,6 +155,14 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     return command.help ? 0 : 1;
   }
   if (command.quiet) set_log_level(LogLevel::kQuiet);
+  // Read before training, so a wrong calibration file fails before anything is written.
+  std::optional<CalibrationEvidence> evidence;
+  if (!calibration_path.empty()) {
+    const ResultFile null_pairs = read_result_file(calibration_path);
+    UFM_CHECK(has_null_pairs(null_pairs), ConfigError, "--calibration: ", calibration_path,
+              " holds no null pairs (expected the result file of a calibration run, feature.decoy: true)");
+    evidence = calibration_evidence(null_pairs, calibration_path);
+  }
   const std::string text = read_text_file(command.config_path, "the experiment config");
   std::vector<SweepPoint> points = experiment_points(text, command.config_path, command.overrides);
   if (plan_only) return command_plan(points, out);
@@ -192,7 +205,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << pieces_directory(outcome.result_path) << "\n";
     return 0;
   }
-  out << markdown_summary(read_result_file(outcome.result_path));
+  const ResultFile result = read_result_file(outcome.result_path);
+  CalibrationEvidence own;
+  if (!evidence && has_null_pairs(result)) own = calibration_evidence(result, outcome.result_path);
+  out << markdown_summary(result, evidence ? &*evidence : (own.tests.empty() ? nullptr : &own));
   return 0;
 }
 

@@ -67,7 +67,10 @@ TablePtr<CanaryOptions> canary_fields() {
            "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)")
       .add("pairing", &CanaryOptions::pairing,
            "shared (one seed and control for all canaries) | independent (canary k: seed+k, own control)")
-      .add("pair", &CanaryOptions::pair, "set by planning in run configs: the run's pair key (-1 in experiment files)");
+      .add("pair", &CanaryOptions::pair, "set by planning in run configs: the run's pair key (-1 in experiment files)")
+      .add_late("control_moves", &CanaryOptions::control_moves,
+                "set by planning in a batch-position control's config: the image it moves, unstamped (-1 otherwise)",
+                std::int64_t{-1});
   return table;
 }
 
@@ -285,6 +288,10 @@ void ExperimentConfig::validate() const {
   // Settings that only make sense together.
   UFM_CHECK(canaries.batch_position < 0 || !train.shuffle, ConfigError,
             "canaries.batch_position: moving the canary to a batch needs train.shuffle=false");
+  // Null pairs measure false-positive rates of pooled tests: they must be independent.
+  UFM_CHECK(!feature.decoy || canaries.pairing == "independent", ConfigError,
+            "feature.decoy: null pairs need canaries.pairing=independent (under shared pairing every null pair "
+            "shares one seed and one control, so their p-values are dependent and measure no false-positive rate)");
   // The control model is the clean reference whose self-influence chooses the canaries.
   UFM_CHECK(canaries.controls || !(selection_needs_influence(canaries.select) || influence.rank_after), ConfigError,
             "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),

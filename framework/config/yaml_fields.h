@@ -92,6 +92,16 @@ class FieldTable {
     return *this;
   }
 
+  /// Declares a leaf field added after results were stored: it enters the scientific form
+  /// (and so every run identity) only when it differs from `unset`, so runs that do not use
+  /// it keep the identities they had before the field existed.
+  template <typename T>
+  FieldTable& add_late(std::string key, T Struct::*member, std::string description, T unset) {
+    add(std::move(key), member, std::move(description));
+    fields_.back().unset_in = [member, unset](const Struct& value) { return value.*member == unset; };
+    return *this;
+  }
+
   /// Declares a nested struct read from a map. `scientific` = false leaves the block out of
   /// the scientific form (keys that never change a result).
   template <typename Block>
@@ -158,6 +168,7 @@ class FieldTable {
     out << YAML::BeginMap;
     for (const auto& field : fields_) {
       if (scientific_only && !field.scientific) continue;
+      if (scientific_only && field.unset_in && field.unset_in(value)) continue;
       out << YAML::Key << field.key << YAML::Value;
       field.write(value, out, scientific_only);
     }
@@ -174,6 +185,8 @@ class FieldTable {
     std::string key;
     std::string description;
     bool scientific = true;
+    /// For add_late fields: true when the value is the one left out of the scientific form.
+    std::function<bool(const Struct&)> unset_in;
     std::function<void(Struct&, const YAML::Node&, const std::string&, const std::string&)> read;
     std::function<void(const Struct&, YAML::Emitter&, bool)> write;
     std::function<void(const Struct&, const std::string&, std::vector<KeyDoc>&)> describe;

@@ -16,6 +16,8 @@ void CanaryOptions::validate() const {
             batch_position);
   UFM_CHECK(pairing == "shared" || pairing == "independent", ConfigError,
             "canaries.pairing: expected shared or independent, got '", pairing, "'");
+  UFM_CHECK(control_moves >= -1, ConfigError,
+            "canaries.control_moves: expected -1 (set by planning) or a training index >= 0, got ", control_moves);
   UFM_CHECK(pair >= -1, ConfigError, "canaries.pair: expected -1 (set by planning) or a pair key >= 0, got ", pair);
   if (select == "random") {
     UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);

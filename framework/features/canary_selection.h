@@ -31,6 +31,10 @@ struct CanaryOptions {
   /// canary's position in the selection; a control's under independent pairing), keying
   /// its feature, decoy, candidate and patch streams. −1 = none (experiment files).
   std::int64_t pair = -1;
+  /// Set by planning in a batch-position control's own config, not by users: the training
+  /// image that control moves (unstamped) to the first slot of mini-batch `batch_position`,
+  /// so that its batch order is exactly its canary's. −1 = none (every other run).
+  std::int64_t control_moves = -1;
   void validate() const;
 };
 

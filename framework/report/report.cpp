@@ -45,6 +45,14 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
               " holds no null pairs (expected the result file of a calibration run, feature.decoy: true)");
   }
   const ResultFile& calibration_source = null_pairs ? *null_pairs : file;
+  const CalibrationEvidence evidence =
+      calibration_evidence(calibration_source, null_pairs ? options.calibration_path : source);
+  // A pooled verdict asked for by name over designs that cannot support one is an error.
+  for (const char* pooled : {"verdicts", "power"}) {
+    if (std::find(options.tables.begin(), options.tables.end(), pooled) != options.tables.end()) {
+      check_pooled_verdicts_possible(grouped, pooled);
+    }
+  }
   std::vector<std::string> tables = options.tables;
   if (tables.empty()) {
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
@@ -72,7 +80,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (name == "calibration") body = render(calibration_table(calibration_source), format);
     if (name == "power") body = render(power_table(grouped), format);
     if (name == "runs") {
-      body = format == TableFormat::kMarkdown ? markdown_summary(file) : render(run_table(file), format);
+      body = format == TableFormat::kMarkdown ? markdown_summary(file, evidence.tests.empty() ? nullptr : &evidence)
+                                              : render(run_table(file), format);
     }
     if (name == "influence") body = render(influence_table(file), format);
     if (tables.size() > 1) {

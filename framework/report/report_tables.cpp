@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "evaluation/statistics.h"
+#include "report/test_validity.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -77,39 +78,62 @@ Table settings_table(const GroupedRuns& grouped) {
   Table table;
   table.name = "settings";
   table.header = key_header(grouped.keys);
-  for (const char* column : {"canaries", "controls", "M mean", "M sd", "M > 0", "p(t) < 0.05", "M−control mean",
-                             "M−control sd", "t", "p (t-test)", "W+", "p (Wilcoxon)", "test acc"}) {
+  for (const char* column : {"canaries", "controls", "NaN", "M mean", "M sd", "M sd over draws", "M > 0",
+                             "p(t) < 0.05 (authors, not calibrated)", "M−control mean", "M−control sd", "p (sign)",
+                             "p (Wilcoxon)", "p (t-test, not calibrated)", "test acc", "validity"}) {
     table.header.push_back(column);
   }
   for (const Setting& setting : grouped.settings) {
-    std::vector<double> m, p, d, accuracy;
+    std::vector<double> m, draw_sd, p, d, accuracy;
+    std::int64_t nan = 0, unpaired = 0;
+    bool shared = false;
+    std::string unpaired_reason;
     for (const CanaryEntry& canary : setting.canaries) {
-      m.push_back(canary.m);
+      m.push_back(canary.m_over_draws());
+      draw_sd.push_back(canary.m_sd_over_draws());
       p.push_back(canary.p_t);
       d.push_back(canary.difference());
       accuracy.push_back(canary.test_accuracy);
+      nan += (std::isnan(canary.m) || (canary.control != nullptr && std::isnan(canary.difference()))) ? 1 : 0;
+      shared = shared || shared_pairing(*canary.run);
+      if (!canary.unpaired.empty()) {
+        ++unpaired;
+        if (unpaired_reason.empty()) unpaired_reason = canary.unpaired;
+      }
     }
     m = finite(m);
+    draw_sd = finite(draw_sd);
     p = finite(p);
     d = finite(d);
     accuracy = finite(accuracy);
-    const TestResult t = one_sample_t_test_greater(d);
-    const TestResult w = wilcoxon_or_nan(d);
+    // Under shared pairing the canaries share one seed and one control: a test across them
+    // is pseudo-replication, so no p-value is printed (the spread stays, descriptive).
+    const bool testable = !shared && unpaired == 0;
+    const TestResult sign = testable && !d.empty() ? sign_test_greater(d) : TestResult{std::nan(""), std::nan("")};
+    const TestResult w = testable ? wilcoxon_or_nan(d) : TestResult{std::nan(""), std::nan("")};
+    const TestResult t = testable && d.size() >= 2 ? one_sample_t_test_greater(d) : TestResult{std::nan(""), std::nan("")};
+    std::vector<std::string> notes;
+    if (shared) notes.push_back(std::string(kDependentCanaries) + ": M−control spread is descriptive");
+    if (unpaired > 0) {
+      notes.push_back("unpaired: " + std::to_string(unpaired) + " comparison(s), " + unpaired_reason);
+    }
     std::vector<std::string> row = key_cells(grouped, setting);
     const std::vector<std::string> numbers = {
         std::to_string(setting.canaries.size()),
         std::to_string(setting.controls.size()),
+        std::to_string(nan),
         cell(mean(m)),
         cell(sample_sd(m)),
+        draw_sd.empty() ? "" : cell(mean(draw_sd)),
         cell(fraction_of(m, [](double v) { return v > 0; }), 3),
         cell(fraction_of(p, [](double v) { return v < 0.05; }), 3),
         cell(mean(d)),
         cell(sample_sd(d)),
-        cell(t.statistic, 3),
-        cell(t.p_value, 3),
-        cell(w.statistic, 3),
-        cell(w.p_value, 3),
+        testable ? cell(sign.p_value, 3) : "",
+        testable ? cell(w.p_value, 3) : "",
+        testable ? cell(t.p_value, 3) : "",
         cell(mean(accuracy)),
+        join(notes, "; "),
     };
     row.insert(row.end(), numbers.begin(), numbers.end());
     table.rows.push_back(std::move(row));
@@ -175,10 +199,17 @@ Table run_table(const ResultFile& file) {
   std::sort(controls.begin(), controls.end(), order);
   std::sort(canaries.begin(), canaries.end(), order);
 
+  // The canaries' paired comparisons, as every other table computes them.
+  const GroupedRuns grouped = group_runs(file, {});
+  std::map<std::string, const CanaryEntry*> entries;
+  for (const Setting& setting : grouped.settings) {
+    for (const CanaryEntry& entry : setting.canaries) entries[entry.run->identity] = &entry;
+  }
   Table table;
   table.name = "runs";
   table.header = {"run",  "settings",      "seed",  "canary", "label", "best epoch", "epochs run", "test acc",
-                  "M",    "M − control",   "p (t)", "p (MW)", "M2",    "M2 − control", "M14",      "M15"};
+                  "M",    "M − control",   "p (t, authors, not calibrated)", "p (MW, authors, not calibrated)",
+                  "M2",   "M2 − control", "M14", "M15", "pairing note"};
   const auto common = [](const RunRecord& run) {
     return std::vector<std::string>{run.identity, attribute_text(run, schema::kVaryingKeys),
                                     attribute_text(run, schema::kSeed)};
@@ -201,6 +232,7 @@ Table run_table(const ResultFile& file) {
     row.push_back("");
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM14)));
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM15)));
+    row.push_back("");
     table.rows.push_back(std::move(row));
   }
   for (const RunRecord* canary : canaries) {
@@ -218,13 +250,16 @@ Table run_table(const ResultFile& file) {
     row.push_back(std::to_string(label));
     epochs(*canary, row);
     row.push_back(cell(m));
-    row.push_back(cell(control ? m - control_m_at(*control, label) : std::nan("")));
+    const auto entry = entries.find(canary->identity);
+    row.push_back(cell(entry != entries.end() ? entry->second->difference() : std::nan("")));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMTtestP), 3));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMMannWhitneyP), 3));
     row.push_back(cell(m2));
     row.push_back(cell(control ? m2 - scalar_or_nan(*control, schema::kScoreM2) : std::nan("")));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM14)));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM15)));
+    row.push_back(entry != entries.end() && !entry->second->unpaired.empty() ? "unpaired: " + entry->second->unpaired
+                                                                              : "");
     table.rows.push_back(std::move(row));
   }
   return table;

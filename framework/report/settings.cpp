@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "storage/pair_arithmetic.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -176,6 +177,71 @@ double control_m_at(const RunRecord& control, std::int64_t label) {
   return label < static_cast<std::int64_t>(values.size()) ? values[static_cast<std::size_t>(label)] : std::nan("");
 }
 
+double CanaryEntry::m_over_draws() const {
+  if (m_draws.size() < 2) return m;
+  double sum = 0.0;
+  for (double v : m_draws) sum += v;
+  return sum / static_cast<double>(m_draws.size());
+}
+
+double CanaryEntry::m_sd_over_draws() const {
+  if (m_draws.size() < 2) return std::nan("");
+  const double centre = m_over_draws();
+  double sum = 0.0;
+  for (double v : m_draws) sum += (v - centre) * (v - centre);
+  return std::sqrt(sum / static_cast<double>(m_draws.size() - 1));
+}
+
+double CanaryEntry::difference() const {
+  if (m_draws.size() < 2 || control_m_draws.size() != m_draws.size()) return m - control_m;
+  double sum = 0.0;
+  for (std::size_t d = 0; d < m_draws.size(); ++d) sum += m_draws[d] - control_m_draws[d];
+  return sum / static_cast<double>(m_draws.size());
+}
+
+namespace {
+
+// The control's M per draw at `label`: the canary's re-scoring of its control where stored,
+// else the control's own M_draws (axes "draw,label").
+std::vector<double> control_draws(const RunRecord& canary, const RunRecord* control, std::int64_t label) {
+  if (canary.has_array(schema::kScoreMDrawsControl)) return canary.array(schema::kScoreMDrawsControl).as_doubles();
+  if (control == nullptr || label < 0 || !control->has_array(schema::kScoreMDraws)) return {};
+  const ArrayData& array = control->array(schema::kScoreMDraws);
+  if (array.shape.size() != 2 || label >= array.shape[1]) return {};
+  const std::vector<double> values = array.as_doubles();
+  std::vector<double> out;
+  for (std::int64_t d = 0; d < array.shape[0]; ++d) out.push_back(values[static_cast<std::size_t>(d * array.shape[1] + label)]);
+  return out;
+}
+
+std::string attribute_or_empty(const RunRecord& run, const char* name) {
+  if (!run.has_attribute(name)) return "";
+  const AttributeValue& value = run.attributes.at(name);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  return std::to_string(std::get<double>(value));
+}
+
+// Why canary − control is not a paired comparison ("" when it is).
+std::string unpaired_because(const RunRecord& canary, const RunRecord& control, std::int64_t index) {
+  std::vector<std::string> reasons;
+  const std::string feature = attribute_or_empty(canary, "feature_pattern");
+  const std::string control_feature = attribute_or_empty(control, "feature_pattern");
+  if (!canary.has_array(schema::kScoreMControl) && !feature.empty() && !control_feature.empty() &&
+      feature != control_feature) {
+    reasons.push_back("control probed with another feature (no scores/M_control in this file)");
+  }
+  const std::string position = setting_value(canary, "canaries.batch_position").value_or("-1");
+  if (position != "-1" && position != "" && attribute_or_empty(control, schema::kControlMoves) != std::to_string(index)) {
+    reasons.push_back("control's batch order was not moved with the canary (batch position " + position + ")");
+  }
+  const std::string arithmetic = arithmetic_difference(canary.attributes, control.attributes);
+  if (!arithmetic.empty()) reasons.push_back("control ran other arithmetic: " + arithmetic);
+  return join(reasons, "; ");
+}
+
+}  // namespace
+
 std::string setting_label(const std::vector<std::string>& keys, const Setting& setting) {
   if (keys.empty()) return "all runs";
   std::vector<std::string> parts;
@@ -229,6 +295,11 @@ GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& k
     }
     // Newer canaries score their control themselves, with their own feature and patches.
     if (run.has_array(schema::kScoreMControl)) entry.control_m = scalar_or_nan(run, schema::kScoreMControl);
+    if (run.has_array(schema::kScoreMDraws)) {
+      entry.m_draws = run.array(schema::kScoreMDraws).as_doubles();
+      entry.control_m_draws = control_draws(run, entry.control, entry.label);
+    }
+    if (entry.control != nullptr) entry.unpaired = unpaired_because(run, *entry.control, entry.index);
     Setting& setting = settings[values];
     setting.values = values;
     setting.canaries.push_back(entry);

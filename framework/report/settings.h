@@ -47,13 +47,24 @@ struct CanaryEntry {
   std::int64_t index = -1;
   std::int64_t label = -1;
   std::int64_t seed = 0;
+  /// M on patch draw 0 (the authors' draw).
   double m = 0.0;
-  /// The control's M at this canary's label (NaN without a control).
+  /// The control's M at this canary's label on draw 0: the canary's own re-scoring of its
+  /// control (scores/M_control) where stored, else the control's M (NaN without a control).
   double control_m = 0.0;
+  /// M and the control's M per patch draw (evaluation.patch_draws > 1); empty otherwise.
+  std::vector<double> m_draws, control_m_draws;
   double p_t = 0.0;
   double test_accuracy = 0.0;
-  /// Canary minus control: m − control_m.
-  double difference() const { return m - control_m; }
+  /// Why this canary-minus-control comparison is not really paired ("" when it is): the
+  /// control was probed with another feature, trained in another batch order, or ran other
+  /// arithmetic (threads, device).
+  std::string unpaired;
+  /// M averaged over patch draws (m with one draw), and its sample sd over draws (NaN with one).
+  double m_over_draws() const;
+  double m_sd_over_draws() const;
+  /// Canary minus control: m − control_m, averaged over patch draws where there are several.
+  double difference() const;
 };
 
 struct Setting {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/text.h"
@@ -13,41 +14,121 @@
 namespace ufm {
 namespace {
 
-// Reading runs is shared with the grouped tables (report/settings.h).
 double scalar(const RunRecord& run, const char* path) { return scalar_or_nan(run, path); }
 
-double mean(const std::vector<double>& values) {
-  double sum = 0.0;
-  std::size_t n = 0;
+std::vector<double> finite(const std::vector<double>& values) {
+  std::vector<double> out;
   for (double v : values) {
-    if (std::isnan(v)) continue;
-    sum += v;
-    ++n;
+    if (!std::isnan(v)) out.push_back(v);
   }
-  return n ? sum / static_cast<double>(n) : std::nan("");
+  return out;
+}
+
+double mean(const std::vector<double>& values) {
+  const std::vector<double> kept = finite(values);
+  if (kept.empty()) return std::nan("");
+  double sum = 0.0;
+  for (double v : kept) sum += v;
+  return sum / static_cast<double>(kept.size());
 }
 
 double fraction(const std::vector<double>& values, bool (*predicate)(double)) {
-  std::size_t hits = 0, n = 0;
-  for (double v : values) {
-    if (std::isnan(v)) continue;
-    ++n;
-    hits += predicate(v) ? 1 : 0;
-  }
-  return n ? static_cast<double>(hits) / static_cast<double>(n) : std::nan("");
+  const std::vector<double> kept = finite(values);
+  if (kept.empty()) return std::nan("");
+  std::size_t hits = 0;
+  for (double v : kept) hits += predicate(v) ? 1 : 0;
+  return static_cast<double>(hits) / static_cast<double>(kept.size());
+}
+
+std::int64_t nan_in(const std::vector<double>& values) {
+  return std::count_if(values.begin(), values.end(), [](double v) { return std::isnan(v); });
 }
 
 std::string cell(double value, int digits = 4) { return format_number(value, digits); }
 
+// "0.6 (NaN: 1 of 10, not counted)" when some values are NaN.
+std::string with_nan(const std::string& text, const std::vector<double>& values) {
+  const std::int64_t nan = nan_in(values);
+  if (nan == 0) return text;
+  return text + " (NaN: " + std::to_string(nan) + " of " + std::to_string(values.size()) + ", not counted)";
+}
+
+// The headline verdict of one setting: the tests valid for its design, or why there is none.
+std::string headline_verdict(const Setting& setting, const std::vector<double>& differences,
+                             const CalibrationEvidence* evidence) {
+  bool shared = false, unpaired = false;
+  for (const CanaryEntry& entry : setting.canaries) {
+    shared = shared || shared_pairing(*entry.run);
+    unpaired = unpaired || !entry.unpaired.empty();
+  }
+  if (shared) return kNoVerdictForSharedControl;
+  if (unpaired) return "no verdict: some comparisons are unpaired (see the runs table's pairing notes)";
+  const std::vector<double> d = finite(differences);
+  if (d.empty()) return "no verdict: no canary has a control in this file";
+  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
+  const double sign = sign_test_greater(d).p_value;
+  const double wilcoxon = all_zero ? std::nan("") : wilcoxon_signed_rank_greater(d).p_value;
+  const std::string unmeasured = "calibration not measured here (ufm run/report --calibration NULL_PAIRS.h5)";
+  std::ostringstream out;
+  out << "across " << d.size() << " independent pairs, H1: M − control > 0: sign test p = " << cell(sign, 3) << " ["
+      << calibration_mark("sign test (M − control", evidence, unmeasured) << "]; Wilcoxon signed-rank p = "
+      << cell(wilcoxon, 3) << " [" << calibration_mark("Wilcoxon (M − control", evidence, unmeasured) << "]";
+  return out.str();
+}
+
+void write_setting_summary(std::ostream& out, const std::vector<std::string>& keys, const Setting& setting,
+                           const CalibrationEvidence* evidence) {
+  std::vector<double> m, m_draw_sd, p_t, p_mw, d, m2_d, accuracy;
+  std::size_t draws = 1;
+  std::vector<std::string> duplicates;
+  for (const CanaryEntry& entry : setting.canaries) {
+    const RunRecord& run = *entry.run;
+    m.push_back(entry.m_over_draws());
+    m_draw_sd.push_back(entry.m_sd_over_draws());
+    draws = std::max(draws, entry.m_draws.size());
+    p_t.push_back(scalar(run, schema::kScoreMTtestP));
+    p_mw.push_back(scalar(run, schema::kScoreMMannWhitneyP));
+    if (entry.control != nullptr || run.has_array(schema::kScoreMControl)) d.push_back(entry.difference());
+    m2_d.push_back(entry.control ? scalar(run, schema::kScoreM2) - scalar(*entry.control, schema::kScoreM2)
+                                 : std::nan(""));
+    accuracy.push_back(entry.test_accuracy);
+    if (run.has_attribute(schema::kDuplicateOf)) {
+      duplicates.push_back(std::to_string(entry.index) + " (run " + run.identity.substr(0, 8) + " repeats " +
+                           run.string_attribute(schema::kDuplicateOf).substr(0, 8) + ")");
+    }
+  }
+  const auto positive = [](double v) { return v > 0; };
+  const auto significant = [](double v) { return v < 0.05; };
+  const std::string draw_note = draws > 1 ? " (mean over " + std::to_string(draws) + " patch draws)" : "";
+  out << "\n| summary: " << setting_label(keys, setting) << " (" << setting.canaries.size()
+      << " canaries) | value |\n|---|---|\n";
+  out << "| mean M" << draw_note << " | " << with_nan(cell(mean(m)), m) << " |\n";
+  if (draws > 1) out << "| sd of M over patch draws (mean over canaries) | " << cell(mean(m_draw_sd)) << " |\n";
+  out << "| fraction M > 0 | " << with_nan(cell(fraction(m, positive), 3), m) << " |\n";
+  out << "| fraction p (t) < 0.05 † | " << with_nan(cell(fraction(p_t, significant), 3), p_t) << " |\n";
+  out << "| fraction p (MW) < 0.05 † | " << with_nan(cell(fraction(p_mw, significant), 3), p_mw) << " |\n";
+  if (!d.empty()) {
+    out << "| mean M − control (at the canary's label" << (draws > 1 ? ", averaged over draws" : "") << ") | "
+        << with_nan(cell(mean(d)), d) << " |\n";
+    out << "| fraction M − control > 0 | " << with_nan(cell(fraction(d, positive), 3), d) << " |\n";
+    out << "| mean M2 − control | " << with_nan(cell(mean(m2_d)), m2_d) << " |\n";
+  }
+  out << "| mean test accuracy | " << with_nan(cell(mean(accuracy)), accuracy) << " |\n";
+  if (!duplicates.empty()) {
+    out << "| repeated canary indices | " << join(duplicates, ", ")
+        << (shared_pairing(*setting.canaries.front().run) ? ": identical models under shared pairing, one observation"
+                                                          : ": each still its own independent pair")
+        << " |\n";
+  }
+  out << "| verdict | " << headline_verdict(setting, d, evidence) << " |\n";
+}
+
 }  // namespace
 
-std::string markdown_summary(const ResultFile& file) {
-  std::map<std::string, const RunRecord*> by_identity;
-  std::vector<const RunRecord*> controls, canaries;
+std::string markdown_summary(const ResultFile& file, const CalibrationEvidence* evidence) {
+  std::vector<const RunRecord*> controls;
   for (const auto& run : file.runs) {
-    by_identity[run.identity] = &run;
-    (run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) ? controls : canaries)
-        .push_back(&run);
+    if (run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl)) controls.push_back(&run);
   }
   auto order = [](const RunRecord* a, const RunRecord* b) {
     const auto key = [](const RunRecord* r) {
@@ -57,10 +138,18 @@ std::string markdown_summary(const ResultFile& file) {
     return key(a) < key(b);
   };
   std::sort(controls.begin(), controls.end(), order);
-  std::sort(canaries.begin(), canaries.end(), order);
+  // One summary per sweep point: settings are never pooled.
+  const std::vector<std::string> keys = varying_keys(file);
+  const GroupedRuns grouped = group_runs(file, keys);
+  std::vector<const CanaryEntry*> canaries;
+  for (const Setting& setting : grouped.settings) {
+    for (const CanaryEntry& entry : setting.canaries) canaries.push_back(&entry);
+  }
+  std::sort(canaries.begin(), canaries.end(),
+            [&](const CanaryEntry* a, const CanaryEntry* b) { return order(a->run, b->run); });
 
   std::ostringstream out;
-  out << "| run | seed | canary | label | epochs (best/run) | test acc | M | M − control | p (t) | p (MW) | M2 | "
+  out << "| run | seed | canary | label | epochs (best/run) | test acc | M | M − control | p (t) † | p (MW) † | M2 | "
          "M2 − control | M14 | M15 |\n";
   out << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const RunRecord* control : controls) {
@@ -71,56 +160,31 @@ std::string markdown_summary(const ResultFile& file) {
         << " | | | " << cell(scalar(*control, schema::kScoreM2)) << " | | " << cell(scalar(*control, schema::kScoreM14))
         << " | " << cell(scalar(*control, schema::kScoreM15)) << " |\n";
   }
-  std::vector<double> m_values, p_values, m_differences, m2_differences, accuracies, mw_values;
-  for (const RunRecord* canary : canaries) {
-    const std::int64_t label = canary->int_attribute(schema::kCanaryLabel);
-    const double m = scalar(*canary, schema::kScoreM);
-    const double p = scalar(*canary, schema::kScoreMTtestP);
-    const double m2 = scalar(*canary, schema::kScoreM2);
-    double m_difference = std::nan(""), m2_difference = std::nan("");
-    if (canary->has_attribute(schema::kControlIdentity)) {
-      auto found = by_identity.find(canary->string_attribute(schema::kControlIdentity));
-      if (found != by_identity.end()) {
-        m_difference = m - control_m_at(*found->second, label);
-        m2_difference = m2 - scalar(*found->second, schema::kScoreM2);
-      }
+  std::vector<std::string> unpaired_notes;
+  for (const CanaryEntry* entry : canaries) {
+    const RunRecord& canary = *entry->run;
+    const double m2 = scalar(canary, schema::kScoreM2);
+    const double m2_difference = entry->control ? m2 - scalar(*entry->control, schema::kScoreM2) : std::nan("");
+    std::string difference = cell(entry->difference());
+    if (!entry->unpaired.empty()) {
+      difference += " ‡";
+      unpaired_notes.push_back(canary.identity.substr(0, 8) + ": " + entry->unpaired);
     }
-    m_values.push_back(m);
-    p_values.push_back(p);
-    mw_values.push_back(scalar(*canary, schema::kScoreMMannWhitneyP));
-    m_differences.push_back(m_difference);
-    m2_differences.push_back(m2_difference);
-    accuracies.push_back(scalar(*canary, schema::kTestAccuracy));
-    out << "| " << canary->identity.substr(0, 8) << " | " << canary->int_attribute(schema::kSeed) << " | "
-        << canary->int_attribute(schema::kCanaryIndex) << " | " << label << " | "
-        << scalar(*canary, schema::kBestEpoch) << "/" << scalar(*canary, schema::kEpochsRun) << " | "
-        << cell(scalar(*canary, schema::kTestAccuracy)) << " | " << cell(m) << " | " << cell(m_difference) << " | "
-        << cell(p, 3) << " | " << cell(mw_values.back(), 3) << " | " << cell(m2) << " | " << cell(m2_difference)
-        << " | " << cell(scalar(*canary, schema::kScoreM14)) << " | " << cell(scalar(*canary, schema::kScoreM15))
+    out << "| " << canary.identity.substr(0, 8) << " | " << canary.int_attribute(schema::kSeed) << " | "
+        << entry->index << " | " << entry->label << " | " << scalar(canary, schema::kBestEpoch) << "/"
+        << scalar(canary, schema::kEpochsRun) << " | " << cell(entry->test_accuracy) << " | " << cell(entry->m)
+        << " | " << difference << " | " << cell(scalar(canary, schema::kScoreMTtestP), 3) << " | "
+        << cell(scalar(canary, schema::kScoreMMannWhitneyP), 3) << " | " << cell(m2) << " | " << cell(m2_difference)
+        << " | " << cell(scalar(canary, schema::kScoreM14)) << " | " << cell(scalar(canary, schema::kScoreM15))
         << " |\n";
   }
   if (!canaries.empty()) {
-    const auto positive = [](double v) { return v > 0; };
-    const auto significant = [](double v) { return v < 0.05; };
-    out << "\n| summary over " << canaries.size() << " canaries | value |\n|---|---|\n";
-    out << "| mean M | " << cell(mean(m_values)) << " |\n";
-    out << "| fraction M > 0 | " << cell(fraction(m_values, positive), 3) << " |\n";
-    out << "| fraction p (t) < 0.05 | " << cell(fraction(p_values, significant), 3) << " |\n";
-    out << "| fraction p (MW) < 0.05 | " << cell(fraction(mw_values, significant), 3) << " |\n";
-    out << "| mean M − control (at the canary's label) | " << cell(mean(m_differences)) << " |\n";
-    out << "| fraction M − control > 0 | " << cell(fraction(m_differences, positive), 3) << " |\n";
-    std::vector<double> finite;
-    for (double d : m_differences) {
-      if (!std::isnan(d)) finite.push_back(d);
-    }
-    if (finite.size() >= 2) {
-      const TestResult test = one_sample_t_test_greater(finite);
-      out << "| one-sided t-test of M − control > 0 across canaries | t = " << cell(test.statistic, 3)
-          << ", p = " << cell(test.p_value, 3) << " |\n";
-    }
-    out << "| mean M2 − control | " << cell(mean(m2_differences)) << " |\n";
-    out << "| mean test accuracy | " << cell(mean(accuracies)) << " |\n";
+    out << "\n† the authors' per-model tests (paired t-test and Mann–Whitney over probe images): t-test "
+        << calibration_mark(kAuthorsTTest, evidence) << "; Mann–Whitney " << calibration_mark(kAuthorsMannWhitney, evidence)
+        << ".\n";
   }
+  if (!unpaired_notes.empty()) out << "‡ unpaired comparison: " << join(unpaired_notes, "; ") << ".\n";
+  for (const Setting& setting : grouped.settings) write_setting_summary(out, keys, setting, evidence);
   bool unnormalised = false;
   for (const auto& run : file.runs) {
     if (run.has_attribute("ood_normalised") && run.int_attribute("ood_normalised") == 0) unnormalised = true;

@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr double kAlpha = 0.05;
-const char* const kDependent = "not valid (dependent canaries)";
 
 double nan() { return std::nan(""); }
 
@@ -52,6 +51,46 @@ std::vector<double> values_of(const std::vector<const RunRecord*>& canaries, con
     if (!std::isnan(v)) out.push_back(v);
   }
   return out;
+}
+
+// The same p-values as Stouffer's method takes them (stouffer_ready_p), NaN ones dropped.
+std::vector<double> stouffer_values_of(const std::vector<const RunRecord*>& canaries, const std::string& path) {
+  std::vector<double> out;
+  for (const RunRecord* run : canaries) {
+    const double v = stouffer_ready_p(*run, path, scalar_or_nan(*run, path.c_str()));
+    if (!std::isnan(v)) out.push_back(v);
+  }
+  return out;
+}
+
+// Canaries that store `path` but whose value is NaN (counted and shown, never dropped silently).
+std::int64_t nan_count(const std::vector<const RunRecord*>& canaries, const std::string& path) {
+  std::int64_t n = 0;
+  for (const RunRecord* run : canaries) {
+    if (run->has_array(path) && std::isnan(scalar_or_nan(*run, path.c_str()))) ++n;
+  }
+  return n;
+}
+
+// The first reason any of `canaries` makes its exposure p descriptive ("" when none does).
+std::string descriptive_reason(const std::vector<const RunRecord*>& canaries) {
+  for (const RunRecord* run : canaries) {
+    const std::string reason = exposure_descriptive_reason(*run);
+    if (!reason.empty()) return reason;
+  }
+  return "";
+}
+
+// The first reason any comparison of `entries` is not really paired ("" when all are).
+std::string unpaired_reason(const std::vector<const CanaryEntry*>& entries) {
+  std::int64_t count = 0;
+  std::string first;
+  for (const CanaryEntry* entry : entries) {
+    if (entry->unpaired.empty()) continue;
+    if (first.empty()) first = entry->unpaired;
+    ++count;
+  }
+  return count == 0 ? "" : "unpaired: " + std::to_string(count) + " comparison(s), " + first;
 }
 
 std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries) {
@@ -124,6 +163,7 @@ Calibration measure(const std::string& test, const std::vector<double>& p, const
   Calibration c;
   c.test = test;
   c.pairs = static_cast<std::int64_t>(p.size());
+  c.alphas = options.alphas;
   c.ks_statistic = c.ks_p = nan();
   for (double alpha : options.alphas) {
     if (p.empty()) {
@@ -137,8 +177,6 @@ Calibration measure(const std::string& test, const std::vector<double>& p, const
     c.rates.push_back(static_cast<double>(hits) / static_cast<double>(c.pairs));
     c.lower.push_back(interval.first);
     c.upper.push_back(interval.second);
-    // Not calibrated: the false-positive rate is significantly above α.
-    if (alpha < interval.first) c.calibrated = false;
   }
   if (with_ks && !p.empty()) {
     const TestResult ks = ks_uniform(p);
@@ -200,15 +238,9 @@ bool has_exposure(const ResultFile& file) {
   return std::any_of(file.runs.begin(), file.runs.end(), [&](const RunRecord& run) { return run.has_array(path); });
 }
 
-bool is_null_pair(const RunRecord& canary) { return setting_value(canary, "feature.decoy").value_or("") == "true"; }
-
 bool has_null_pairs(const ResultFile& file) {
   return std::any_of(file.runs.begin(), file.runs.end(),
                      [](const RunRecord& run) { return is_canary(run) && is_null_pair(run); });
-}
-
-bool shared_pairing(const RunRecord& canary) {
-  return setting_value(canary, "canaries.pairing").value_or("shared") != "independent";
 }
 
 std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options) {
@@ -216,20 +248,34 @@ std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOpti
   const std::vector<const RunRecord*> canaries = null_canaries(file);
   if (canaries.empty()) return out;
   std::uint64_t salt = 1;
-  std::vector<std::pair<std::string, std::vector<double>>> per_test;
+  struct PerTest {
+    std::string name;
+    std::vector<double> p, stouffer_p;
+    std::string descriptive;
+  };
+  std::vector<PerTest> per_test;
+  const std::string design = descriptive_reason(canaries);
   for (const auto& test : per_canary_tests()) {
     const std::vector<double> p = values_of(canaries, test.path);
     if (p.empty()) continue;
+    const std::string descriptive = test.exposure_path.empty() ? "" : design;
     out.push_back(measure(test.name, p, options, true));
-    per_test.emplace_back(test.name, p);
+    out.back().descriptive = descriptive;
+    per_test.push_back({test.name, p, stouffer_values_of(canaries, test.path), descriptive});
   }
   const std::int64_t size = std::min<std::int64_t>(options.pooled_pairs, static_cast<std::int64_t>(canaries.size()));
   const std::string suffix = ", " + std::to_string(size) + " pairs";
-  for (const auto& [name, p] : per_test) {
-    const auto fisher = pooled_draws(p, size, options, fisher_pool, salt++);
-    if (!fisher.empty()) out.push_back(measure("Fisher (" + name + suffix + ")", fisher, options, false));
-    const auto stouffer = pooled_draws(p, size, options, stouffer_pool, salt++);
-    if (!stouffer.empty()) out.push_back(measure("Stouffer (" + name + suffix + ")", stouffer, options, false));
+  for (const PerTest& test : per_test) {
+    const auto fisher = pooled_draws(test.p, size, options, fisher_pool, salt++);
+    if (!fisher.empty()) {
+      out.push_back(measure("Fisher (" + test.name + suffix + ")", fisher, options, false));
+      out.back().descriptive = test.descriptive;
+    }
+    const auto stouffer = pooled_draws(test.stouffer_p, size, options, stouffer_pool, salt++);
+    if (!stouffer.empty()) {
+      out.push_back(measure("Stouffer (" + test.name + suffix + ")", stouffer, options, false));
+      out.back().descriptive = test.descriptive;
+    }
   }
   const std::vector<double> d = null_differences(file, canaries);
   const auto sign = pooled_draws(d, size, options, sign_pool, salt++);
@@ -256,7 +302,7 @@ Table calibration_table(const ResultFile& file, const CalibrationOptions& option
     }
     row.push_back(cell(c.ks_statistic, 3));
     row.push_back(cell(c.ks_p, 3));
-    row.push_back(c.calibrated ? "calibrated" : "not calibrated");
+    row.push_back(calibration_phrase(c, 0));
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -275,6 +321,7 @@ Table exposure_table(const GroupedRuns& grouped) {
     table.header.push_back("p " + test.name);
   }
   table.header.push_back("M − control");
+  table.header.push_back("validity");
   for (const Setting& setting : grouped.settings) {
     std::vector<const CanaryEntry*> entries;
     for (const CanaryEntry& entry : setting.canaries) {
@@ -295,83 +342,154 @@ Table exposure_table(const GroupedRuns& grouped) {
         row.push_back(cell(scalar_or_nan(*entry->run, test->path.c_str()), 3));
       }
       row.push_back(cell(entry->difference()));
+      std::vector<std::string> notes;
+      const std::string descriptive = exposure_descriptive_reason(*entry->run);
+      if (!descriptive.empty()) notes.push_back("descriptive: " + descriptive);
+      if (!entry->unpaired.empty()) notes.push_back("unpaired: " + entry->unpaired);
+      row.push_back(join(notes, "; "));
       table.rows.push_back(std::move(row));
     }
   }
   return table;
 }
 
-Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const ResultFile* null_pairs) {
-  // The null pairs' verdict for each per-canary test: from the calibration file given, else
-  // from this file's own null pairs, where it has any.
-  const std::vector<Calibration> calibration = calibrate(null_pairs != nullptr ? *null_pairs : file);
-  auto calibration_of = [&](const std::string& test) -> const Calibration* {
-    for (const Calibration& c : calibration) {
-      if (c.test == test) return &c;
+CalibrationEvidence calibration_evidence(const ResultFile& file, const std::string& path) {
+  CalibrationEvidence evidence;
+  evidence.tests = calibrate(file);
+  const std::vector<const RunRecord*> nulls = null_canaries(file);
+  if (nulls.empty()) return evidence;
+  std::vector<std::string> setting;
+  for (const char* key : {"data.name", "model.name"}) {
+    const auto value = setting_value(*nulls.front(), key);
+    if (value) setting.push_back(std::string(key) + "=" + *value);
+  }
+  evidence.source = path + ": " + std::to_string(nulls.size()) + " null pairs" +
+                    (setting.empty() ? "" : ", " + join(setting, ", "));
+  return evidence;
+}
+
+namespace {
+
+// The validity notes of one row: design first (shared control, descriptive exposure,
+// unpaired comparisons), then what the null pairs measured for the test.
+std::string validity_of(bool dependent, const std::string& descriptive, const std::string& unpaired,
+                        const std::string& calibration) {
+  std::vector<std::string> notes;
+  if (dependent) notes.push_back(kDependentCanaries);
+  if (!descriptive.empty()) notes.push_back("descriptive: " + descriptive);
+  if (!unpaired.empty()) notes.push_back(unpaired);
+  if (!calibration.empty()) notes.push_back(calibration);
+  return join(notes, "; ");
+}
+
+struct SettingDesign {
+  std::vector<const RunRecord*> runs;
+  std::vector<const CanaryEntry*> entries;
+  bool dependent = false;
+  std::string descriptive;  ///< why its exposure p-values are descriptive ("" = valid)
+  std::string unpaired;     ///< why some M − control is unpaired ("" = all paired)
+};
+
+SettingDesign design_of(const std::vector<const CanaryEntry*>& entries) {
+  SettingDesign design;
+  design.entries = entries;
+  for (const CanaryEntry* entry : entries) {
+    design.runs.push_back(entry->run);
+    design.dependent = design.dependent || shared_pairing(*entry->run);
+  }
+  design.descriptive = descriptive_reason(design.runs);
+  design.unpaired = unpaired_reason(entries);
+  return design;
+}
+
+std::vector<const CanaryEntry*> entries_of(const Setting& setting) {
+  std::vector<const CanaryEntry*> out;
+  for (const CanaryEntry& entry : setting.canaries) out.push_back(&entry);
+  return out;
+}
+
+std::int64_t nan_differences(const std::vector<const CanaryEntry*>& entries) {
+  std::int64_t nan = 0;
+  for (const CanaryEntry* entry : entries) nan += std::isnan(entry->difference()) ? 1 : 0;
+  return nan;
+}
+
+}  // namespace
+
+void check_pooled_verdicts_possible(const GroupedRuns& grouped, const std::string& table) {
+  if (grouped.settings.empty()) return;
+  for (const Setting& setting : grouped.settings) {
+    for (const CanaryEntry& entry : setting.canaries) {
+      if (!shared_pairing(*entry.run)) return;
     }
-    return nullptr;
-  };
+  }
+  throw ConfigError("--table " + table + ": setting '" + setting_label(grouped.keys, grouped.settings.front()) +
+                    "' has one shared control (canaries.pairing=shared), so no pooled verdict is valid for it; "
+                    "train with canaries.pairing=independent");
+}
+
+Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const ResultFile* null_pairs) {
+  // The null pairs' measurements: from the calibration file given, else from this file's
+  // own null pairs, where it has any.
+  const CalibrationEvidence evidence = calibration_evidence(null_pairs != nullptr ? *null_pairs : file, "");
   auto calibration_note = [&](const std::string& test) -> std::string {
-    const Calibration* c = calibration_of(test);
-    if (c == nullptr || c->calibrated) return "";
-    return "not calibrated (FPR " + cell(c->rates.front(), 3) + " at 0.05)";
+    const Calibration* c = evidence.find(test);
+    return c == nullptr ? "" : calibration_phrase(*c);
   };
   auto measured_rate = [&](const std::string& test) -> std::string {
-    const Calibration* c = calibration_of(test);
+    const Calibration* c = evidence.find(test);
     return c == nullptr ? "" : cell(c->rates.front(), 3) + " of " + std::to_string(c->pairs);
   };
   Table table;
   table.name = "verdicts";
   table.header = key_header(grouped.keys);
-  for (const char* column : {"test", "canaries", "exposure mean (bits)", "p < 0.05", "expected", "binomial p",
+  for (const char* column : {"test", "canaries", "NaN", "exposure mean (bits)", "p < 0.05", "expected", "binomial p",
                              "Fisher p", "Stouffer p", "sign p", "Wilcoxon p", "null-pair FPR at 0.05", "validity"}) {
     table.header.push_back(column);
   }
   for (const Setting& setting : grouped.settings) {
-    std::vector<const RunRecord*> runs;
-    std::vector<const CanaryEntry*> entries;
-    bool dependent = false;
-    for (const CanaryEntry& entry : setting.canaries) {
-      runs.push_back(entry.run);
-      entries.push_back(&entry);
-      dependent = dependent || shared_pairing(*entry.run);
-    }
-    auto validity = [&](const std::string& test) {
-      std::vector<std::string> notes;
-      if (dependent) notes.push_back(kDependent);
-      const std::string calibrated = calibration_note(test);
-      if (!calibrated.empty()) notes.push_back(calibrated);
-      return join(notes, "; ");
-    };
+    const SettingDesign design = design_of(entries_of(setting));
     for (const auto& test : per_canary_tests()) {
-      const std::vector<double> p = values_of(runs, test.path);
-      if (p.empty()) continue;
+      const std::vector<double> p = values_of(design.runs, test.path);
+      const std::int64_t nan_p = nan_count(design.runs, test.path);
+      if (p.empty() && nan_p == 0) continue;
       const auto n = static_cast<std::int64_t>(p.size());
       const std::int64_t hits = count_below(p, kAlpha);
+      const bool exposure = !test.exposure_path.empty();
       std::vector<std::string> row = key_cells(grouped, setting);
       const std::vector<std::string> cells = {
           test.name,
           std::to_string(n),
-          test.exposure_path.empty() ? "" : cell(mean(values_of(runs, test.exposure_path)), 3),
+          std::to_string(nan_p),
+          exposure ? cell(mean(values_of(design.runs, test.exposure_path)), 3) : "",
           std::to_string(hits),
           cell(kAlpha * static_cast<double>(n), 3),
           cell(binomial_test_greater(hits, n, kAlpha).p_value, 3),
           cell(fisher_or_nan(p).p_value, 3),
-          cell(stouffer_or_nan(p).p_value, 3),
+          cell(stouffer_or_nan(stouffer_values_of(design.runs, test.path)).p_value, 3),
           "",
           "",
           measured_rate(test.name),
-          validity(test.name),
+          validity_of(design.dependent, exposure ? design.descriptive : "",
+                      test.path.find("vs_control") != std::string::npos ? design.unpaired : "",
+                      exposure || evidence.find(test.name) ? calibration_note(test.name) : "not calibrated"),
       };
       row.insert(row.end(), cells.begin(), cells.end());
       table.rows.push_back(std::move(row));
     }
-    const std::vector<double> d = differences(entries);
-    if (!d.empty()) {
+    const std::vector<double> d = differences(design.entries);
+    const std::int64_t nan_d = nan_differences(design.entries);
+    if (!d.empty() || nan_d > 0) {
       std::vector<std::string> row = key_cells(grouped, setting);
+      const std::string sign_note = calibration_note("sign test (M − control");
+      const std::string wilcoxon_note = calibration_note("Wilcoxon (M − control");
+      std::string calibration;
+      if (!sign_note.empty()) calibration = "sign: " + sign_note;
+      if (!wilcoxon_note.empty()) calibration += (calibration.empty() ? "" : "; ") + ("Wilcoxon: " + wilcoxon_note);
       const std::vector<std::string> cells = {
           "M − control",
           std::to_string(d.size()),
+          std::to_string(nan_d),
           "",
           "",
           "",
@@ -381,7 +499,7 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const Re
           cell(sign_or_nan(d).p_value, 3),
           cell(wilcoxon_or_nan(d).p_value, 3),
           "",
-          dependent ? kDependent : "",
+          validity_of(design.dependent, "", design.unpaired, calibration),
       };
       row.insert(row.end(), cells.begin(), cells.end());
       table.rows.push_back(std::move(row));
@@ -419,27 +537,32 @@ Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& s
   Table table;
   table.name = "power";
   table.header = key_header(grouped.keys);
-  for (const char* column : {"pairs", "test", "detected", "Fisher p", "Stouffer p", "sign p", "Wilcoxon p"}) {
+  for (const char* column :
+       {"pairs", "test", "detected", "Fisher p", "Stouffer p", "sign p", "Wilcoxon p", "validity"}) {
     table.header.push_back(column);
   }
   for (const Setting& setting : grouped.settings) {
     const std::vector<const CanaryEntry*> canaries = power_canaries(setting);
     for (std::int64_t n : power_sizes(static_cast<std::int64_t>(canaries.size()), sizes)) {
       const std::vector<const CanaryEntry*> first(canaries.begin(), canaries.begin() + n);
-      std::vector<const RunRecord*> runs;
-      for (const CanaryEntry* entry : first) runs.push_back(entry->run);
+      const SettingDesign design = design_of(first);
+      const std::vector<const RunRecord*>& runs = design.runs;
       for (const auto& test : per_canary_tests()) {
         const std::vector<double> p = values_of(runs, test.path);
         if (p.empty()) continue;
+        const bool exposure = !test.exposure_path.empty();
         std::vector<std::string> row = key_cells(grouped, setting);
         const std::vector<std::string> cells = {
             std::to_string(n),
             test.name,
             cell(static_cast<double>(count_below(p, kAlpha)) / static_cast<double>(p.size()), 3),
             cell(fisher_or_nan(p).p_value, 3),
-            cell(stouffer_or_nan(p).p_value, 3),
+            cell(stouffer_or_nan(stouffer_values_of(runs, test.path)).p_value, 3),
             "",
-            ""};
+            "",
+            validity_of(design.dependent, exposure ? design.descriptive : "",
+                        test.path.find("vs_control") != std::string::npos ? design.unpaired : "",
+                        exposure ? "" : "not calibrated")};
         row.insert(row.end(), cells.begin(), cells.end());
         table.rows.push_back(std::move(row));
       }
@@ -455,7 +578,8 @@ Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& s
           "",
           "",
           cell(sign_or_nan(d).p_value, 3),
-          cell(wilcoxon_or_nan(d).p_value, 3)};
+          cell(wilcoxon_or_nan(d).p_value, 3),
+          validity_of(design.dependent, "", design.unpaired, "")};
       row.insert(row.end(), cells.begin(), cells.end());
       table.rows.push_back(std::move(row));
     }

@@ -8,6 +8,7 @@
 
 #include "report/settings.h"
 #include "report/table.h"
+#include "report/test_validity.h"
 #include "storage/run_record.h"
 
 namespace ufm {
@@ -27,33 +28,39 @@ const std::vector<PerCanaryTest>& per_canary_tests();
 /// True when some canary stores an exposure p-value (files made with evaluation.exposure).
 bool has_exposure(const ResultFile& file);
 
-/// True when the canary is one of a null pair: its config has feature.decoy = true.
-bool is_null_pair(const RunRecord& canary);
-
 /// True when some canary of the file is a null pair.
 bool has_null_pairs(const ResultFile& file);
 
-/// True when the canary was trained under the authors' shared pairing (one seed and one
-/// control for all canaries; also every file written before canaries.pairing existed).
-bool shared_pairing(const RunRecord& canary);
-
 /// "exposure": one row per canary storing exposure, ordered by setting then pair key:
 /// grouping columns, run (identity), pair, canary, label, pairing, then for each exposure test
-/// its exposure (bits) and p, and M − control.
+/// its exposure (bits) and p, M − control, and validity ("descriptive: …" where the design
+/// makes the exposure p descriptive; see exposure_descriptive_reason).
 Table exposure_table(const GroupedRuns& grouped);
 
 /// "verdicts": per setting of `grouped` and per test, over the canaries storing its p-value:
-///   canaries, mean exposure (bits), p < 0.05 (count), expected (0.05·n),
+///   canaries (finite p), NaN (canaries whose p is NaN), mean exposure (bits),
+///   p < 0.05 (count), expected (0.05·n),
 ///   binomial p   P(X >= count), X ~ Binomial(n, 0.05)
-///   Fisher p, Stouffer p   combinations of the canaries' p-values
-/// and a row "M − control" (d = canary M − control M at its label) with sign-test and
-/// Wilcoxon p-values (H1: d > 0). Column "null-pair FPR at 0.05": the test's false-positive
-/// rate measured on null pairs ("0.05 of 40"), empty without null pairs. Column "validity":
-/// "not valid (dependent canaries)" where a canary of the setting used shared pairing; "not
-/// calibrated (FPR x at α)" where the null pairs measure a false-positive rate whose 95 %
-/// interval lies above α. The null pairs are those of `null_pairs` when given (a calibration
-/// run in its own file: `ufm report --calibration FILE`), else those of `file`.
+///   Fisher p, Stouffer p   combinations of the canaries' p-values (Stouffer on the
+///                          randomised rank p of stouffer_ready_p)
+/// and a row "M − control" (d = canary M − control M at its label, averaged over patch draws)
+/// with sign-test and Wilcoxon p-values (H1: d > 0). Column "null-pair FPR at 0.05": the test's
+/// false-positive rate measured on null pairs ("0.05 of 40"), empty without null pairs.
+/// Column "validity": kDependentCanaries where a canary of the setting used shared pairing;
+/// "descriptive: …" for exposure tests whose design is not exchangeable; "unpaired: …" when a
+/// comparison is not really paired; then the calibration phrase of the test where null pairs
+/// measured it. The null pairs are those of `null_pairs` when given (a calibration run in its
+/// own file: `ufm report --calibration FILE`), else those of `file`.
 Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const ResultFile* null_pairs = nullptr);
+
+/// ConfigError when every setting of `grouped` has one shared control, so that `table`
+/// (verdicts, power), asked for by name, could hold no valid pooled verdict.
+void check_pooled_verdicts_possible(const GroupedRuns& grouped, const std::string& table);
+
+/// The measurements of the null pairs of `file` (calibrate) with their source: `path`, the
+/// number of null pairs and their setting (data.name, model.name). Empty tests without null
+/// pairs.
+CalibrationEvidence calibration_evidence(const ResultFile& file, const std::string& path);
 
 struct CalibrationOptions {
   std::vector<double> alphas = {0.05, 0.01};
@@ -63,30 +70,20 @@ struct CalibrationOptions {
   std::uint64_t seed = 0;
 };
 
-/// One test's calibration on null pairs.
-struct Calibration {
-  std::string test;
-  std::int64_t pairs = 0;          ///< null pairs (or pooled draws) measured
-  std::vector<double> rates;       ///< false-positive rate at each α
-  std::vector<double> lower, upper;  ///< 95 % Clopper–Pearson interval of each rate
-  double ks_statistic = 0.0;       ///< NaN for pooled draws (they overlap)
-  double ks_p = 0.0;
-  bool calibrated = true;          ///< false when some α lies below its interval
-};
-
 /// Calibration of every per-canary test over the null pairs of `file`, then of the pooled
 /// tests (Fisher and Stouffer over each per-canary test's p-values; sign and Wilcoxon on
 /// M − control) on `pooled_pairs`-subsets of them.
 std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options = {});
 
 /// "calibration": test, null pairs, then per α: FPR and its 95 % interval; KS D and p;
-/// verdict ("calibrated" | "not calibrated").
+/// verdict at α = 0.05 (calibration_phrase: never the bare word "calibrated").
 Table calibration_table(const ResultFile& file, const CalibrationOptions& options = {});
 
 /// "power": per setting (null pairs left out) and pair count n in `sizes` (those not above
 /// the canaries available, plus the count available): the first n canaries by pair key,
 /// then per test the fraction detected (p < 0.05) and Fisher and Stouffer p; the row
-/// "M − control" gives the fraction with d > 0 and the sign and Wilcoxon p.
+/// "M − control" gives the fraction with d > 0 and the sign and Wilcoxon p; "validity" as in
+/// the verdicts table (without calibration).
 Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& sizes = {8, 16, 32});
 
 /// Writes pvalue_qq (null pairs: sorted p against uniform quantiles, one series per test)

@@ -22,6 +22,7 @@
 #include "runs/run_executor.h"
 #include "runs/study.h"
 #include "runs/training_units.h"
+#include "storage/pair_arithmetic.h"
 #include "storage/pieces.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
@@ -254,6 +255,31 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
              std::to_string(plan.runs.size()) + " runs planned, " + std::to_string(plan.runs.size() - todo.size()) +
              " already complete, " + std::to_string(todo.size()) + " to train" +
              (options.select ? " in this shard" : "") + " → " + output_path + pending);
+
+    // Before anything trains: a canary is paired only with a control that ran the same
+    // arithmetic (device and thread count change result bits; on a GPU so does the batch
+    // arrangement), and repeated canary indices are named.
+    for (const PlannedRun* run : todo) {
+      if (!run->duplicate_of.empty()) {
+        log_info("warning: canary " + std::to_string(run->canary_index) + " (run " + run->identity +
+                 ") repeats the index of run " + run->duplicate_of +
+                 (run->config.canaries.pairing == "independent"
+                      ? " (its own seed and control: still an independent pair)"
+                      : ": under shared pairing the two models are identical; recorded as duplicate_of"));
+      }
+      if (run->is_control() || run->control_identity.empty() || !done.count(run->control_identity)) continue;
+      const RunRecord* control = nullptr;
+      {
+        std::lock_guard<std::mutex> lock(control_mutex);
+        control = control_record(run->control_identity);
+      }
+      if (control == nullptr) continue;
+      const std::string difference = arithmetic_difference(environment.attributes, control->attributes);
+      UFM_CHECK(difference.empty(), ConfigError, "canaries.controls: canary ", run->canary_index, " (run ",
+                run->identity, ") would be paired with control ", control->identity, " stored with ", difference,
+                "; a pair must run the same arithmetic: rerun with the control's setting, or move the result file "
+                "away to retrain both");
+    }
 
     // Data are prepared once per distinct data key and shared read-only by all workers.
     for (const PlannedRun* run : todo) {

@@ -304,11 +304,26 @@ ExperimentData prepare_experiment_data(const ExperimentConfig& point) {
   return data;
 }
 
-bool needs_control_record(const PlannedRun& run) {
-  return !run.is_control() && !run.control_identity.empty() && run.config.evaluation.exposure;
+namespace {
+
+// Under shared pairing with random features, canary k is probed with feature k while its
+// control's own scores use feature 0: the control must be re-scored with the canary's
+// feature (scores/M_control), so it keeps its weights. Letter and matrix features probe
+// every model alike, so the control's own M at the canary's label is already paired.
+bool control_scored_per_canary(const ExperimentConfig& config) {
+  return config.evaluation.exposure ||
+         (config.feature.pattern == "random" && config.canaries.pairing != "independent");
 }
 
-bool stores_control_weights(const PlannedRun& run) { return run.is_control() && run.config.evaluation.exposure; }
+}  // namespace
+
+bool needs_control_record(const PlannedRun& run) {
+  return !run.is_control() && !run.control_identity.empty() && control_scored_per_canary(run.config);
+}
+
+bool stores_control_weights(const PlannedRun& run) {
+  return run.is_control() && !run.serves.empty() && control_scored_per_canary(run.config);
+}
 
 void load_weights(Classifier& model, const RunRecord& record, const std::string& setting) {
   at::NoGradGuard no_grad;
@@ -386,6 +401,7 @@ std::unique_ptr<RunInProgress> start_run(const PlannedRun& run, const Experiment
 
   if (!run.selection_group.empty()) record.attributes[schema::kSelectionGroup] = run.selection_group;
   if (run.rank_before >= 0) record.attributes[schema::kSelfInfluenceRankBefore] = run.rank_before;
+  if (!run.duplicate_of.empty()) record.attributes[schema::kDuplicateOf] = run.duplicate_of;
 
   // Training reads the tensors on the execution device (the CPU ones on the CPU).
   state->training = std::make_unique<TrainingView>(data.on_device.train_images, data.on_device.train_labels);
@@ -408,6 +424,14 @@ std::unique_ptr<RunInProgress> start_run(const PlannedRun& run, const Experiment
       training.set_order(at::tensor(order, at::kLong));
       record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
     }
+  }
+  if (run.is_control() && config.canaries.control_moves >= 0 && config.canaries.batch_position >= 0) {
+    // A batch-position control: the same image moved to the same slot, without the feature.
+    const auto order = order_with_moved_example(training.size(), config.canaries.control_moves,
+                                                config.canaries.batch_position * config.train.batch_size);
+    training.set_order(at::tensor(order, at::kLong));
+    record.attributes[schema::kControlMoves] = config.canaries.control_moves;
+    record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
   }
   record.attributes[schema::kCanaryLabel] = state->canary_label;
 

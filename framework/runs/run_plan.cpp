@@ -80,9 +80,17 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
     const bool independent = point.canaries.pairing == "independent";
     UFM_CHECK(!(influence && independent), ConfigError, "canaries.pairing: independent pairs with canaries.select: ",
               point.canaries.select, " is not supported (the clean reference is one shared control)");
-    auto add_control = [&](std::int64_t pair) {
+    // A batch-position canary moves its image to another slot, which shifts the order of
+    // every image in between: its control moves the same image (unstamped), so the pair
+    // still differs by the feature alone. One such control per canary.
+    const bool moved = point.canaries.batch_position >= 0;
+    auto add_control = [&](std::int64_t pair, std::int64_t moved_index) {
       PlannedRun run;
       run.config = pair_run_config(point, -1, pair);
+      if (moved_index >= 0) {
+        run.config.canaries.batch_position = point.canaries.batch_position;
+        run.config.canaries.control_moves = moved_index;
+      }
       run.identity = run_identity(run.config);
       run.point = p;
       run.varying = plan.points[p].varying;
@@ -104,7 +112,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
       // ExperimentConfig::validate guarantees the control that serves as reference.
       UFM_CHECK(point.canaries.controls, ConfigError, "canaries.select: ", point.canaries.select,
                 " needs canaries.controls=true");
-      reference_control = add_control(-1);
+      reference_control = add_control(-1, -1);
       if (reference) clean = reference(plan.runs[reference_control]);
       if (!clean) {
         plan.pending_points.push_back(p);
@@ -114,19 +122,24 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
     } else {
       indices = select_canaries(point.canaries, train_size(point));
     }
-    // Controls first: one shared, or one per pair (same seed as its canary).
+    // Controls first: one shared, or one per pair (same seed as its canary), or one per
+    // moved canary image (batch position).
     std::vector<std::size_t> controls;
+    const bool per_canary = independent || (moved && !influence);
     if (point.canaries.controls) {
-      if (independent) {
-        for (std::size_t k = 0; k < indices.size(); ++k) controls.push_back(add_control(static_cast<std::int64_t>(k)));
+      if (per_canary) {
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+          controls.push_back(add_control(independent ? static_cast<std::int64_t>(k) : -1, moved ? indices[k] : -1));
+        }
       } else {
-        controls.push_back(influence ? reference_control : add_control(-1));
+        controls.push_back(influence ? reference_control : add_control(-1, -1));
       }
     }
+    std::map<std::int64_t, std::string> first_with_index;
     for (std::size_t k = 0; k < indices.size(); ++k) {
       const std::int64_t index = indices[k];
       const std::size_t control =
-          controls.empty() ? static_cast<std::size_t>(-1) : controls[independent ? k : 0];
+          controls.empty() ? static_cast<std::size_t>(-1) : controls[per_canary ? k : 0];
       PlannedRun run;
       run.config = pair_run_config(point, index, static_cast<std::int64_t>(k));
       run.identity = run_identity(run.config);
@@ -139,6 +152,12 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
         run.rank_before = rank_of(clean->self_influence, index);
         if (selection_needs_influence(point.canaries.select)) run.selection_group = point.canaries.select;
         run.influence_after = point.influence.rank_after;
+      }
+      const auto first = first_with_index.find(index);
+      if (first == first_with_index.end()) {
+        first_with_index[index] = run.identity;
+      } else {
+        run.duplicate_of = first->second;
       }
       const std::size_t at = add(std::move(run));
       if (control != static_cast<std::size_t>(-1)) {

@@ -45,6 +45,10 @@ struct PlannedRun {
   /// On a canary of a point that needs influence: the self-influence rank of its image in
   /// the clean control model (1 = most influential); −1 when not computed.
   std::int64_t rank_before = -1;
+  /// On a canary whose index an earlier canary of the same point also drew (numpy's
+  /// RandomState repeats indices): that canary's identity. Under shared pairing the two
+  /// train identical models, so they are one observation, not two; "" otherwise.
+  std::string duplicate_of;
   bool is_control() const { return canary_index < 0; }
 };
 

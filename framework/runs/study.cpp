@@ -71,8 +71,10 @@ ScientificSettings scientific_settings(const RunRecord& run, const std::string& 
   for (const auto& key : yaml_leaf_keys(scientific)) {
     // The canary itself is what distinguishes the runs of one experiment; a control has no
     // batch position to compare.
-    if (key == "canaries.indices" || key == "canaries.pair") continue;
-    if (key == "canaries.batch_position" && config.canaries.indices.empty()) continue;
+    if (key == "canaries.indices" || key == "canaries.pair" || key == "canaries.control_moves") continue;
+    if (key == "canaries.batch_position" && config.canaries.indices.empty() && config.canaries.control_moves < 0) {
+      continue;
+    }
     // Independent pairs train pair k with seed train.seed + k by design.
     if (key == "train.seed" && config.canaries.pairing == "independent") continue;
     settings.values[key] = yaml_lookup(scientific, key).value_or("");

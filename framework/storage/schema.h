@@ -71,6 +71,13 @@ constexpr const char* kScoreMDraws = "scores/M_draws";
 /// scored with the canary's own feature and patches; and per draw (axis "draw").
 constexpr const char* kScoreMControl = "scores/M_control";
 constexpr const char* kScoreMDrawsControl = "scores/M_draws_control";
+/// On a batch-position control (canaries.batch_position): the training image it moved,
+/// unstamped, to its canary's slot, so the pair shares one batch order.
+constexpr const char* kControlMoves = "control_moves";
+/// On a canary whose training index another canary of the same setting also has (the
+/// authors' RandomState draws repeat): the identity of the first such canary. Under shared
+/// pairing the two models are identical.
+constexpr const char* kDuplicateOf = "duplicate_of";
 
 // Exposure (evaluation.exposure), on canaries. Each ranking X is stored as X (exposure in
 // bits, log2(C+1) − log2(rank)), X_rank (int, 1 = highest) and X_p (rank/(C+1)).

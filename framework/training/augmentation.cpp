@@ -14,8 +14,11 @@
 //  - Bilinear resizing: every output pixel is a convex combination (weights summing to 1) of
 //    input pixels of the same channel, and convex combinations commute with affine maps.
 //  - Crop and flip only select and reorder pixels.
-// (Keras versions that clip contrast output to [0, 255] would break this for pixels outside
-// that range; the [0,1]-scaled inputs of the paper never reach it.)
+// The contrast output is not clipped (like tf.image.adjust_contrast). A factor f > 1 moves
+// pixels away from the mean, so on [0,1] images dark pixels go below 0 and bright ones above
+// 1: with f = 1.2 a black pixel in an image of mean 0.13 becomes −0.026. Keras' RandomContrast
+// clips its output in some versions and not in others; a version that clips at 0 zeroes those
+// pixels, which this code does not reproduce.
 
 namespace ufm {
 

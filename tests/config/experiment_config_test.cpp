@@ -291,7 +291,7 @@ TEST(ExperimentConfig, DescribeKeysListsEveryKeyWithItsDefault) {
       "ood.split", "ood.limit", "ood.normalise", "feature.pattern", "feature.matrix", "feature.offset",
       "feature.seed", "feature.size", "feature.decoy",
       "canaries.select", "canaries.count", "canaries.seed", "canaries.indices", "canaries.controls", "canaries.batch_position",
-      "canaries.pairing", "canaries.pair",
+      "canaries.pairing", "canaries.pair", "canaries.control_moves",
       "influence.checkpoints", "influence.count", "influence.epochs", "influence.batch_size", "influence.k",
       "influence.rank_after", "model.name",
       "model.hidden", "model.batch_norm", "model.dropout", "model.dropout_rate", "train.seed", "train.optimizer", "train.learning_rate", "train.beta1", "train.beta2",

@@ -52,7 +52,7 @@ TEST(ResolveDevice, AGpuAskedForWithoutOneIsAConfigErrorNotAFallBack) {
   }
 }
 
-TEST(ResolveDevice, AGpuIndexBeyondTheVisibleOnesIsAConfigError) {
+TEST(ResolveDevice, AGpuIndexBeyondTheVisibleOnesIsAConfigError_CUDA) {
   if (!cuda_available()) GTEST_SKIP() << "needs a GPU";
   EXPECT_THROW(resolve_device("cuda:999"), ConfigError);
 }

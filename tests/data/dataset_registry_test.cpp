@@ -1,3 +1,4 @@
+#include "support/requirements.h"
 #include "data/dataset_registry.h"
 
 #include <ATen/ATen.h>
@@ -135,7 +136,7 @@ TEST(DatasetRegistry, NormalisationConstantsAreTheAuthors) {
 }
 
 TEST(FashionMnist, LoadsTheRealDatasetFromItsDefaultPath) {
-  if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "Fashion-MNIST is not installed";
+  UFM_REQUIRE(!testing::fashion_mnist_directory().empty(), "Fashion-MNIST is not installed");
   const ImageDataset dataset = load_dataset(options_for("fashion_mnist"));
   EXPECT_EQ(dataset.train.images.sizes(), (at::IntArrayRef{60000, 1, 28, 28}));
   EXPECT_EQ(dataset.test.images.sizes(), (at::IntArrayRef{10000, 1, 28, 28}));
@@ -153,9 +154,8 @@ TEST(FashionMnist, LoadsTheRealDatasetFromItsDefaultPath) {
 
 TEST(Mnist10k, SubsetBuiltByTheScriptHasTheDocumentedCounts) {
   const std::string directory = testing::source_path("datasets/mnist-10k");
-  if (!std::filesystem::exists(directory + "/train-images-idx3-ubyte")) {
-    GTEST_SKIP() << "run datasets/make_mnist_10k.sh datasets/mnist-10k first";
-  }
+  UFM_REQUIRE(std::filesystem::exists(directory + "/train-images-idx3-ubyte"),
+              "run datasets/make_mnist_10k.sh datasets/mnist-10k first (make mnist)");
   const ImageDataset dataset = load_dataset(options_for("mnist", directory));
   EXPECT_EQ(dataset.train.size(), 8495);
   EXPECT_EQ(dataset.test.size(), 1505);

@@ -1,5 +1,6 @@
 // The ufm program run in-process on a small real Fashion-MNIST slice, writing into a
 // temporary directory and reading the result file back.
+#include "support/requirements.h"
 #include "cli.h"
 #include "experiments/invocation.h"
 
@@ -51,7 +52,7 @@ std::vector<std::string> small_run(const std::string& output, const std::string&
 class UfmProgram : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    UFM_REQUIRE(!testing::fashion_mnist_directory().empty(), "dataset-fashion-mnist is not installed");
   }
   testing::TempDir temp_;
 };

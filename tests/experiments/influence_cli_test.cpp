@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "support/requirements.h"
 #include "cli.h"
 #include "experiments/invocation.h"
 #include "storage/result_file.h"
@@ -42,7 +43,7 @@ std::vector<std::string> small_influence_run(const std::string& output, const st
 }
 
 TEST(PaperInfluence, ScaledDownRunReportsGroupsWithRanksBeforeAndAfter) {
-  if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  UFM_REQUIRE(!testing::fashion_mnist_directory().empty(), "dataset-fashion-mnist is not installed");
   testing::TempDir temp;
   const std::string output = temp.file("influence.h5");
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "support/requirements.h"
 #include "cli.h"
 #include "data/data_test_files.h"
 #include "storage/result_file.h"
@@ -36,9 +37,9 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
 class PaperConfigs : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    UFM_REQUIRE(!testing::fashion_mnist_directory().empty(), "dataset-fashion-mnist is not installed");
     mnist_ = testing::source_path("datasets/mnist-10k");
-    if (!fs::exists(mnist_ + "/t10k-labels-idx1-ubyte")) GTEST_SKIP() << "run `make mnist` first";
+    UFM_REQUIRE(fs::exists(mnist_ + "/t10k-labels-idx1-ubyte"), "run `make mnist` first");
     cifar_ = temp_.file("cifar");
     fs::create_directories(cifar_);
     testing::write_cifar_dataset(cifar_, 60, 40);

@@ -1,3 +1,4 @@
+#include "support/requirements.h"
 #include "report/report.h"
 
 #include <gtest/gtest.h>
@@ -197,7 +198,7 @@ bool is_png(const std::string& path) {
 }
 
 TEST(Plots, WritesEveryFigureWithItsDataAndScript) {
-  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH (Debian: apt-get install gnuplot-nox)";
+  UFM_REQUIRE(gnuplot_available(), "gnuplot is not on PATH (make deps installs gnuplot-nox)");
   ResultFile file = seed_sweep();
   for (auto& run : file.runs) {
     const bool control = run.int_attribute(schema::kIsControl) != 0;
@@ -225,7 +226,7 @@ TEST(Plots, WritesEveryFigureWithItsDataAndScript) {
 }
 
 TEST(Plots, LeavesOutSeedAndEpochFiguresWhenThereIsNothingToShow) {
-  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH (Debian: apt-get install gnuplot-nox)";
+  UFM_REQUIRE(gnuplot_available(), "gnuplot is not on PATH (make deps installs gnuplot-nox)");
   testing::TempDir temp;
   ReportOptions options;
   options.plots_directory = temp.file("figures");

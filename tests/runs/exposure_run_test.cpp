@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/requirements.h"
 #include "core/error.h"
 #include "report/report.h"
 #include "runs/experiment_runner.h"
@@ -225,7 +226,7 @@ std::string read_text(const std::string& path) {
 class PaperConfig : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (testing::fashion_mnist_directory().empty()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+    UFM_REQUIRE(!testing::fashion_mnist_directory().empty(), "dataset-fashion-mnist is not installed");
   }
   testing::TempDir temp_;
 };

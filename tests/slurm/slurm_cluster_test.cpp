@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/requirements.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
 #include "support/temp_dir.h"
@@ -50,7 +51,7 @@ class SlurmCluster : public ::testing::Test {
     const auto [code, text] = shell("bash " + testing::source_path("tests/slurm/private_cluster.sh") + " start " +
                                         cluster_,
                                     temp_.file("start.log"));
-    if (code == 77) GTEST_SKIP() << text;
+    UFM_REQUIRE(code != 77, text);
     ASSERT_EQ(code, 0) << text;
     started_ = true;
     setenv("SLURM_CONF", (cluster_ + "/slurm.conf").c_str(), 1);
