@@ -89,8 +89,7 @@ void write_setting_summary(std::ostream& out, const std::vector<std::string>& ke
     p_t.push_back(scalar(run, schema::kScoreMTtestP));
     p_mw.push_back(scalar(run, schema::kScoreMMannWhitneyP));
     if (entry.control != nullptr || run.has_array(schema::kScoreMControl)) d.push_back(entry.difference());
-    m2_d.push_back(entry.control ? scalar(run, schema::kScoreM2) - scalar(*entry.control, schema::kScoreM2)
-                                 : std::nan(""));
+    if (entry.control) m2_d.push_back(scalar(run, schema::kScoreM2) - scalar(*entry.control, schema::kScoreM2));
     accuracy.push_back(entry.test_accuracy);
     if (run.has_attribute(schema::kDuplicateOf)) {
       duplicates.push_back(std::to_string(entry.index) + " (run " + run.identity.substr(0, 8) + " repeats " +

@@ -96,6 +96,9 @@ std::uint64_t fnv1a_64(const std::string& text) {
 double stouffer_ready_p(const RunRecord& canary, const std::string& path, double p) {
   const double candidates = scalar_or_nan(canary, schema::kExposureCandidates);
   if (std::isnan(p) || std::isnan(candidates) || candidates < 1) return p;
+  // Only a rank p-value r/(C+1), r = 1..C+1, is randomised within its cell.
+  const double rank = p * (candidates + 1.0);
+  if (std::abs(rank - std::round(rank)) > 1e-6 * (candidates + 1.0) || std::round(rank) < 1.0) return p;
   // U in (0, 1): 53 random bits, offset by half a step so it is never 0 or 1.
   const double u = (static_cast<double>(fnv1a_64(canary.identity + "|" + path) >> 11) + 0.5) * 0x1.0p-53;
   return p - u / (candidates + 1.0);

@@ -53,11 +53,15 @@ std::vector<double> values_of(const std::vector<const RunRecord*>& canaries, con
   return out;
 }
 
-// The same p-values as Stouffer's method takes them (stouffer_ready_p), NaN ones dropped.
-std::vector<double> stouffer_values_of(const std::vector<const RunRecord*>& canaries, const std::string& path) {
+// The same p-values as Stouffer's method takes them, NaN ones dropped: exposure rank
+// p-values randomised within their cell (stouffer_ready_p), other p-values unchanged.
+std::vector<double> stouffer_values_of(const std::vector<const RunRecord*>& canaries, const PerCanaryTest& test) {
+  const std::string& path = test.path;
+  const bool rank = !test.exposure_path.empty();
   std::vector<double> out;
   for (const RunRecord* run : canaries) {
-    const double v = stouffer_ready_p(*run, path, scalar_or_nan(*run, path.c_str()));
+    const double raw = scalar_or_nan(*run, path.c_str());
+    const double v = rank ? stouffer_ready_p(*run, path, raw) : raw;
     if (!std::isnan(v)) out.push_back(v);
   }
   return out;
@@ -261,7 +265,7 @@ std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOpti
     const std::string descriptive = test.exposure_path.empty() ? "" : design;
     out.push_back(measure(test.name, p, options, true));
     out.back().descriptive = descriptive;
-    per_test.push_back({test.name, p, stouffer_values_of(canaries, test.path), descriptive});
+    per_test.push_back({test.name, p, stouffer_values_of(canaries, test), descriptive});
   }
   const std::int64_t size = std::min<std::int64_t>(options.pooled_pairs, static_cast<std::int64_t>(canaries.size()));
   const std::string suffix = ", " + std::to_string(size) + " pairs";
@@ -466,7 +470,7 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const Re
           cell(kAlpha * static_cast<double>(n), 3),
           cell(binomial_test_greater(hits, n, kAlpha).p_value, 3),
           cell(fisher_or_nan(p).p_value, 3),
-          cell(stouffer_or_nan(stouffer_values_of(design.runs, test.path)).p_value, 3),
+          cell(stouffer_or_nan(stouffer_values_of(design.runs, test)).p_value, 3),
           "",
           "",
           measured_rate(test.name),
@@ -557,7 +561,7 @@ Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& s
             test.name,
             cell(static_cast<double>(count_below(p, kAlpha)) / static_cast<double>(p.size()), 3),
             cell(fisher_or_nan(p).p_value, 3),
-            cell(stouffer_or_nan(stouffer_values_of(runs, test.path)).p_value, 3),
+            cell(stouffer_or_nan(stouffer_values_of(runs, test)).p_value, 3),
             "",
             "",
             validity_of(design.dependent, exposure ? design.descriptive : "",

@@ -21,6 +21,7 @@ namespace ufm {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using testing::Invocation;
 using testing::ufm_main;
@@ -61,8 +62,13 @@ TEST_F(UfmProgram, RunWritesAValidResultFileAndPrintsTheTable) {
   const std::string output = temp_.file("core.h5");
   const Invocation run = ufm_main(small_run(output));
   ASSERT_EQ(run.status, 0) << run.err;
-  EXPECT_THAT(run.out, HasSubstr("| summary over 2 canaries"));
+  EXPECT_THAT(run.out, HasSubstr("| summary: all runs (2 canaries)"));
   EXPECT_THAT(run.out, HasSubstr("mean M − control"));
+  // The authors' protocol (one shared control): the summary prints no test across canaries,
+  // and the authors' per-model tests carry their mark.
+  EXPECT_THAT(run.out, HasSubstr("no calibrated verdict for this design (one shared control)"));
+  EXPECT_THAT(run.out, Not(HasSubstr("t-test of M − control")));
+  EXPECT_THAT(run.out, HasSubstr("t-test not calibrated"));
 
   const ResultFile file = read_result_file(output);
   ASSERT_EQ(file.runs.size(), 3u);

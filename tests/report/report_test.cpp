@@ -1,6 +1,6 @@
-#include "support/requirements.h"
 #include "report/report.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,6 +15,7 @@
 #include "report/summary_table.h"
 #include "report_records.h"
 #include "storage/result_file.h"
+#include "support/requirements.h"
 #include "support/temp_dir.h"
 
 namespace ufm {
@@ -44,26 +45,35 @@ TEST(SettingsTable, GroupsByAKeyWithHandComputedCountsMeansAndFractions) {
   EXPECT_EQ(at(table, 0, "M mean"), "0.9");
   EXPECT_EQ(at(table, 0, "M sd"), "1.418");
   EXPECT_EQ(at(table, 0, "M > 0"), "0.667");
-  EXPECT_EQ(at(table, 0, "p(t) < 0.05"), "0.667");
+  EXPECT_EQ(at(table, 0, "p(t) < 0.05 (authors, not calibrated)"), "0.667");
   EXPECT_EQ(at(table, 0, "M−control mean"), "0.65");
   EXPECT_EQ(at(table, 0, "M−control sd"), "0.2121");
-  EXPECT_EQ(at(table, 0, "W+"), "3");
+  // One shared control (the fixture's canaries have no canaries.pairing): no test across them.
+  EXPECT_EQ(at(table, 0, "p (Wilcoxon)"), "");
+  EXPECT_THAT(at(table, 0, "validity"), ::testing::HasSubstr("dependent canaries"));
   EXPECT_EQ(at(table, 0, "test acc"), "0.6");
   // mlp: M = 0.1, −0.05, 0.3; p = 0.01, 0.2, 0.04; control M per label 0.05, 0.0, 0.1.
   EXPECT_EQ(at(table, 1, "model.name"), "mlp");
   EXPECT_EQ(at(table, 1, "M mean"), "0.1167");
   EXPECT_EQ(at(table, 1, "M sd"), "0.1756");
   EXPECT_EQ(at(table, 1, "M > 0"), "0.667");
-  EXPECT_EQ(at(table, 1, "p(t) < 0.05"), "0.667");
+  EXPECT_EQ(at(table, 1, "p(t) < 0.05 (authors, not calibrated)"), "0.667");
   EXPECT_EQ(at(table, 1, "M−control mean"), "0.06667");
   EXPECT_EQ(at(table, 1, "M−control sd"), "0.1258");
   EXPECT_EQ(at(table, 1, "test acc"), "0.8");
+  // The same canaries as independent pairs get their tests.
+  ResultFile independent = model_sweep();
+  for (auto& run : independent.runs) {
+    run.attributes[schema::kRunConfig] = run.string_attribute(schema::kRunConfig) + "canaries:\n  pairing: independent\n";
+  }
+  const Table tested = settings_table(group_runs(independent, {"model.name"}));
   const std::vector<double> d = {0.1 - 0.05, -0.05 - 0.0, 0.3 - 0.1};
   const TestResult t = one_sample_t_test_greater(d);
   const TestResult w = wilcoxon_signed_rank_greater(d);
-  EXPECT_EQ(at(table, 1, "t"), format_number(t.statistic, 3));
-  EXPECT_EQ(at(table, 1, "p (t-test)"), format_number(t.p_value, 3));
-  EXPECT_EQ(at(table, 1, "p (Wilcoxon)"), format_number(w.p_value, 3));
+  EXPECT_EQ(at(tested, 1, "p (sign)"), format_number(sign_test_greater(d).p_value, 3));
+  EXPECT_EQ(at(tested, 1, "p (t-test, not calibrated)"), format_number(t.p_value, 3));
+  EXPECT_EQ(at(tested, 1, "p (Wilcoxon)"), format_number(w.p_value, 3));
+  EXPECT_EQ(at(tested, 1, "validity"), "");
   EXPECT_GT(t.p_value, 0.05);  // a real value, not the "nan" of too few differences
 }
 
@@ -79,10 +89,13 @@ TEST(SettingsTable, TestsReadNanWhenTooFewDifferences) {
   ResultFile file;
   file.runs.push_back(testing::control_run("c", {0.0, 0.0}, "mlp", 0, ""));
   file.runs.push_back(testing::canary_run({"a", 1, 0, 0, 0.3, 0.01, 0.9, "c"}, "mlp", ""));
+  for (auto& run : file.runs) {
+    run.attributes[schema::kRunConfig] = run.string_attribute(schema::kRunConfig) + "canaries:\n  pairing: independent\n";
+  }
   const Table table = settings_table(group_runs(file, {}));
   EXPECT_EQ(at(table, 0, "M−control mean"), "0.3");
-  EXPECT_EQ(at(table, 0, "t"), "nan");
-  EXPECT_EQ(at(table, 0, "p (t-test)"), "nan");
+  EXPECT_EQ(at(table, 0, "p (t-test, not calibrated)"), "nan");
+  EXPECT_EQ(at(table, 0, "p (sign)"), "0.5");
 }
 
 TEST(SeedTable, GivesTheBetweenSeedSpreadPerCanary) {

@@ -1,5 +1,4 @@
 // Pooled verdicts, calibration and power tables from result files built in memory.
-#include "support/requirements.h"
 #include "report/verdicts.h"
 
 #include <gmock/gmock.h>
@@ -15,6 +14,7 @@
 #include "report/report.h"
 #include "report_records.h"
 #include "storage/result_file.h"
+#include "support/requirements.h"
 #include "support/temp_dir.h"
 
 namespace ufm {
@@ -217,7 +217,7 @@ TEST(ExposureTable, ListsEveryCanaryByPairKeyWithItsPValues) {
 TEST(Report, OldFilesKeepTheirTablesAndNewOnesGainVerdicts) {
   const ResultFile old_file = testing::model_sweep();
   EXPECT_FALSE(has_exposure(old_file));
-  EXPECT_THAT(report(old_file, ReportOptions{}), Not(HasSubstr("verdicts")));
+  EXPECT_THAT(report(old_file, ReportOptions{}), Not(HasSubstr("## verdicts")));
   const ResultFile null_file = pairs(even(10), alternating(10), "independent", true);
   const std::string text = report(null_file, ReportOptions{});
   EXPECT_THAT(text, HasSubstr("## exposure"));

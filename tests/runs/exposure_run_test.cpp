@@ -166,11 +166,16 @@ TEST(ExposureRun, TheControlsMAtTheCanarysLabelMatchesTheControlRunForAFixedFeat
     const auto control_m = canary->array(schema::kScoreMDrawsControl).as_doubles();
     for (std::size_t d = 0; d < 3; ++d) EXPECT_NEAR(control_m[d], control_draws.as_doubles()[d * 10 + label], 1e-6);
   }
+  // The default report shows the verdicts table with its marks: one shared control, and a
+  // fixed letter whose exposure p is descriptive.
+  const std::string text = report(file, ReportOptions{});
+  EXPECT_THAT(text, HasSubstr("not valid (one shared control: dependent canaries)"));
+  EXPECT_THAT(text, HasSubstr("descriptive: fixed feature (feature.pattern=A)"));
+  EXPECT_THAT(text, HasSubstr("exposure vs control"));
+  // Asked for by name, pooled verdicts over one shared control are refused.
   ReportOptions options;
   options.tables = {"verdicts"};
-  const std::string text = report(file, options);
-  EXPECT_THAT(text, HasSubstr("not valid (dependent canaries)"));
-  EXPECT_THAT(text, HasSubstr("exposure vs control"));
+  EXPECT_THROW(report(file, options), ConfigError);
 }
 
 TEST(ExposureRun, ACanaryWhoseControlIsMissingIsAConfigError) {
