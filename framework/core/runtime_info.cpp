@@ -10,6 +10,9 @@
 #include <set>
 #include <thread>
 
+#if __has_include("ufm_git_commit.h")
+#include "ufm_git_commit.h"  // generated at build time (cmake/git_commit.cmake)
+#endif
 #ifndef UFM_GIT_COMMIT
 #define UFM_GIT_COMMIT "unknown"
 #endif

@@ -61,6 +61,10 @@ std::string headline_verdict(const Setting& setting, const std::vector<double>& 
     shared = shared || shared_pairing(*entry.run);
     unpaired = unpaired || !entry.unpaired.empty();
   }
+  if (setting.canaries.size() == 1) {
+    return "one canary: no test across canaries (a verdict needs several independent pairs: "
+           "canaries.pairing=independent)";
+  }
   if (shared) return kNoVerdictForSharedControl;
   if (unpaired) return "no verdict: some comparisons are unpaired (see the runs table's pairing notes)";
   const std::vector<double> d = finite(differences);

@@ -14,6 +14,7 @@
 #include "runs/run_executor.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
+#include "run_fixtures.h"
 #include "support/temp_dir.h"
 
 namespace ufm {
@@ -21,9 +22,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-ExperimentPlan plan_of(const ExperimentConfig& config) {
-  return plan_experiment({SweepPoint{config, {}}}, [](const ExperimentConfig&) { return std::int64_t{512}; });
-}
+using testing::plan_of;
+using testing::run;
 
 ExperimentConfig tiny(const std::string& output) {
   ExperimentConfig config;
@@ -39,11 +39,6 @@ ExperimentConfig tiny(const std::string& output) {
   config.execution.progress = false;
   config.output.path = output;
   return config;
-}
-
-ResultFile run(const ExperimentConfig& config) {
-  run_experiment({SweepPoint{config, {}}}, "test");
-  return read_result_file(config.output.path);
 }
 
 TEST(Pairing, ARandomFeatureCanaryUnderSharedPairingStoresItsControlScoredWithItsOwnFeature) {
