@@ -25,6 +25,7 @@
 #include "runs/study.h"
 #include "runs/training_units.h"
 #include "storage/pieces.h"
+#include "storage/result_diff.h"
 #include "storage/result_file.h"
 
 namespace ufm::cli {
@@ -46,6 +47,7 @@ constexpr const char* kUsage =
     "  slurm CONFIG [key=value ...]  write and submit Slurm job arrays for the missing runs, then a merge job\n"
     "  status OUTDIR                 how many runs are done, running and missing (per stage)\n"
     "  report FILE.h5 [options]      tables (md, csv, latex) and plots of a result file without retraining\n"
+    "  diff BEFORE.h5 AFTER.h5       compare two result files run by run, bit for bit (timings excepted)\n"
     "  keys                          list every config key with its default\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
@@ -254,6 +256,31 @@ int command_merge(const std::vector<std::string>& args, std::ostream& out, std::
   return 0;
 }
 
+int command_diff(const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description options(
+      "ufm diff BEFORE.h5 AFTER.h5 [--allow-added]\n"
+      "Compares two result files run by run, bit for bit: arrays (values, shape, axes, type) and attributes,\n"
+      "leaving out what never changes a result (timings, timestamps, host, versions, worker count).\n"
+      "Exit status 0 when they agree, 1 when they differ (one line per difference)");
+  bool help = false, allow_added = false;
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "allow-added", po::bool_switch(&allow_added), "outputs only AFTER has (a new scorer) are not differences");
+  const po::variables_map values = parse_command(args, options, "files", 2);
+  const auto files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (help || files.size() != 2) {
+    out << options << "\n";
+    return help ? 0 : 1;
+  }
+  ResultDiffOptions diff_options;
+  diff_options.allow_added = allow_added;
+  const std::vector<std::string> differences =
+      result_differences(read_result_file(files[0]), read_result_file(files[1]), diff_options);
+  for (const auto& line : differences) out << line << "\n";
+  out << (differences.empty() ? "identical results" : std::to_string(differences.size()) + " difference(s)") << ": "
+      << files[0] << " vs " << files[1] << "\n";
+  return differences.empty() ? 0 : 1;
+}
+
 int command_slurm(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description options(
       "ufm slurm CONFIG [key=value ...] [options]\n"
@@ -416,12 +443,13 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     if (command == "merge") return command_merge(rest, out, err);
     if (command == "slurm") return command_slurm(rest, out, err);
     if (command == "status") return command_status(rest, out);
+    if (command == "diff") return command_diff(rest, out);
     if (command == "keys") {
       for (const auto& line : describe_keys()) out << line << "\n";
       return 0;
     }
     err << "ufm: unknown command '" << command << "' (did you mean '"
-        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status"}) << "'?)\n"
+        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status", "diff"}) << "'?)\n"
         << kUsage;
     return 1;
   } catch (const Error& error) {

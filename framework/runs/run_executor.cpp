@@ -22,6 +22,7 @@
 #include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"
+#include "scoring/scorer_registry.h"
 #include "storage/schema.h"
 #include "training/batched_trainer.h"
 
@@ -60,39 +61,6 @@ void add_history(RunRecord& record, const TrainingHistory& history) {
   record.arrays[schema::kBestEpoch] = int_scalar(history.best_epoch);
   record.arrays[schema::kEpochsRun] = int_scalar(history.epochs_run());
 }
-
-// Scores after every epoch, stored with a leading "epoch" axis.
-struct ScoresPerEpoch {
-  std::vector<MemorisationScores> epochs;
-
-  void add_to(RunRecord& record, std::int64_t canary_label) const {
-    if (epochs.empty()) return;
-    const std::string group = std::string(schema::kScoresPerEpochGroup) + "/";
-    const auto count = static_cast<std::int64_t>(epochs.size());
-    auto series = [&](auto get) {
-      std::vector<double> values;
-      for (const auto& e : epochs) values.push_back(get(e));
-      return ArrayData::vector(values, "epoch");
-    };
-    record.arrays[group + "M2"] = series([](const MemorisationScores& e) { return e.m2; });
-    record.arrays[group + "M14"] = series([](const MemorisationScores& e) { return e.m14; });
-    record.arrays[group + "M15"] = series([](const MemorisationScores& e) { return e.m15; });
-    auto label_scores = [&](auto get) {
-      if (canary_label >= 0) {
-        return series([&](const MemorisationScores& e) { return get(e.per_label.at(canary_label)); });
-      }
-      const auto labels = static_cast<std::int64_t>(epochs.front().per_label.size());
-      std::vector<double> values;
-      for (const auto& e : epochs) {
-        for (const auto& l : e.per_label) values.push_back(get(l));
-      }
-      return ArrayData{{count, labels}, "epoch,label", values};
-    };
-    record.arrays[group + "M"] = label_scores([](const LabelKnownScore& l) { return l.m; });
-    record.arrays[group + "M_ttest_p"] = label_scores([](const LabelKnownScore& l) { return l.ttest_p; });
-    record.arrays[group + "M_mannwhitney_p"] = label_scores([](const LabelKnownScore& l) { return l.mannwhitney_p; });
-  }
-};
 
 // Views of the probe outputs for the score functions (evaluation/scores.h).
 ProbeOutputs outputs_of(const ProbeProbabilities& probes) {
@@ -206,40 +174,6 @@ std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const Exp
   load_weights(*model, record, setting);
   model->eval();
   return model;
-}
-
-void add_scores(RunRecord& record, const MemorisationScores& scores, std::int64_t canary_label) {
-  record.arrays[schema::kScoreM2] = ArrayData::scalar(scores.m2);
-  if (canary_label >= 0) {
-    // A canary stores M for its own label (shared/results.md, "Controls serve labels").
-    const LabelKnownScore& own = scores.per_label.at(static_cast<std::size_t>(canary_label));
-    record.arrays[schema::kScoreM] = ArrayData::scalar(own.m);
-    record.arrays[schema::kScoreMTtestP] = ArrayData::scalar(own.ttest_p);
-    record.arrays[schema::kScoreMMannWhitneyP] = ArrayData::scalar(own.mannwhitney_p);
-    record.arrays[schema::kScoreMImages] = int_scalar(own.images);
-  } else {
-    std::vector<double> m, t, u;
-    std::vector<std::int64_t> images;
-    for (const auto& label : scores.per_label) {
-      m.push_back(label.m);
-      t.push_back(label.ttest_p);
-      u.push_back(label.mannwhitney_p);
-      images.push_back(label.images);
-    }
-    record.arrays[schema::kScoreM] = ArrayData::vector(m, "label");
-    record.arrays[schema::kScoreMTtestP] = ArrayData::vector(t, "label");
-    record.arrays[schema::kScoreMMannWhitneyP] = ArrayData::vector(u, "label");
-    record.arrays[schema::kScoreMImages] =
-        ArrayData{{static_cast<std::int64_t>(images.size())}, "label", images};
-  }
-  record.arrays[schema::kScoreM14] = ArrayData::scalar(scores.m14);
-  record.arrays[schema::kScoreM14Label] = int_scalar(scores.m14_label);
-  record.arrays[schema::kScoreM15] = ArrayData::scalar(scores.m15);
-  record.arrays[schema::kScoreM15Label] = int_scalar(scores.m15_label);
-  record.arrays[schema::kEntropyClean] = ArrayData::scalar(scores.entropy_clean);
-  record.arrays[schema::kEntropyFeature] = ArrayData::scalar(scores.entropy_feature);
-  record.arrays[schema::kEntropyRandom] = ArrayData::scalar(scores.entropy_random);
-  record.arrays[schema::kKlFeatureRandom] = ArrayData::scalar(scores.kl_feature_random);
 }
 
 // Self-influence of every training image at the checkpoints the rule picks from this
@@ -359,7 +293,8 @@ struct RunInProgress {
   InputShape shape;
   std::int64_t canary_label = -1;
   at::Tensor stamped_normalised;
-  ScoresPerEpoch per_epoch;
+  /// Outputs of the probes-only scorers after every epoch (evaluation.per_epoch).
+  std::vector<ScoreArrays> per_epoch;
   // TracIn needs the weights after every epoch; kept in memory only for runs that compute
   // self-influence (a reference control, or a canary with influence.rank_after).
   bool keep_checkpoints = false;
@@ -458,8 +393,10 @@ EpochCallback epoch_callback(RunInProgress& state, const RunProgress& progress) 
     // Evaluation mode draws nothing from the generator, so scoring every epoch leaves the
     // training trajectory unchanged.
     if (config.evaluation.per_epoch) {
-      state.per_epoch.epochs.push_back(
-          score_model(*state.model, state.probes.draws.front(), config.evaluation.batch_size));
+      const ProbeProbabilities probes =
+          run_probes(*state.model, state.probes.draws.front(), config.evaluation.batch_size);
+      const ProbeOutputs outputs = outputs_of(probes);
+      state.per_epoch.push_back(score_with_all(ScoringContext(outputs, state.canary_label), /*probes_only=*/true));
     }
     if (progress) progress(*state.run, so_far);
   };
@@ -482,18 +419,21 @@ RunRecord finish_run(RunInProgress& state, const TrainingHistory& history, doubl
   add_history(record, history);
 
   const auto evaluation_start = Clock::now();
-  const EvaluationResult test = evaluate(model, data.test_images, data.dataset.test.labels);
-  record.arrays[schema::kTestAccuracy] = ArrayData::scalar(test.accuracy);
-  ProbeProbabilities probe_outputs;
-  const MemorisationScores scores =
-      score_model(model, probes.draws.front(), config.evaluation.batch_size, &probe_outputs);
-  add_scores(record, scores, canary_label);
+  // Every registered scorer on the kept model (scoring/scorer_registry.h).
+  const ProbeProbabilities probe_outputs = run_probes(model, probes.draws.front(), config.evaluation.batch_size);
+  const ProbeOutputs outputs = outputs_of(probe_outputs);
+  ScoringContext context(outputs, canary_label);
+  context.model = &model;
+  context.test_images = &data.test_images;
+  context.test_labels = &data.dataset.test.labels;
+  for (auto& [path, array] : score_with_all(context)) record.arrays[path] = std::move(array);
+  const MemorisationScores& scores = context.memorisation();
   // scores/M stays draw 0 (the authors' draw when D = 1); every draw goes to M_draws.
   if (config.evaluation.patch_draws > 1) {
     add_m_draws(record, schema::kScoreMDraws, m_per_draw(model, probes, config.evaluation.batch_size, scores),
                 canary_label);
   }
-  state.per_epoch.add_to(record, canary_label);
+  for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
   record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
   if (state.keep_checkpoints) {
     add_influence(record, model, state.checkpoints, history, data, config, run.canary_index,

@@ -55,6 +55,21 @@ constexpr const char* kEntropyFeature = "scores/entropy_feature";
 constexpr const char* kEntropyRandom = "scores/entropy_random";
 constexpr const char* kKlFeatureRandom = "scores/kl_feature_random";
 constexpr const char* kTestAccuracy = "scores/test_accuracy";
+// The follow-up (2023) probability score (Hartley, Sanchez, Haider, Tsaftaris, Sci. Rep.
+// 13:21366): M_prob(y) = mean over S_y of p^u_i(y) − p^c_i(y), with the one-sided paired
+// t-test of p^u(y) against p^c(y). Scalar on a canary (its label), axis "label" on a control.
+constexpr const char* kScoreMProb = "scores/M_prob";
+constexpr const char* kScoreMProbTtestP = "scores/M_prob_ttest_p";
+/// Label unknown: the class k of largest M_prob(k), its M_prob and its t-test p multiplied by
+/// the K classes (Bonferroni, capped at 1); on canaries and controls alike.
+constexpr const char* kScoreMProbUnknown = "scores/M_prob_label_unknown";
+constexpr const char* kScoreMProbUnknownLabel = "scores/M_prob_label_unknown_label";
+constexpr const char* kScoreMProbUnknownP = "scores/M_prob_label_unknown_p";
+/// Per probe image (axis "image"): the class guessed as argmax p^u_i, argmax (p^u_i − p^c_i)
+/// and argmax (p^u_i − p^r_i).
+constexpr const char* kLabelGuessFeature = "scores/label_guess_feature";
+constexpr const char* kLabelGuessFeatureVsClean = "scores/label_guess_feature_vs_clean";
+constexpr const char* kLabelGuessFeatureVsRandom = "scores/label_guess_feature_vs_random";
 constexpr const char* kProbeClean = "probes/clean";
 constexpr const char* kProbeFeature = "probes/feature";
 constexpr const char* kProbeRandom = "probes/random";

@@ -1,0 +1,101 @@
+#include "scoring/authors_scores.h"
+
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+class LabelKnownScorer final : public Scorer {
+ public:
+  std::vector<ScoreOutput> outputs() const override {
+    return {
+        {schema::kScoreM, "", "label", true, "M = mean over S_y of KL(q‖p^r) − KL(q‖p^u), q = onehot(y)"},
+        {schema::kScoreMTtestP, "", "label", true, "the authors' one-sided paired t-test p of M (per model)"},
+        {schema::kScoreMMannWhitneyP, "", "label", true, "the authors' one-sided Mann–Whitney p of M (per model)"},
+        {schema::kScoreMImages, "", "label", false, "probe images in S_y (OOD label = y)"},
+    };
+  }
+  ScoreArrays score(const ScoringContext& context) const override {
+    const MemorisationScores& scores = context.memorisation();
+    ScoreArrays out;
+    if (!context.is_control()) {
+      // A canary stores M for its own label (shared/results.md, "Controls serve labels").
+      const LabelKnownScore& own = scores.per_label.at(static_cast<std::size_t>(context.canary_label()));
+      out[schema::kScoreM] = ArrayData::scalar(own.m);
+      out[schema::kScoreMTtestP] = ArrayData::scalar(own.ttest_p);
+      out[schema::kScoreMMannWhitneyP] = ArrayData::scalar(own.mannwhitney_p);
+      out[schema::kScoreMImages] = int_output(own.images);
+      return out;
+    }
+    std::vector<double> m, t, u;
+    std::vector<std::int64_t> images;
+    for (const auto& label : scores.per_label) {
+      m.push_back(label.m);
+      t.push_back(label.ttest_p);
+      u.push_back(label.mannwhitney_p);
+      images.push_back(label.images);
+    }
+    out[schema::kScoreM] = ArrayData::vector(m, "label");
+    out[schema::kScoreMTtestP] = ArrayData::vector(t, "label");
+    out[schema::kScoreMMannWhitneyP] = ArrayData::vector(u, "label");
+    out[schema::kScoreMImages] = ArrayData{{static_cast<std::int64_t>(images.size())}, "label", images};
+    return out;
+  }
+};
+
+class LabelUnknownScorer final : public Scorer {
+ public:
+  std::vector<ScoreOutput> outputs() const override {
+    return {
+        {schema::kScoreM14, "", "", true, "M over all images with the label guessed from p^u − p^c (M14)"},
+        {schema::kScoreM14Label, "", "", false, "the class M14 guessed"},
+        {schema::kScoreM15, "", "", true, "M over all images with the label guessed from p^u − p^r (M15)"},
+        {schema::kScoreM15Label, "", "", false, "the class M15 guessed"},
+    };
+  }
+  ScoreArrays score(const ScoringContext& context) const override {
+    const MemorisationScores& scores = context.memorisation();
+    return {{schema::kScoreM14, ArrayData::scalar(scores.m14)},
+            {schema::kScoreM14Label, int_output(scores.m14_label)},
+            {schema::kScoreM15, ArrayData::scalar(scores.m15)},
+            {schema::kScoreM15Label, int_output(scores.m15_label)}};
+  }
+};
+
+class NoLabelScorer final : public Scorer {
+ public:
+  std::vector<ScoreOutput> outputs() const override {
+    return {{schema::kScoreM2, "", "", true, "M2 = mean KL(p^c‖p^u) − mean KL(p^c‖p^r) over all images"}};
+  }
+  ScoreArrays score(const ScoringContext& context) const override {
+    return {{schema::kScoreM2, ArrayData::scalar(context.memorisation().m2)}};
+  }
+};
+
+class EntropyScorer final : public Scorer {
+ public:
+  std::vector<ScoreOutput> outputs() const override {
+    return {
+        {schema::kEntropyClean, "", "", false, "mean entropy (nats) of p^c"},
+        {schema::kEntropyFeature, "", "", false, "mean entropy (nats) of p^u"},
+        {schema::kEntropyRandom, "", "", false, "mean entropy (nats) of p^r"},
+        {schema::kKlFeatureRandom, "", "", false, "mean KL(p^u‖p^r)"},
+    };
+  }
+  ScoreArrays score(const ScoringContext& context) const override {
+    const MemorisationScores& scores = context.memorisation();
+    return {{schema::kEntropyClean, ArrayData::scalar(scores.entropy_clean)},
+            {schema::kEntropyFeature, ArrayData::scalar(scores.entropy_feature)},
+            {schema::kEntropyRandom, ArrayData::scalar(scores.entropy_random)},
+            {schema::kKlFeatureRandom, ArrayData::scalar(scores.kl_feature_random)}};
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Scorer> make_label_known_scorer() { return std::make_shared<LabelKnownScorer>(); }
+std::shared_ptr<const Scorer> make_label_unknown_scorer() { return std::make_shared<LabelUnknownScorer>(); }
+std::shared_ptr<const Scorer> make_no_label_scorer() { return std::make_shared<NoLabelScorer>(); }
+std::shared_ptr<const Scorer> make_entropy_scorer() { return std::make_shared<EntropyScorer>(); }
+
+}  // namespace ufm

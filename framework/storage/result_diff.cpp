@@ -1,0 +1,137 @@
+#include "storage/result_diff.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string text_of(const AttributeValue& value) {
+  std::ostringstream out;
+  std::visit([&](const auto& v) { out << v; }, value);
+  return out.str();
+}
+
+// Same bits (NaN equal to NaN of the same pattern), same type.
+template <typename T>
+std::string compare_values(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " values";
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) {
+      std::ostringstream out;
+      out.precision(17);
+      out << "element " << i << ": " << a[i] << " vs " << b[i];
+      return out.str();
+    }
+  }
+  return "";
+}
+
+std::string compare_arrays(const ArrayData& a, const ArrayData& b) {
+  if (a.shape != b.shape) return "shape differs";
+  if (a.axes != b.axes) return "axes '" + a.axes + "' vs '" + b.axes + "'";
+  if (a.values.index() != b.values.index()) return "element type differs";
+  return std::visit(
+      [&](const auto& values) {
+        using Vector = std::decay_t<decltype(values)>;
+        return compare_values(values, std::get<Vector>(b.values));
+      },
+      a.values);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Multi-line texts (resolved configs) are compared line by line, naming the lines that differ.
+std::string describe_text_difference(const std::string& a, const std::string& b) {
+  const std::vector<std::string> x = lines_of(a), y = lines_of(b);
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
+    const std::string left = i < x.size() ? x[i] : "(none)", right = i < y.size() ? y[i] : "(none)";
+    if (left != right) parts.push_back("line " + std::to_string(i + 1) + " '" + left + "' vs '" + right + "'");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size() && i < 3; ++i) out += (i ? "; " : "") + parts[i];
+  if (parts.size() > 3) out += "; and " + std::to_string(parts.size() - 3) + " more lines";
+  return out;
+}
+
+void compare_attributes(const std::map<std::string, AttributeValue>& a, const std::map<std::string, AttributeValue>& b,
+                        const std::string& where, std::vector<std::string>& out) {
+  std::set<std::string> names;
+  for (const auto& item : a) names.insert(item.first);
+  for (const auto& item : b) names.insert(item.first);
+  for (const std::string& name : names) {
+    if (is_circumstantial_attribute(name)) continue;
+    const auto x = a.find(name), y = b.find(name);
+    if (x == a.end() || y == b.end()) {
+      out.push_back(where + "attribute " + name + " only in the " + (x == a.end() ? "second" : "first") + " file");
+    } else if (x->second != y->second) {
+      const std::string a_text = text_of(x->second), b_text = text_of(y->second);
+      const bool multi_line = a_text.find('\n') != std::string::npos || b_text.find('\n') != std::string::npos;
+      out.push_back(where + "attribute " + name + ": " +
+                    (multi_line ? describe_text_difference(a_text, b_text) : "'" + a_text + "' vs '" + b_text + "'"));
+    }
+  }
+}
+
+}  // namespace
+
+bool is_circumstantial_attribute(const std::string& name) {
+  static const std::set<std::string> names = {"started_at", "finished_at", "updated_at",      "hostname",
+                                              "cpu_model",  "git_commit",  "ufm_version",     "libtorch_version",
+                                              "workers",    "blas"};
+  return names.count(name) != 0 || ends_with(name, "_seconds");
+}
+
+std::vector<std::string> result_differences(const ResultFile& before, const ResultFile& after,
+                                            const ResultDiffOptions& options) {
+  std::vector<std::string> out;
+  compare_attributes(before.attributes, after.attributes, "root: ", out);
+  std::map<std::string, const RunRecord*> later;
+  for (const auto& run : after.runs) later[run.identity] = &run;
+  std::set<std::string> seen;
+  for (const RunRecord& a : before.runs) {
+    seen.insert(a.identity);
+    const auto found = later.find(a.identity);
+    if (found == later.end()) {
+      out.push_back("run " + a.identity + " only in the first file");
+      continue;
+    }
+    const RunRecord& b = *found->second;
+    const std::string where = "run " + a.identity + ": ";
+    compare_attributes(a.attributes, b.attributes, where, out);
+    for (const auto& [path, array] : a.arrays) {
+      if (path == schema::kEpochSeconds) continue;
+      if (!b.has_array(path)) {
+        out.push_back(where + path + " only in the first file");
+        continue;
+      }
+      const std::string difference = compare_arrays(array, b.array(path));
+      if (!difference.empty()) out.push_back(where + path + " differs: " + difference);
+    }
+    if (options.allow_added) continue;
+    for (const auto& item : b.arrays) {
+      if (!a.has_array(item.first)) out.push_back(where + item.first + " only in the second file");
+    }
+  }
+  for (const auto& run : after.runs) {
+    if (!seen.count(run.identity)) out.push_back("run " + run.identity + " only in the second file");
+  }
+  return out;
+}
+
+}  // namespace ufm
