@@ -209,7 +209,8 @@ Table run_table(const ResultFile& file) {
   table.name = "runs";
   table.header = {"run",  "settings",      "seed",  "canary", "label", "best epoch", "epochs run", "test acc",
                   "M",    "M − control",   "p (t, authors, not calibrated)", "p (MW, authors, not calibrated)",
-                  "M2",   "M2 − control", "M14", "M15", "pairing note"};
+                  "M2",   "M2 − control", "M14", "M15", "M_prob", "p (M_prob t, not calibrated)",
+                  "p (M_prob t, label unknown, Bonferroni, not calibrated)", "pairing note"};
   const auto common = [](const RunRecord& run) {
     return std::vector<std::string>{run.identity, attribute_text(run, schema::kVaryingKeys),
                                     attribute_text(run, schema::kSeed)};
@@ -232,6 +233,11 @@ Table run_table(const ResultFile& file) {
     row.push_back("");
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM14)));
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM15)));
+    std::vector<double> m_prob;
+    if (control->has_array(schema::kScoreMProb)) m_prob = finite(control->array(schema::kScoreMProb).as_doubles());
+    row.push_back(cell(mean(m_prob)));
+    row.push_back("");
+    row.push_back(cell(scalar_or_nan(*control, schema::kScoreMProbUnknownP), 3));
     row.push_back("");
     table.rows.push_back(std::move(row));
   }
@@ -258,6 +264,9 @@ Table run_table(const ResultFile& file) {
     row.push_back(cell(control ? m2 - scalar_or_nan(*control, schema::kScoreM2) : std::nan("")));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM14)));
     row.push_back(cell(scalar_or_nan(*canary, schema::kScoreM15)));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMProb)));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMProbTtestP), 3));
+    row.push_back(cell(scalar_or_nan(*canary, schema::kScoreMProbUnknownP), 3));
     row.push_back(entry != entries.end() && !entry->second->unpaired.empty() ? "unpaired: " + entry->second->unpaired
                                                                               : "");
     table.rows.push_back(std::move(row));

@@ -82,7 +82,7 @@ std::string headline_verdict(const Setting& setting, const std::vector<double>& 
 
 void write_setting_summary(std::ostream& out, const std::vector<std::string>& keys, const Setting& setting,
                            const CalibrationEvidence* evidence) {
-  std::vector<double> m, m_draw_sd, p_t, p_mw, d, m2_d, accuracy;
+  std::vector<double> m, m_draw_sd, p_t, p_mw, d, m2_d, accuracy, m_prob, p_prob, p_prob_unknown;
   std::size_t draws = 1;
   std::vector<std::string> duplicates;
   for (const CanaryEntry& entry : setting.canaries) {
@@ -92,6 +92,11 @@ void write_setting_summary(std::ostream& out, const std::vector<std::string>& ke
     draws = std::max(draws, entry.m_draws.size());
     p_t.push_back(scalar(run, schema::kScoreMTtestP));
     p_mw.push_back(scalar(run, schema::kScoreMMannWhitneyP));
+    if (run.has_array(schema::kScoreMProb)) {
+      m_prob.push_back(scalar(run, schema::kScoreMProb));
+      p_prob.push_back(scalar(run, schema::kScoreMProbTtestP));
+      p_prob_unknown.push_back(scalar(run, schema::kScoreMProbUnknownP));
+    }
     if (entry.control != nullptr || run.has_array(schema::kScoreMControl)) d.push_back(entry.difference());
     if (entry.control) m2_d.push_back(scalar(run, schema::kScoreM2) - scalar(*entry.control, schema::kScoreM2));
     accuracy.push_back(entry.test_accuracy);
@@ -110,6 +115,12 @@ void write_setting_summary(std::ostream& out, const std::vector<std::string>& ke
   out << "| fraction M > 0 | " << with_nan(cell(fraction(m, positive), 3), m) << " |\n";
   out << "| fraction p (t) < 0.05 † | " << with_nan(cell(fraction(p_t, significant), 3), p_t) << " |\n";
   out << "| fraction p (MW) < 0.05 † | " << with_nan(cell(fraction(p_mw, significant), 3), p_mw) << " |\n";
+  if (!m_prob.empty()) {
+    out << "| mean M_prob (2023 probability score) | " << with_nan(cell(mean(m_prob)), m_prob) << " |\n";
+    out << "| fraction p (M_prob t) < 0.05 † | " << with_nan(cell(fraction(p_prob, significant), 3), p_prob) << " |\n";
+    out << "| fraction p (M_prob t, label unknown, Bonferroni) < 0.05 † | "
+        << with_nan(cell(fraction(p_prob_unknown, significant), 3), p_prob_unknown) << " |\n";
+  }
   if (!d.empty()) {
     out << "| mean M − control (at the canary's label" << (draws > 1 ? ", averaged over draws" : "") << ") | "
         << with_nan(cell(mean(d)), d) << " |\n";
@@ -182,9 +193,15 @@ std::string markdown_summary(const ResultFile& file, const CalibrationEvidence* 
         << " |\n";
   }
   if (!canaries.empty()) {
-    out << "\n† the authors' per-model tests (paired t-test and Mann–Whitney over probe images): t-test "
-        << calibration_mark(kAuthorsTTest, evidence) << "; Mann–Whitney " << calibration_mark(kAuthorsMannWhitney, evidence)
-        << ".\n";
+    out << "\n† per-model tests over probe images: the authors' t-test " << calibration_mark(kAuthorsTTest, evidence)
+        << "; Mann–Whitney " << calibration_mark(kAuthorsMannWhitney, evidence);
+    bool probability = false;
+    for (const CanaryEntry* entry : canaries) probability = probability || entry->run->has_array(schema::kScoreMProb);
+    if (probability) {
+      out << "; the M_prob t-test " << calibration_mark(kProbabilityTTest, evidence) << "; label unknown "
+          << calibration_mark(kProbabilityUnknownTTest, evidence);
+    }
+    out << ".\n";
   }
   if (!unpaired_notes.empty()) out << "‡ unpaired comparison: " << join(unpaired_notes, "; ") << ".\n";
   for (const Setting& setting : grouped.settings) write_setting_summary(out, keys, setting, evidence);

@@ -10,6 +10,8 @@ namespace ufm {
 
 const char* const kAuthorsTTest = "M t-test (authors)";
 const char* const kAuthorsMannWhitney = "M Mann-Whitney (authors)";
+const char* const kProbabilityTTest = "M_prob t-test (2023)";
+const char* const kProbabilityUnknownTTest = "M_prob t-test, label unknown (2023, Bonferroni)";
 const char* const kNoVerdictForSharedControl =
     "no calibrated verdict for this design (one shared control); for paired verdicts run with "
     "canaries.pairing=independent (sign / Wilcoxon of M − control), and add feature.pattern=random "

@@ -55,6 +55,10 @@ std::string calibration_mark(const std::string& test, const CalibrationEvidence*
 /// The authors' per-model tests on M, as named in calibration tables.
 extern const char* const kAuthorsTTest;       ///< "M t-test (authors)"
 extern const char* const kAuthorsMannWhitney;  ///< "M Mann-Whitney (authors)"
+/// The 2023 probability score's per-model t-tests (scores/M_prob_ttest_p and, Bonferroni-
+/// corrected over the classes, scores/M_prob_label_unknown_p).
+extern const char* const kProbabilityTTest;         ///< "M_prob t-test (2023)"
+extern const char* const kProbabilityUnknownTTest;  ///< "M_prob t-test, label unknown (2023, Bonferroni)"
 
 /// True when the canary was trained under the authors' shared pairing (one seed and one
 /// control for all canaries; also every file written before canaries.pairing existed).

@@ -231,8 +231,10 @@ const std::vector<PerCanaryTest>& per_canary_tests() {
        schema::kExposureVsControl},
       {"exposure vs control (label unknown)", std::string(schema::kExposureVsControlUnknown) + schema::kExposurePSuffix,
        schema::kExposureVsControlUnknown},
-      {"M t-test (authors)", schema::kScoreMTtestP, ""},
-      {"M Mann-Whitney (authors)", schema::kScoreMMannWhitneyP, ""},
+      {kAuthorsTTest, schema::kScoreMTtestP, ""},
+      {kAuthorsMannWhitney, schema::kScoreMMannWhitneyP, ""},
+      {kProbabilityTTest, schema::kScoreMProbTtestP, ""},
+      {kProbabilityUnknownTTest, schema::kScoreMProbUnknownP, ""},
   };
   return tests;
 }

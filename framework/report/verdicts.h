@@ -22,7 +22,9 @@ struct PerCanaryTest {
 };
 
 /// exposure, exposure (label unknown), exposure vs control, exposure vs control (label
-/// unknown), then the authors' M t-test and Mann–Whitney test.
+/// unknown), the authors' M t-test and Mann–Whitney test, then the 2023 M_prob t-test, label
+/// known and label unknown (Bonferroni). The per-model tests are "not calibrated" unless
+/// null pairs measured them.
 const std::vector<PerCanaryTest>& per_canary_tests();
 
 /// True when some canary stores an exposure p-value (files made with evaluation.exposure).

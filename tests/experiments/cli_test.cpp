@@ -69,6 +69,9 @@ TEST_F(UfmProgram, RunWritesAValidResultFileAndPrintsTheTable) {
   EXPECT_THAT(run.out, HasSubstr("no calibrated verdict for this design (one shared control)"));
   EXPECT_THAT(run.out, Not(HasSubstr("t-test of M − control")));
   EXPECT_THAT(run.out, HasSubstr("t-test not calibrated"));
+  // The 2023 probability score is stored and its per-model tests are marked too.
+  EXPECT_THAT(run.out, HasSubstr("mean M_prob (2023 probability score)"));
+  EXPECT_THAT(run.out, HasSubstr("the M_prob t-test not calibrated"));
 
   const ResultFile file = read_result_file(output);
   ASSERT_EQ(file.runs.size(), 3u);
