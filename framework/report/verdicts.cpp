@@ -13,6 +13,8 @@
 #include "core/text.h"
 #include "core/text_file.h"
 #include "evaluation/statistics.h"
+#include "report/calibration.h"
+#include "report/per_canary_tests.h"
 #include "report/plots.h"
 #include "storage/schema.h"
 
@@ -23,8 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr double kAlpha = 0.05;
 
-double nan() { return std::nan(""); }
-
 std::string cell(double value, int digits = 4) { return format_number(value, digits); }
 
 std::vector<std::string> key_header(const std::vector<std::string>& keys) {
@@ -34,285 +34,7 @@ std::vector<std::string> key_header(const std::vector<std::string>& keys) {
 std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
   return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
 }
-
-bool is_canary(const RunRecord& run) {
-  return !(run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0);
-}
-
-std::int64_t pair_key(const RunRecord& run) {
-  return run.has_attribute(schema::kPairKey) ? run.int_attribute(schema::kPairKey) : -1;
-}
-
-// Values of `path` on `canaries`, NaN ones dropped.
-std::vector<double> values_of(const std::vector<const RunRecord*>& canaries, const std::string& path) {
-  std::vector<double> out;
-  for (const RunRecord* run : canaries) {
-    const double v = scalar_or_nan(*run, path.c_str());
-    if (!std::isnan(v)) out.push_back(v);
-  }
-  return out;
-}
-
-// The same p-values as Stouffer's method takes them, NaN ones dropped: exposure rank
-// p-values randomised within their cell (stouffer_ready_p), other p-values unchanged.
-std::vector<double> stouffer_values_of(const std::vector<const RunRecord*>& canaries, const PerCanaryTest& test) {
-  const std::string& path = test.path;
-  const bool rank = !test.exposure_path.empty();
-  std::vector<double> out;
-  for (const RunRecord* run : canaries) {
-    const double raw = scalar_or_nan(*run, path.c_str());
-    const double v = rank ? stouffer_ready_p(*run, path, raw) : raw;
-    if (!std::isnan(v)) out.push_back(v);
-  }
-  return out;
-}
-
-// Canaries that store `path` but whose value is NaN (counted and shown, never dropped silently).
-std::int64_t nan_count(const std::vector<const RunRecord*>& canaries, const std::string& path) {
-  std::int64_t n = 0;
-  for (const RunRecord* run : canaries) {
-    if (run->has_array(path) && std::isnan(scalar_or_nan(*run, path.c_str()))) ++n;
-  }
-  return n;
-}
-
-// The first reason any of `canaries` makes its exposure p descriptive ("" when none does).
-std::string descriptive_reason(const std::vector<const RunRecord*>& canaries) {
-  for (const RunRecord* run : canaries) {
-    const std::string reason = exposure_descriptive_reason(*run);
-    if (!reason.empty()) return reason;
-  }
-  return "";
-}
-
-// The first reason any comparison of `entries` is not really paired ("" when all are).
-std::string unpaired_reason(const std::vector<const CanaryEntry*>& entries) {
-  std::int64_t count = 0;
-  std::string first;
-  for (const CanaryEntry* entry : entries) {
-    if (entry->unpaired.empty()) continue;
-    if (first.empty()) first = entry->unpaired;
-    ++count;
-  }
-  return count == 0 ? "" : "unpaired: " + std::to_string(count) + " comparison(s), " + first;
-}
-
-std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries) {
-  std::vector<double> out;
-  for (const CanaryEntry* entry : canaries) {
-    const double d = entry->difference();
-    if (!std::isnan(d)) out.push_back(d);
-  }
-  return out;
-}
-
-double mean(const std::vector<double>& values) {
-  if (values.empty()) return nan();
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
-}
-
-std::int64_t count_below(const std::vector<double>& p, double alpha) {
-  return std::count_if(p.begin(), p.end(), [&](double v) { return v < alpha; });
-}
-
-TestResult fisher_or_nan(const std::vector<double>& p) { return p.empty() ? TestResult{nan(), nan()} : fisher_combination(p); }
-TestResult stouffer_or_nan(const std::vector<double>& p) {
-  return p.empty() ? TestResult{nan(), nan()} : stouffer_combination(p);
-}
-TestResult sign_or_nan(const std::vector<double>& d) { return d.empty() ? TestResult{nan(), nan()} : sign_test_greater(d); }
-// Wilcoxon's approximate path rejects all-zero differences; a table shows "nan" instead.
-TestResult wilcoxon_or_nan(const std::vector<double>& d) {
-  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
-  if (d.empty() || all_zero) return {nan(), nan()};
-  return wilcoxon_signed_rank_greater(d);
-}
-
-std::vector<const RunRecord*> null_canaries(const ResultFile& file) {
-  std::vector<const RunRecord*> out;
-  for (const auto& run : file.runs) {
-    if (is_canary(run) && is_null_pair(run)) out.push_back(&run);
-  }
-  std::sort(out.begin(), out.end(), [](const RunRecord* a, const RunRecord* b) {
-    return std::make_pair(pair_key(*a), a->identity) < std::make_pair(pair_key(*b), b->identity);
-  });
-  return out;
-}
-
-// M − control of null canaries: the control's M at the canary's label (or the canary's own
-// scoring of its control where stored).
-std::vector<double> null_differences(const ResultFile& file, const std::vector<const RunRecord*>& canaries) {
-  std::vector<double> out;
-  for (const RunRecord* run : canaries) {
-    double control_m = scalar_or_nan(*run, schema::kScoreMControl);
-    if (std::isnan(control_m) && run->has_attribute(schema::kControlIdentity)) {
-      const std::string identity = run->string_attribute(schema::kControlIdentity);
-      for (const auto& other : file.runs) {
-        if (other.identity == identity) {
-          control_m = control_m_at(other, run->has_attribute(schema::kCanaryLabel)
-                                              ? run->int_attribute(schema::kCanaryLabel)
-                                              : -1);
-        }
-      }
-    }
-    const double d = scalar_or_nan(*run, schema::kScoreM) - control_m;
-    if (!std::isnan(d)) out.push_back(d);
-  }
-  return out;
-}
-
-Calibration measure(const std::string& test, const std::vector<double>& p, const CalibrationOptions& options,
-                    bool with_ks) {
-  Calibration c;
-  c.test = test;
-  c.pairs = static_cast<std::int64_t>(p.size());
-  c.alphas = options.alphas;
-  c.ks_statistic = c.ks_p = nan();
-  for (double alpha : options.alphas) {
-    if (p.empty()) {
-      c.rates.push_back(nan());
-      c.lower.push_back(nan());
-      c.upper.push_back(nan());
-      continue;
-    }
-    const std::int64_t hits = count_below(p, alpha);
-    const auto interval = clopper_pearson_interval(hits, c.pairs, 0.95);
-    c.rates.push_back(static_cast<double>(hits) / static_cast<double>(c.pairs));
-    c.lower.push_back(interval.first);
-    c.upper.push_back(interval.second);
-  }
-  if (with_ks && !p.empty()) {
-    const TestResult ks = ks_uniform(p);
-    c.ks_statistic = ks.statistic;
-    c.ks_p = ks.p_value;
-  }
-  return c;
-}
-
-// Pooled p-values of `draws` subsets of `size` distinct elements of `values`, drawn with a
-// partial Fisher–Yates shuffle from a seeded stream.
-std::vector<double> pooled_draws(const std::vector<double>& values, std::int64_t size, const CalibrationOptions& options,
-                                 TestResult (*pool)(const std::vector<double>&), std::uint64_t salt) {
-  std::vector<double> out;
-  const auto n = static_cast<std::int64_t>(values.size());
-  if (size < 2 || n < size) return out;
-  std::mt19937_64 generator(options.seed ^ (salt * 0x9e3779b97f4a7c15ULL));
-  std::vector<double> pool_values = values;
-  for (std::int64_t r = 0; r < options.resamples; ++r) {
-    for (std::int64_t i = 0; i < size; ++i) {
-      std::uniform_int_distribution<std::int64_t> pick(i, n - 1);
-      std::swap(pool_values[static_cast<std::size_t>(i)], pool_values[static_cast<std::size_t>(pick(generator))]);
-    }
-    const double p = pool(std::vector<double>(pool_values.begin(), pool_values.begin() + size)).p_value;
-    if (!std::isnan(p)) out.push_back(p);
-  }
-  return out;
-}
-
-TestResult fisher_pool(const std::vector<double>& p) { return fisher_or_nan(p); }
-TestResult stouffer_pool(const std::vector<double>& p) { return stouffer_or_nan(p); }
-TestResult sign_pool(const std::vector<double>& d) { return sign_or_nan(d); }
-TestResult wilcoxon_pool(const std::vector<double>& d) { return wilcoxon_or_nan(d); }
-
-std::string interval_cell(double lower, double upper) {
-  if (std::isnan(lower)) return "nan";
-  return "[" + cell(lower, 3) + ", " + cell(upper, 3) + "]";
-}
-
 }  // namespace
-
-const std::vector<PerCanaryTest>& per_canary_tests() {
-  static const std::vector<PerCanaryTest> tests = {
-      {"exposure", std::string(schema::kExposure) + schema::kExposurePSuffix, schema::kExposure},
-      {"exposure (label unknown)", std::string(schema::kExposureUnknown) + schema::kExposurePSuffix,
-       schema::kExposureUnknown},
-      {"exposure vs control", std::string(schema::kExposureVsControl) + schema::kExposurePSuffix,
-       schema::kExposureVsControl},
-      {"exposure vs control (label unknown)", std::string(schema::kExposureVsControlUnknown) + schema::kExposurePSuffix,
-       schema::kExposureVsControlUnknown},
-      {kAuthorsTTest, schema::kScoreMTtestP, ""},
-      {kAuthorsMannWhitney, schema::kScoreMMannWhitneyP, ""},
-      {kProbabilityTTest, schema::kScoreMProbTtestP, ""},
-      {kProbabilityUnknownTTest, schema::kScoreMProbUnknownP, ""},
-  };
-  return tests;
-}
-
-bool has_exposure(const ResultFile& file) {
-  const std::string path = std::string(schema::kExposure) + schema::kExposurePSuffix;
-  return std::any_of(file.runs.begin(), file.runs.end(), [&](const RunRecord& run) { return run.has_array(path); });
-}
-
-bool has_null_pairs(const ResultFile& file) {
-  return std::any_of(file.runs.begin(), file.runs.end(),
-                     [](const RunRecord& run) { return is_canary(run) && is_null_pair(run); });
-}
-
-std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options) {
-  std::vector<Calibration> out;
-  const std::vector<const RunRecord*> canaries = null_canaries(file);
-  if (canaries.empty()) return out;
-  std::uint64_t salt = 1;
-  struct PerTest {
-    std::string name;
-    std::vector<double> p, stouffer_p;
-    std::string descriptive;
-  };
-  std::vector<PerTest> per_test;
-  const std::string design = descriptive_reason(canaries);
-  for (const auto& test : per_canary_tests()) {
-    const std::vector<double> p = values_of(canaries, test.path);
-    if (p.empty()) continue;
-    const std::string descriptive = test.exposure_path.empty() ? "" : design;
-    out.push_back(measure(test.name, p, options, true));
-    out.back().descriptive = descriptive;
-    per_test.push_back({test.name, p, stouffer_values_of(canaries, test), descriptive});
-  }
-  const std::int64_t size = std::min<std::int64_t>(options.pooled_pairs, static_cast<std::int64_t>(canaries.size()));
-  const std::string suffix = ", " + std::to_string(size) + " pairs";
-  for (const PerTest& test : per_test) {
-    const auto fisher = pooled_draws(test.p, size, options, fisher_pool, salt++);
-    if (!fisher.empty()) {
-      out.push_back(measure("Fisher (" + test.name + suffix + ")", fisher, options, false));
-      out.back().descriptive = test.descriptive;
-    }
-    const auto stouffer = pooled_draws(test.stouffer_p, size, options, stouffer_pool, salt++);
-    if (!stouffer.empty()) {
-      out.push_back(measure("Stouffer (" + test.name + suffix + ")", stouffer, options, false));
-      out.back().descriptive = test.descriptive;
-    }
-  }
-  const std::vector<double> d = null_differences(file, canaries);
-  const auto sign = pooled_draws(d, size, options, sign_pool, salt++);
-  if (!sign.empty()) out.push_back(measure("sign test (M − control" + suffix + ")", sign, options, false));
-  const auto wilcoxon = pooled_draws(d, size, options, wilcoxon_pool, salt++);
-  if (!wilcoxon.empty()) out.push_back(measure("Wilcoxon (M − control" + suffix + ")", wilcoxon, options, false));
-  return out;
-}
-
-Table calibration_table(const ResultFile& file, const CalibrationOptions& options) {
-  Table table;
-  table.name = "calibration";
-  table.header = {"test", "null pairs"};
-  for (double alpha : options.alphas) {
-    table.header.push_back("FPR at " + cell(alpha, 3));
-    table.header.push_back("95% CI at " + cell(alpha, 3));
-  }
-  for (const char* column : {"KS D", "KS p", "verdict"}) table.header.push_back(column);
-  for (const Calibration& c : calibrate(file, options)) {
-    std::vector<std::string> row = {c.test, std::to_string(c.pairs)};
-    for (std::size_t a = 0; a < options.alphas.size(); ++a) {
-      row.push_back(cell(c.rates[a], 3));
-      row.push_back(interval_cell(c.lower[a], c.upper[a]));
-    }
-    row.push_back(cell(c.ks_statistic, 3));
-    row.push_back(cell(c.ks_p, 3));
-    row.push_back(calibration_phrase(c, 0));
-    table.rows.push_back(std::move(row));
-  }
-  return table;
-}
 
 Table exposure_table(const GroupedRuns& grouped) {
   Table table;
@@ -357,21 +79,6 @@ Table exposure_table(const GroupedRuns& grouped) {
     }
   }
   return table;
-}
-
-CalibrationEvidence calibration_evidence(const ResultFile& file, const std::string& path) {
-  CalibrationEvidence evidence;
-  evidence.tests = calibrate(file);
-  const std::vector<const RunRecord*> nulls = null_canaries(file);
-  if (nulls.empty()) return evidence;
-  std::vector<std::string> setting;
-  for (const char* key : {"data.name", "model.name"}) {
-    const auto value = setting_value(*nulls.front(), key);
-    if (value) setting.push_back(std::string(key) + "=" + *value);
-  }
-  evidence.source = path + ": " + std::to_string(nulls.size()) + " null pairs" +
-                    (setting.empty() ? "" : ", " + join(setting, ", "));
-  return evidence;
 }
 
 namespace {
@@ -467,7 +174,7 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const Re
           test.name,
           std::to_string(n),
           std::to_string(nan_p),
-          exposure ? cell(mean(values_of(design.runs, test.exposure_path)), 3) : "",
+          exposure ? cell(mean_of(values_of(design.runs, test.exposure_path)), 3) : "",
           std::to_string(hits),
           cell(kAlpha * static_cast<double>(n), 3),
           cell(binomial_test_greater(hits, n, kAlpha).p_value, 3),

@@ -6,32 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "report/calibration.h"
+#include "report/per_canary_tests.h"
 #include "report/settings.h"
 #include "report/table.h"
 #include "report/test_validity.h"
 #include "storage/run_record.h"
 
 namespace ufm {
-
-/// A per-canary test whose p-values are counted, pooled and calibrated.
-struct PerCanaryTest {
-  std::string name;  ///< as printed ("exposure vs control")
-  std::string path;  ///< the canary's scalar p-value, e.g. scores/exposure_vs_control_p
-  /// Its exposure in bits where it has one ("" for the authors' tests).
-  std::string exposure_path;
-};
-
-/// exposure, exposure (label unknown), exposure vs control, exposure vs control (label
-/// unknown), the authors' M t-test and Mann–Whitney test, then the 2023 M_prob t-test, label
-/// known and label unknown (Bonferroni). The per-model tests are "not calibrated" unless
-/// null pairs measured them.
-const std::vector<PerCanaryTest>& per_canary_tests();
-
-/// True when some canary stores an exposure p-value (files made with evaluation.exposure).
-bool has_exposure(const ResultFile& file);
-
-/// True when some canary of the file is a null pair.
-bool has_null_pairs(const ResultFile& file);
 
 /// "exposure": one row per canary storing exposure, ordered by setting then pair key:
 /// grouping columns, run (identity), pair, canary, label, pairing, then for each exposure test
@@ -58,28 +40,6 @@ Table verdict_table(const GroupedRuns& grouped, const ResultFile& file, const Re
 /// ConfigError when every setting of `grouped` has one shared control, so that `table`
 /// (verdicts, power), asked for by name, could hold no valid pooled verdict.
 void check_pooled_verdicts_possible(const GroupedRuns& grouped, const std::string& table);
-
-/// The measurements of the null pairs of `file` (calibrate) with their source: `path`, the
-/// number of null pairs and their setting (data.name, model.name). Empty tests without null
-/// pairs.
-CalibrationEvidence calibration_evidence(const ResultFile& file, const std::string& path);
-
-struct CalibrationOptions {
-  std::vector<double> alphas = {0.05, 0.01};
-  /// Null pairs per pooled draw, and draws (subsets without replacement, seeded).
-  std::int64_t pooled_pairs = 8;
-  std::int64_t resamples = 2000;
-  std::uint64_t seed = 0;
-};
-
-/// Calibration of every per-canary test over the null pairs of `file`, then of the pooled
-/// tests (Fisher and Stouffer over each per-canary test's p-values; sign and Wilcoxon on
-/// M − control) on `pooled_pairs`-subsets of them.
-std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOptions& options = {});
-
-/// "calibration": test, null pairs, then per α: FPR and its 95 % interval; KS D and p;
-/// verdict at α = 0.05 (calibration_phrase: never the bare word "calibrated").
-Table calibration_table(const ResultFile& file, const CalibrationOptions& options = {});
 
 /// "power": per setting (null pairs left out) and pair count n in `sizes` (those not above
 /// the canaries available, plus the count available): the first n canaries by pair key,
