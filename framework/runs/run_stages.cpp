@@ -1,0 +1,362 @@
+#include "runs/run_stages.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/runtime_info.h"
+#include "core/text.h"
+#include "evaluation/candidate_scores.h"
+#include "evaluation/exposure.h"
+#include "features/canary_selection.h"
+#include "features/inject.h"
+#include "influence/self_influence.h"
+#include "models/init.h"
+#include "models/model_registry.h"
+#include "runs/record_arrays.h"
+#include "scoring/scorer_registry.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The model a run trained, rebuilt from its stored weights.
+std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const ExperimentConfig& config,
+                                              const InputShape& shape, const std::string& setting) {
+  std::shared_ptr<Classifier> model = create_model(config.model, shape);
+  load_weights(*model, record, setting);
+  model->eval();
+  return model;
+}
+
+
+// Self-influence of every training image at the checkpoints the rule picks from this
+// run's loss curve, and the final model's confidence. A canary run is scored on its own
+// training set: the stamped image in place of the original at its index.
+void add_influence(RunRecord& record, Classifier& model, const std::vector<Checkpoint>& checkpoints,
+                   const TrainingHistory& history, const ExperimentData& data, const ExperimentConfig& config,
+                   std::int64_t canary_index, const at::Tensor& stamped) {
+  const auto start = Clock::now();
+  const std::vector<std::int64_t> epochs = choose_checkpoint_epochs(history.train_loss, config.influence);
+  const std::vector<Checkpoint> chosen = checkpoints_at(checkpoints, epochs);
+  const at::Tensor& labels = data.dataset.train.labels;
+  at::Tensor influence =
+      self_influence_over_checkpoints(model, chosen, data.train_images, labels, config.influence.batch_size);
+  at::Tensor confidence = top1_confidence(model, data.train_images, config.influence.batch_size);
+  if (canary_index >= 0) {
+    const at::Tensor image = stamped.unsqueeze(0);
+    influence.narrow(0, canary_index, 1)
+        .copy_(self_influence_over_checkpoints(model, chosen, image, labels.narrow(0, canary_index, 1), 1));
+    confidence.narrow(0, canary_index, 1).copy_(top1_confidence(model, image, 1));
+  }
+  std::vector<double> values = to_vector(influence);
+  record.arrays[schema::kSelfInfluence] = ArrayData::vector(values, "example");
+  record.arrays[schema::kConfidence] = ArrayData::vector(to_vector(confidence), "example");
+  record.arrays[schema::kCheckpointEpochs] =
+      ArrayData{{static_cast<std::int64_t>(epochs.size())}, "checkpoint", epochs};
+  if (canary_index >= 0) record.attributes[schema::kSelfInfluenceRankAfter] = rank_of(values, canary_index);
+  record.attributes["influence_seconds"] = seconds_since(start);
+}
+
+
+// --- Before training ---------------------------------------------------------------------
+
+// The record's identity, settings and environment.
+void describe_run(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  UFM_CHECK(!needs_control_record(run) || state.control != nullptr, ConfigError, "canaries.controls: the control run ",
+            run.control_identity, " of canary ", run.canary_index,
+            " is missing (it must be trained and stored before the canary is scored)");
+  RunRecord& record = state.record;
+  record.identity = run.identity;
+  record.attributes = state.environment->attributes;
+  record.attributes[schema::kIdentity] = run.identity;
+  record.attributes[schema::kStatus] = std::string(schema::kStatusComplete);
+  record.attributes[schema::kCanaryIndex] = run.canary_index;
+  record.attributes[schema::kSeed] = static_cast<std::int64_t>(config.train.seed);
+  record.attributes[schema::kIsControl] = static_cast<std::int64_t>(run.is_control() ? 1 : 0);
+  record.attributes[schema::kRunConfig] = to_yaml(config);
+  record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
+  record.attributes["started_at"] = utc_timestamp();
+  record.attributes["parallel_models"] = std::int64_t{1};
+}
+
+// The run's tested feature and patch draws, and how it is paired.
+void probe_run(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  const ExperimentData& data = *state.data;
+  RunRecord& record = state.record;
+  state.probes = run_probes_for(config, data);
+  record.attributes["feature_pattern"] = state.probes.feature.to_string();
+  record.attributes["ood_images"] = data.ood_images;
+  record.attributes["ood_normalised"] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
+  record.attributes[schema::kPairKey] = config.canaries.pair;
+  record.attributes[schema::kPairing] = config.canaries.pairing;
+  if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
+  if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
+
+  if (!run.selection_group.empty()) record.attributes[schema::kSelectionGroup] = run.selection_group;
+  if (run.rank_before >= 0) record.attributes[schema::kSelfInfluenceRankBefore] = run.rank_before;
+  if (!run.duplicate_of.empty()) record.attributes[schema::kDuplicateOf] = run.duplicate_of;
+}
+
+// The training view with the run's canary stamped (or, for a batch-position control, its
+// canary's image moved unstamped).
+void stamp_run(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  const ExperimentData& data = *state.data;
+  RunRecord& record = state.record;
+  // Training reads the tensors on the execution device (the CPU ones on the CPU).
+  state.training = std::make_unique<TrainingView>(data.on_device.train_images, data.on_device.train_labels);
+  TrainingView& training = *state.training;
+  if (!run.is_control()) {
+    state.canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
+    // Null pairs stamp a decoy: the model never sees the pattern it is tested on.
+    const Pattern stamped_pattern =
+        config.feature.decoy ? decoy_for_pair(config.feature, std::max<std::int64_t>(config.canaries.pair, 0))
+                             : state.probes.feature;
+    if (config.feature.decoy) record.attributes[schema::kDecoyPattern] = stamped_pattern.to_string();
+    // Stamp on [0,1] pixels, then normalise (science.md, "The unique feature").
+    const at::Tensor stamped =
+        inject_feature(data.dataset.train.images[run.canary_index], stamped_pattern, config.feature.offset);
+    state.stamped_normalised = normalise(stamped, data.dataset.normalisation);
+    training.set_canary(run.canary_index, state.stamped_normalised);
+    if (config.canaries.batch_position >= 0) {
+      const auto order = order_with_moved_example(training.size(), run.canary_index,
+                                                  config.canaries.batch_position * config.train.batch_size);
+      training.set_order(at::tensor(order, at::kLong));
+      record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
+    }
+  }
+  if (run.is_control() && config.canaries.control_moves >= 0 && config.canaries.batch_position >= 0) {
+    // A batch-position control: the same image moved to the same slot, without the feature.
+    const auto order = order_with_moved_example(training.size(), config.canaries.control_moves,
+                                                config.canaries.batch_position * config.train.batch_size);
+    training.set_order(at::tensor(order, at::kLong));
+    record.attributes[schema::kControlMoves] = config.canaries.control_moves;
+    record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
+  }
+  record.attributes[schema::kCanaryLabel] = state.canary_label;
+}
+
+// The model, initialised from the run's own generator.
+void initialise_run(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  const ExperimentData& data = *state.data;
+  // Every draw of the run comes from its own generator seeded by train.seed alone, so a
+  // canary and its control share initialisation and batch order. Initialisation happens on
+  // the CPU whatever the device, so a GPU run starts from the same weights as a CPU run.
+  state.generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+  state.shape = InputShape{data.dataset.channels(), data.dataset.height(), data.dataset.width(),
+                           data.dataset.num_classes};
+  state.model = create_model(config.model, state.shape);
+  initialise_keras_defaults(*state.model, state.generator);
+  if (!data.on_device.device.is_cpu()) state.model->to(data.on_device.device);
+  state.record.attributes["parameter_count"] = parameter_count(*state.model);
+  state.model->set_generator(state.generator);
+  state.keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
+}
+
+// --- After training ----------------------------------------------------------------------
+// Scoring runs on the CPU whatever the training device (its fast paths, the candidate scores
+// and self-influence, are written for it), from the CPU tensors.
+
+void record_history(RunState& state) {
+  if (!state.data->on_device.device.is_cpu()) state.model->to(at::kCPU);
+  state.record.attributes["train_seconds"] = state.train_seconds;
+  state.record.attributes["stopped_early"] = static_cast<std::int64_t>(state.history.stopped_early ? 1 : 0);
+  add_history(state.record, state.history);
+}
+
+void run_post_training(RunState& state) { run_stages(post_training_stages(), state); }
+
+// Every registered scorer on the kept model (scoring/scorer_registry.h), M per patch draw,
+// and the per-epoch scores.
+void score_run(RunState& state) {
+  const ExperimentConfig& config = state.run->config;
+  const ExperimentData& data = *state.data;
+  RunRecord& record = state.record;
+  Classifier& model = *state.model;
+  const auto evaluation_start = Clock::now();
+  state.probe_outputs = run_probes(model, state.probes.draws.front(), config.evaluation.batch_size);
+  const ProbeOutputs outputs = outputs_of(state.probe_outputs);
+  ScoringContext context(outputs, state.canary_label);
+  context.model = &model;
+  context.test_images = &data.test_images;
+  context.test_labels = &data.dataset.test.labels;
+  for (auto& [path, array] : score_with_all(context)) record.arrays[path] = std::move(array);
+  state.scores = context.memorisation();
+  // scores/M stays draw 0 (the authors' draw when D = 1); every draw goes to M_draws.
+  if (config.evaluation.patch_draws > 1) {
+    add_m_draws(record, schema::kScoreMDraws, m_per_draw(model, state.probes, config.evaluation.batch_size, state.scores),
+                state.canary_label);
+  }
+  for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
+  record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
+}
+
+void score_influence(RunState& state) {
+  if (!state.keep_checkpoints) return;
+  add_influence(state.record, *state.model, state.checkpoints, state.history, *state.data, state.run->config,
+                state.run->canary_index, state.stamped_normalised);
+  state.checkpoints.clear();
+}
+
+// The control scored with this canary's feature and patch draws: the paired comparison
+// stays exact when features or patches differ between canaries.
+void score_control(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  if (run.is_control() || state.control == nullptr || !needs_control_record(run)) return;
+  state.control_model = model_from_record(*state.control, config, state.shape, "canaries.controls");
+  const MemorisationScores control_scores =
+      score_model(*state.control_model, state.probes.draws.front(), config.evaluation.batch_size);
+  state.record.arrays[schema::kScoreMControl] =
+      ArrayData::scalar(control_scores.per_label.at(static_cast<std::size_t>(state.canary_label)).m);
+  if (config.evaluation.patch_draws > 1) {
+    add_m_draws(state.record, schema::kScoreMDrawsControl,
+                m_per_draw(*state.control_model, state.probes, config.evaluation.batch_size, control_scores),
+                state.canary_label);
+  }
+}
+
+// The feature ranked among candidate patterns, alone and against the control.
+void score_exposure(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  if (!config.evaluation.exposure || run.is_control()) return;
+  const ExperimentData& data = *state.data;
+  RunRecord& record = state.record;
+  Classifier& model = *state.model;
+  const RunProbes& probes = state.probes;
+  const std::int64_t canary_label = state.canary_label;
+  const std::shared_ptr<Classifier>& control_model = state.control_model;
+  const auto exposure_start = Clock::now();
+  const std::int64_t pair = std::max<std::int64_t>(config.canaries.pair, 0);
+  std::vector<Pattern> patterns{probes.feature};
+  for (auto& candidate : candidate_patterns(config.evaluation.candidate_space, config.evaluation.candidates,
+                                            config.evaluation.candidate_list, probes.feature,
+                                            config.evaluation.candidate_seed, pair)) {
+    patterns.push_back(std::move(candidate));
+  }
+  const StampSpec stamp{config.feature.offset, data.dataset.normalisation, config.ood.normalise};
+  const CandidateScores own = score_candidates(model, data.ood.images, data.ood.labels, canary_label, patterns,
+                                               stamp, config.evaluation.candidate_probe_limit);
+  record.attributes["exposure_fast_path"] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
+  record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
+  record.arrays[schema::kExposureImages] = int_scalar(own.known_images);
+  record.arrays[schema::kExposureUnknownImages] = int_scalar(own.unknown_images);
+  add_rank(record, schema::kExposure, rank_first(own.known));
+  add_rank(record, schema::kExposureUnknown, rank_first(own.unknown));
+  record.arrays[schema::kExposureUnknownLabel] = int_scalar(own.unknown_label.front());
+  if (config.evaluation.save_candidate_scores) {
+    record.arrays[schema::kCandidateScores] = ArrayData::vector(own.known, "candidate");
+    record.arrays[schema::kCandidateScoresUnknown] = ArrayData::vector(own.unknown, "candidate");
+  }
+  record.attributes["exposure_seconds"] = seconds_since(exposure_start);
+  if (control_model) {
+    const auto control_start = Clock::now();
+    const CandidateScores other = score_candidates(*control_model, data.ood.images, data.ood.labels, canary_label,
+                                                   patterns, stamp, config.evaluation.candidate_probe_limit);
+    // Label unknown: the control is read at the class guessed on the canary for each pattern.
+    std::vector<double> control_unknown;
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      control_unknown.push_back(own.unknown_images > 0
+                                    ? other.unknown_means.log_prob(static_cast<std::int64_t>(i), own.unknown_label[i])
+                                    : std::nan(""));
+    }
+    add_rank(record, schema::kExposureVsControl, rank_first(difference(own.known, other.known)));
+    add_rank(record, schema::kExposureVsControlUnknown, rank_first(difference(own.unknown, control_unknown)));
+    if (config.evaluation.save_candidate_scores) {
+      record.arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
+      record.arrays[schema::kCandidateScoresUnknownControl] = ArrayData::vector(control_unknown, "candidate");
+    }
+    record.attributes["exposure_control_seconds"] = seconds_since(control_start);
+  }
+}
+
+// The probe softmax and the weights where asked for, and the finishing time.
+void store_outputs(RunState& state) {
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
+  RunRecord& record = state.record;
+  const ProbeProbabilities& probe_outputs = state.probe_outputs;
+  if (config.evaluation.save_probes) {
+    record.arrays[schema::kProbeClean] = matrix(probe_outputs.clean, "image,class");
+    record.arrays[schema::kProbeFeature] = matrix(probe_outputs.feature, "image,class");
+    record.arrays[schema::kProbeRandom] = matrix(probe_outputs.random, "image,class");
+    const std::int64_t* labels = probe_outputs.labels.data_ptr<std::int64_t>();
+    record.arrays[schema::kProbeLabels] = ArrayData{
+        {probe_outputs.labels.numel()}, "image",
+        std::vector<std::int64_t>(labels, labels + probe_outputs.labels.numel())};
+  }
+  if (config.output.save_weights || stores_control_weights(run)) {
+    // A control's canaries rebuild its model from these (with buffers: batch-norm statistics).
+    save_model_state(record, *state.model, stores_control_weights(run));
+  }
+  record.attributes["finished_at"] = utc_timestamp();
+}
+
+}  // namespace
+
+const std::vector<RunStage>& setup_stages() {
+  static const std::vector<RunStage> stages = {
+      RunStage{"describe", describe_run},
+      RunStage{"probe", probe_run},
+      RunStage{"stamp", stamp_run},
+      RunStage{"initialise", initialise_run},
+  };
+  return stages;
+}
+
+const std::vector<RunStage>& finish_stages() {
+  static const std::vector<RunStage> stages = {
+      RunStage{"history", record_history},  RunStage{"post_train", run_post_training},
+      RunStage{"score", score_run},         RunStage{"influence", score_influence},
+      RunStage{"control", score_control},   RunStage{"exposure", score_exposure},
+      RunStage{"store", store_outputs},
+  };
+  return stages;
+}
+
+const std::vector<RunStage>& post_training_stages() {
+  static const std::vector<RunStage> stages;
+  return stages;
+}
+
+void run_stages(const std::vector<RunStage>& stages, RunState& state) {
+  for (const RunStage& stage : stages) stage.run(state);
+}
+
+// Called after each epoch the run trains, while its model holds that epoch's weights.
+EpochCallback epoch_callback(RunState& state, const RunProgress& progress) {
+  return [&state, progress](const TrainingHistory& so_far) {
+    const ExperimentConfig& config = state.run->config;
+    if (state.keep_checkpoints) state.checkpoints.push_back(capture_checkpoint(*state.model, so_far.epochs_run()));
+    // Evaluation mode draws nothing from the generator, so scoring every epoch leaves the
+    // training trajectory unchanged.
+    if (config.evaluation.per_epoch) {
+      const ProbeProbabilities probes =
+          run_probes(*state.model, state.probes.draws.front(), config.evaluation.batch_size);
+      const ProbeOutputs outputs = outputs_of(probes);
+      state.per_epoch.push_back(score_with_all(ScoringContext(outputs, state.canary_label), /*probes_only=*/true));
+    }
+    if (progress) progress(*state.run, so_far);
+  };
+}
+
+}  // namespace ufm
