@@ -332,6 +332,12 @@ std::string to_yaml(const ExperimentConfig& config) { return emit(config, /*scie
 
 std::string scientific_yaml(const ExperimentConfig& config) { return emit(config, /*scientific_only=*/true); }
 
+std::map<std::string, std::string> scientific_settings(const ExperimentConfig& config) {
+  std::map<std::string, std::string> out;
+  config_detail::experiment_fields().flatten(config, "", /*scientific_only=*/true, out);
+  return out;
+}
+
 std::vector<std::string> describe_keys() {
   std::vector<yaml_fields::KeyDoc> docs;
   config_detail::experiment_fields().describe(ExperimentConfig{}, "", docs);

@@ -2,6 +2,7 @@
 /// The whole experiment as typed options: each block is the options struct of the
 /// component that consumes it. config/ is the only place that knows YAML.
 /// Precedence: defaults (in the structs) < YAML file < "key=value" overrides.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ std::string to_yaml(const ExperimentConfig& config);
 /// Only the keys that change results (everything but `output` and `execution`), in a
 /// canonical form: the input of run identities.
 std::string scientific_yaml(const ExperimentConfig& config);
+
+/// The scientific form as key path → value ("train.seed" → "3", "model.hidden" → "[512, 256]"):
+/// the same keys as scientific_yaml, flattened, for comparing runs key by key.
+std::map<std::string, std::string> scientific_settings(const ExperimentConfig& config);
 
 /// Every valid key path with its default and description ("train.max_epochs  100  ...").
 std::vector<std::string> describe_keys();

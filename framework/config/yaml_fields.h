@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -88,6 +89,12 @@ class FieldTable {
       write_value(out, value.*member);
       docs.push_back(KeyDoc{path, out.c_str(), description});
     };
+    field.flatten = [member](const Struct& value, const std::string& path, bool,
+                             std::map<std::string, std::string>& out) {
+      YAML::Emitter emitter;
+      write_value(emitter, value.*member);
+      out[path] = emitter.c_str();
+    };
     fields_.push_back(std::move(field));
     return *this;
   }
@@ -117,6 +124,10 @@ class FieldTable {
     };
     field.describe = [member, table](const Struct& value, const std::string& path, std::vector<KeyDoc>& docs) {
       table->describe(value.*member, path, docs);
+    };
+    field.flatten = [member, table](const Struct& value, const std::string& path, bool scientific_only,
+                                    std::map<std::string, std::string>& out) {
+      table->flatten(value.*member, path, scientific_only, out);
     };
     fields_.push_back(std::move(field));
     return *this;
@@ -175,6 +186,17 @@ class FieldTable {
     out << YAML::EndMap;
   }
 
+  /// Appends "path → value (flow YAML)" for every leaf in the scientific form (every leaf
+  /// with `scientific_only` false), with paths under `prefix`.
+  void flatten(const Struct& value, const std::string& prefix, bool scientific_only,
+               std::map<std::string, std::string>& out) const {
+    for (const auto& field : fields_) {
+      if (scientific_only && !field.scientific) continue;
+      if (scientific_only && field.unset_in && field.unset_in(value)) continue;
+      field.flatten(value, join_path(prefix, field.key), scientific_only, out);
+    }
+  }
+
   /// Appends one KeyDoc per leaf, with paths under `prefix`.
   void describe(const Struct& value, const std::string& prefix, std::vector<KeyDoc>& docs) const {
     for (const auto& field : fields_) field.describe(value, join_path(prefix, field.key), docs);
@@ -190,6 +212,7 @@ class FieldTable {
     std::function<void(Struct&, const YAML::Node&, const std::string&, const std::string&)> read;
     std::function<void(const Struct&, YAML::Emitter&, bool)> write;
     std::function<void(const Struct&, const std::string&, std::vector<KeyDoc>&)> describe;
+    std::function<void(const Struct&, const std::string&, bool, std::map<std::string, std::string>&)> flatten;
   };
 
   const Field* find(const std::string& key) const {

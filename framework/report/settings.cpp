@@ -119,17 +119,6 @@ std::vector<std::string> yaml_leaf_keys(const std::string& yaml) {
   return keys;
 }
 
-std::map<std::string, std::string> parse_varying_keys(const std::string& text) {
-  std::map<std::string, std::string> values;
-  if (text.empty()) return values;
-  for (const auto& assignment : split(text, ';')) {
-    const auto equals = assignment.find('=');
-    if (equals == std::string::npos) continue;
-    values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
-  }
-  return values;
-}
-
 std::optional<std::string> setting_value(const RunRecord& run, const std::string& key) {
   if (run.has_attribute(schema::kVaryingKeys)) {
     const auto swept = parse_varying_keys(run.string_attribute(schema::kVaryingKeys));

@@ -21,9 +21,6 @@ std::optional<std::string> yaml_lookup(const std::string& yaml, const std::strin
 /// Every leaf key path of such YAML text, in the order written.
 std::vector<std::string> yaml_leaf_keys(const std::string& yaml);
 
-/// "train.seed=3;model.name=cnn2" → {train.seed: 3, model.name: cnn2}; "" → {}.
-std::map<std::string, std::string> parse_varying_keys(const std::string& text);
-
 /// A run's value of `key`: its `varying_keys` attribute first, else its resolved `config`
 /// YAML. nullopt when neither has the key.
 std::optional<std::string> setting_value(const RunRecord& run, const std::string& key);

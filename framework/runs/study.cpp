@@ -15,7 +15,6 @@
 #include "core/error.h"
 #include "core/text_file.h"
 #include "core/text.h"
-#include "report/settings.h"
 #include "runs/experiment_runner.h"
 #include "runs/training_units.h"
 #include "storage/pieces.h"
@@ -63,12 +62,11 @@ struct ScientificSettings {
   std::map<std::string, std::string> values;
 };
 
-ScientificSettings scientific_settings(const RunRecord& run, const std::string& source) {
+ScientificSettings settings_of_run(const RunRecord& run, const std::string& source) {
   const std::string yaml = run.string_attribute(schema::kRunConfig);
   const ExperimentConfig config = parse_experiment_config(yaml, source + " (run " + run.identity + ")");
-  const std::string scientific = scientific_yaml(config);
   ScientificSettings settings{source, {}};
-  for (const auto& key : yaml_leaf_keys(scientific)) {
+  for (const auto& [key, value] : scientific_settings(config)) {
     // The canary itself is what distinguishes the runs of one experiment; a control has no
     // batch position to compare.
     if (key == "canaries.indices" || key == "canaries.pair" || key == "canaries.control_moves") continue;
@@ -77,7 +75,7 @@ ScientificSettings scientific_settings(const RunRecord& run, const std::string& 
     }
     // Independent pairs train pair k with seed train.seed + k by design.
     if (key == "train.seed" && config.canaries.pairing == "independent") continue;
-    settings.values[key] = yaml_lookup(scientific, key).value_or("");
+    settings.values[key] = value;
   }
   return settings;
 }
@@ -184,7 +182,7 @@ MergeSummary merge_study(const std::string& pieces_dir, const std::string& targe
   for (const RunRecord& run : merged.runs) {
     present.insert(run.identity);
     note_swept(run);
-    if (run.has_attribute(schema::kRunConfig)) settings.push_back(scientific_settings(run, target));
+    if (run.has_attribute(schema::kRunConfig)) settings.push_back(settings_of_run(run, target));
   }
   std::vector<RunRecord> added;
   for (const std::string& identity : complete_pieces(pieces_dir)) {
@@ -199,7 +197,7 @@ MergeSummary merge_study(const std::string& pieces_dir, const std::string& targe
     }
     check_piece_identity(run, path);
     note_swept(run);
-    settings.push_back(scientific_settings(run, path));
+    settings.push_back(settings_of_run(run, path));
     present.insert(identity);
     added.push_back(std::move(run));
   }

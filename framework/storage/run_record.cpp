@@ -77,4 +77,18 @@ const ArrayData& RunRecord::array(const std::string& path) const {
 
 bool RunRecord::has_array(const std::string& path) const { return arrays.count(path) > 0; }
 
+std::map<std::string, std::string> parse_varying_keys(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string assignment = text.substr(start, end - start);
+    const auto equals = assignment.find('=');
+    if (equals != std::string::npos) values[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+    start = end + 1;
+  }
+  return values;
+}
+
 }  // namespace ufm

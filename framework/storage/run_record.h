@@ -41,6 +41,10 @@ struct RunRecord {
   bool has_array(const std::string& path) const;
 };
 
+/// A run's `varying_keys` attribute (the swept keys of its sweep point) as key → value:
+/// "train.seed=3;model.name=cnn2" → {train.seed: 3, model.name: cnn2}; "" → {}.
+std::map<std::string, std::string> parse_varying_keys(const std::string& text);
+
 /// A whole result file: root attributes plus runs in identity order.
 struct ResultFile {
   std::map<std::string, AttributeValue> attributes;

@@ -115,7 +115,9 @@ TEST(Pairing, AMovedControlTrainsInItsCanarysBatchOrder) {
   ASSERT_EQ(file.runs.size(), 2u);
   for (const auto& run : file.runs) {
     EXPECT_EQ(run.int_attribute("canary_training_position"), 0) << run.identity;
-    if (run.int_attribute(schema::kIsControl)) EXPECT_EQ(run.int_attribute(schema::kControlMoves), 40);
+    if (run.int_attribute(schema::kIsControl)) {
+      EXPECT_EQ(run.int_attribute(schema::kControlMoves), 40);
+    }
   }
 }
 

@@ -109,7 +109,9 @@ TEST(ScorerRegistry, DeclaredOutputsAreWrittenAndReadBackThroughAResultFile) {
         const auto a = read->array(output.path).as_doubles(), b = written.array(output.path).as_doubles();
         ASSERT_EQ(a.size(), b.size());
         for (std::size_t i = 0; i < a.size(); ++i) {
-          if (!(std::isnan(a[i]) && std::isnan(b[i]))) EXPECT_EQ(a[i], b[i]);
+          if (!(std::isnan(a[i]) && std::isnan(b[i]))) {
+            EXPECT_EQ(a[i], b[i]);
+          }
         }
         const std::string epoch_path = per_epoch_path(output.path);
         EXPECT_EQ(read->has_array(epoch_path), output.per_epoch);
