@@ -98,23 +98,33 @@ std::vector<Calibration> calibrate(const ResultFile& file, const CalibrationOpti
   }
   const std::int64_t size = std::min<std::int64_t>(options.pooled_pairs, static_cast<std::int64_t>(canaries.size()));
   const std::string suffix = ", " + std::to_string(size) + " pairs";
+  const std::string unit = "resampled " + std::to_string(size) + "-pair subsets of " +
+                           std::to_string(canaries.size()) + " null pairs";
   for (const PerTest& test : per_test) {
     const auto fisher = pooled_draws(test.p, size, options, fisher_pool, salt++);
     if (!fisher.empty()) {
       out.push_back(measure("Fisher (" + test.name + suffix + ")", fisher, options, false));
       out.back().descriptive = test.descriptive;
+      out.back().unit = unit;
     }
     const auto stouffer = pooled_draws(test.stouffer_p, size, options, stouffer_pool, salt++);
     if (!stouffer.empty()) {
       out.push_back(measure("Stouffer (" + test.name + suffix + ")", stouffer, options, false));
       out.back().descriptive = test.descriptive;
+      out.back().unit = unit;
     }
   }
   const std::vector<double> d = null_differences(file, canaries);
   const auto sign = pooled_draws(d, size, options, sign_pool, salt++);
-  if (!sign.empty()) out.push_back(measure("sign test (M − control" + suffix + ")", sign, options, false));
+  if (!sign.empty()) {
+    out.push_back(measure("sign test (M − control" + suffix + ")", sign, options, false));
+    out.back().unit = unit;
+  }
   const auto wilcoxon = pooled_draws(d, size, options, wilcoxon_pool, salt++);
-  if (!wilcoxon.empty()) out.push_back(measure("Wilcoxon (M − control" + suffix + ")", wilcoxon, options, false));
+  if (!wilcoxon.empty()) {
+    out.push_back(measure("Wilcoxon (M − control" + suffix + ")", wilcoxon, options, false));
+    out.back().unit = unit;
+  }
   return out;
 }
 

@@ -27,7 +27,8 @@ CalibrationState calibration_state(double lower, double upper, double alpha) {
 std::string calibration_phrase(const Calibration& c, std::size_t a) {
   if (!c.descriptive.empty()) return "descriptive: " + c.descriptive;
   if (a >= c.rates.size() || std::isnan(c.rates[a])) return "not measured (no null pairs store it)";
-  const std::string pairs = std::to_string(c.pairs) + (c.pairs == 1 ? " null pair" : " null pairs");
+  const std::string pairs =
+      std::to_string(c.pairs) + " " + (c.pairs == 1 && c.unit == "null pairs" ? std::string("null pair") : c.unit);
   const std::string rate = "FPR " + format_number(c.rates[a], 3) + " [" + format_number(c.lower[a], 3) + ", " +
                            format_number(c.upper[a], 3) + "] at " + format_number(c.alphas[a], 3);
   switch (calibration_state(c.lower[a], c.upper[a], c.alphas[a])) {

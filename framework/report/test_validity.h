@@ -22,6 +22,9 @@ struct Calibration {
   double ks_p = 0.0;
   /// Set when the null pairs' design makes this test descriptive (see exposure_descriptive_reason).
   std::string descriptive;
+  /// What `pairs` counts, as printed: "null pairs", or for a pooled test "resampled 8-pair
+  /// subsets of 40 null pairs".
+  std::string unit = "null pairs";
 };
 
 /// With n null pairs and the Clopper–Pearson interval [L, U] of a false-positive rate at α:
