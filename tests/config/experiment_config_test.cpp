@@ -360,3 +360,17 @@ TEST(LoadExperimentConfig, MissingFileIsADataErrorNamingIt) {
 
 }  // namespace
 }  // namespace ufm
+
+namespace ufm {
+namespace {
+
+TEST(ExperimentConfigErrors, NullPairsUnderASharedControlAreRefused) {
+  // Null pairs that share one seed and one control are dependent: they measure no FPR.
+  const std::string message = parse_error("feature:\n  pattern: random\n  decoy: true\n");
+  EXPECT_NE(message.find("feature.decoy: null pairs need canaries.pairing=independent"), std::string::npos) << message;
+  EXPECT_NO_THROW(parse_experiment_config("feature:\n  pattern: random\n  decoy: true\ncanaries:\n  pairing: independent\n",
+                                          "configs/x.yaml"));
+}
+
+}  // namespace
+}  // namespace ufm
