@@ -14,8 +14,6 @@ namespace {
 
 double nan() { return std::nan(""); }
 
-std::string cell(double value, int digits = 4) { return format_number(value, digits); }
-
 Calibration measure(const std::string& test, const std::vector<double>& p, const CalibrationOptions& options,
                     bool with_ks) {
   Calibration c;

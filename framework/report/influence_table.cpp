@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "report/settings.h"
+#include "report/summary_statistics.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -29,17 +30,6 @@ double rank_or_nan(const RunRecord& run, const char* name) {
 
 std::string rank_cell(double rank) { return std::isnan(rank) ? "" : format_number(rank, 6); }
 
-double mean_of(const std::vector<double>& values) {
-  double sum = 0.0;
-  std::size_t n = 0;
-  for (double v : values) {
-    if (!std::isnan(v)) {
-      sum += v;
-      ++n;
-    }
-  }
-  return n ? sum / static_cast<double>(n) : std::nan("");
-}
 
 double median_of(std::vector<double> values) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());

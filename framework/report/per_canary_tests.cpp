@@ -75,6 +75,24 @@ std::string unpaired_reason(const std::vector<const CanaryEntry*>& entries) {
   return count == 0 ? "" : "unpaired: " + std::to_string(count) + " comparison(s), " + first;
 }
 
+SettingDesign design_of(const std::vector<const CanaryEntry*>& entries) {
+  SettingDesign design;
+  design.entries = entries;
+  for (const CanaryEntry* entry : entries) {
+    design.runs.push_back(entry->run);
+    design.dependent = design.dependent || shared_pairing(*entry->run);
+  }
+  design.descriptive = descriptive_reason(design.runs);
+  design.unpaired = unpaired_reason(entries);
+  return design;
+}
+
+std::vector<const CanaryEntry*> entries_of(const Setting& setting) {
+  std::vector<const CanaryEntry*> out;
+  for (const CanaryEntry& entry : setting.canaries) out.push_back(&entry);
+  return out;
+}
+
 std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries) {
   std::vector<double> out;
   for (const CanaryEntry* entry : canaries) {
@@ -82,13 +100,6 @@ std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries)
     if (!std::isnan(d)) out.push_back(d);
   }
   return out;
-}
-
-double mean_of(const std::vector<double>& values) {
-  if (values.empty()) return nan();
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
 }
 
 std::int64_t count_below(const std::vector<double>& p, double alpha) {

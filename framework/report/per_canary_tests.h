@@ -9,6 +9,7 @@
 
 #include "evaluation/statistics.h"
 #include "report/settings.h"
+#include "report/summary_statistics.h"
 #include "storage/run_record.h"
 
 namespace ufm {
@@ -49,6 +50,22 @@ std::string descriptive_reason(const std::vector<const RunRecord*>& canaries);
 /// "unpaired: N comparison(s), <first reason>" when some comparison of `entries` is not
 /// really paired; "" when all are.
 std::string unpaired_reason(const std::vector<const CanaryEntry*>& entries);
+/// What the design of a group of canaries allows: whether they share one control (a test
+/// across them is pseudo-replication), why their exposure p-values are descriptive, and why
+/// some canary-minus-control comparison is not paired. Every table decides from this.
+struct SettingDesign {
+  std::vector<const RunRecord*> runs;
+  std::vector<const CanaryEntry*> entries;
+  bool dependent = false;   ///< some canary used shared pairing
+  std::string descriptive;  ///< why its exposure p-values are descriptive ("" = valid)
+  std::string unpaired;     ///< unpaired_reason of the entries ("" = all paired)
+  /// Whether tests across the canaries are valid: independent and all paired.
+  bool testable() const { return !dependent && unpaired.empty(); }
+};
+SettingDesign design_of(const std::vector<const CanaryEntry*>& entries);
+/// Every canary of `setting`.
+std::vector<const CanaryEntry*> entries_of(const Setting& setting);
+
 /// M − control of `canaries` (averaged over patch draws), NaN ones dropped.
 std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries);
 
@@ -57,8 +74,7 @@ std::vector<double> differences(const std::vector<const CanaryEntry*>& canaries)
 std::vector<const RunRecord*> null_canaries(const ResultFile& file);
 std::vector<double> null_differences(const ResultFile& file, const std::vector<const RunRecord*>& canaries);
 
-/// Mean (NaN for no values); how many of `p` lie below `alpha`.
-double mean_of(const std::vector<double>& values);
+/// How many of `p` lie below `alpha`.
 std::int64_t count_below(const std::vector<double>& p, double alpha);
 
 /// The pooled tests, NaN instead of an error on empty input (and, for Wilcoxon, when every

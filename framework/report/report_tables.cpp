@@ -7,58 +7,14 @@
 
 #include "core/text.h"
 #include "evaluation/statistics.h"
+#include "report/per_canary_tests.h"
+#include "report/summary_statistics.h"
 #include "report/test_validity.h"
 #include "storage/schema.h"
 
 namespace ufm {
 namespace {
 
-std::vector<double> finite(const std::vector<double>& values) {
-  std::vector<double> out;
-  for (double v : values) {
-    if (!std::isnan(v)) out.push_back(v);
-  }
-  return out;
-}
-
-double mean(const std::vector<double>& values) {
-  if (values.empty()) return std::nan("");
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
-}
-
-double sample_sd(const std::vector<double>& values) {
-  if (values.size() < 2) return std::nan("");
-  const double centre = mean(values);
-  double sum = 0.0;
-  for (double v : values) sum += (v - centre) * (v - centre);
-  return std::sqrt(sum / static_cast<double>(values.size() - 1));
-}
-
-double fraction_of(const std::vector<double>& values, bool (*predicate)(double)) {
-  if (values.empty()) return std::nan("");
-  std::size_t hits = 0;
-  for (double v : values) hits += predicate(v) ? 1 : 0;
-  return static_cast<double>(hits) / static_cast<double>(values.size());
-}
-
-std::string cell(double value, int digits = 4) { return format_number(value, digits); }
-
-std::vector<std::string> key_header(const std::vector<std::string>& keys) {
-  return keys.empty() ? std::vector<std::string>{"setting"} : keys;
-}
-
-std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
-  return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
-}
-
-// Wilcoxon's approximate path rejects all-zero differences; a table shows "nan" instead.
-TestResult wilcoxon_or_nan(const std::vector<double>& d) {
-  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
-  if (d.empty() || all_zero) return {std::nan(""), std::nan("")};
-  return wilcoxon_signed_rank_greater(d);
-}
 
 bool is_control(const RunRecord& run) {
   return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
@@ -85,9 +41,7 @@ Table settings_table(const GroupedRuns& grouped) {
   }
   for (const Setting& setting : grouped.settings) {
     std::vector<double> m, draw_sd, p, d, accuracy;
-    std::int64_t nan = 0, unpaired = 0;
-    bool shared = false;
-    std::string unpaired_reason;
+    std::int64_t nan = 0;
     for (const CanaryEntry& canary : setting.canaries) {
       m.push_back(canary.m_over_draws());
       draw_sd.push_back(canary.m_sd_over_draws());
@@ -95,12 +49,8 @@ Table settings_table(const GroupedRuns& grouped) {
       d.push_back(canary.difference());
       accuracy.push_back(canary.test_accuracy);
       nan += (std::isnan(canary.m) || (canary.control != nullptr && std::isnan(canary.difference()))) ? 1 : 0;
-      shared = shared || shared_pairing(*canary.run);
-      if (!canary.unpaired.empty()) {
-        ++unpaired;
-        if (unpaired_reason.empty()) unpaired_reason = canary.unpaired;
-      }
     }
+    const SettingDesign design = design_of(entries_of(setting));
     m = finite(m);
     draw_sd = finite(draw_sd);
     p = finite(p);
@@ -108,31 +58,29 @@ Table settings_table(const GroupedRuns& grouped) {
     accuracy = finite(accuracy);
     // Under shared pairing the canaries share one seed and one control: a test across them
     // is pseudo-replication, so no p-value is printed (the spread stays, descriptive).
-    const bool testable = !shared && unpaired == 0;
-    const TestResult sign = testable && !d.empty() ? sign_test_greater(d) : TestResult{std::nan(""), std::nan("")};
+    const bool testable = design.testable();
+    const TestResult sign = testable ? sign_or_nan(d) : TestResult{std::nan(""), std::nan("")};
     const TestResult w = testable ? wilcoxon_or_nan(d) : TestResult{std::nan(""), std::nan("")};
-    const TestResult t = testable && d.size() >= 2 ? one_sample_t_test_greater(d) : TestResult{std::nan(""), std::nan("")};
+    const TestResult t = testable ? one_sample_t_test_greater(d) : TestResult{std::nan(""), std::nan("")};
     std::vector<std::string> notes;
-    if (shared) notes.push_back(std::string(kDependentCanaries) + ": M−control spread is descriptive");
-    if (unpaired > 0) {
-      notes.push_back("unpaired: " + std::to_string(unpaired) + " comparison(s), " + unpaired_reason);
-    }
+    if (design.dependent) notes.push_back(std::string(kDependentCanaries) + ": M−control spread is descriptive");
+    if (!design.unpaired.empty()) notes.push_back(design.unpaired);
     std::vector<std::string> row = key_cells(grouped, setting);
     const std::vector<std::string> numbers = {
         std::to_string(setting.canaries.size()),
         std::to_string(setting.controls.size()),
         std::to_string(nan),
-        cell(mean(m)),
+        cell(mean_of(m)),
         cell(sample_sd(m)),
-        draw_sd.empty() ? "" : cell(mean(draw_sd)),
+        draw_sd.empty() ? "" : cell(mean_of(draw_sd)),
         cell(fraction_of(m, [](double v) { return v > 0; }), 3),
         cell(fraction_of(p, [](double v) { return v < 0.05; }), 3),
-        cell(mean(d)),
+        cell(mean_of(d)),
         cell(sample_sd(d)),
         testable ? cell(sign.p_value, 3) : "",
         testable ? cell(w.p_value, 3) : "",
         testable ? cell(t.p_value, 3) : "",
-        cell(mean(accuracy)),
+        cell(mean_of(accuracy)),
         join(notes, "; "),
     };
     row.insert(row.end(), numbers.begin(), numbers.end());
@@ -152,7 +100,7 @@ Table seed_table(const GroupedRuns& grouped) {
   const auto spread = [](std::vector<double> values, std::vector<std::string>& row) {
     values = finite(values);
     const bool any = !values.empty();
-    row.push_back(cell(mean(values)));
+    row.push_back(cell(mean_of(values)));
     row.push_back(cell(sample_sd(values)));
     row.push_back(cell(any ? *std::min_element(values.begin(), values.end()) : std::nan("")));
     row.push_back(cell(any ? *std::max_element(values.begin(), values.end()) : std::nan("")));
@@ -227,7 +175,7 @@ Table run_table(const ResultFile& file) {
     epochs(*control, row);
     std::vector<double> m;
     if (control->has_array(schema::kScoreM)) m = finite(control->array(schema::kScoreM).as_doubles());
-    row.push_back(cell(mean(m)));
+    row.push_back(cell(mean_of(m)));
     row.insert(row.end(), {"", "", ""});
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM2)));
     row.push_back("");
@@ -235,7 +183,7 @@ Table run_table(const ResultFile& file) {
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreM15)));
     std::vector<double> m_prob;
     if (control->has_array(schema::kScoreMProb)) m_prob = finite(control->array(schema::kScoreMProb).as_doubles());
-    row.push_back(cell(mean(m_prob)));
+    row.push_back(cell(mean_of(m_prob)));
     row.push_back("");
     row.push_back(cell(scalar_or_nan(*control, schema::kScoreMProbUnknownP), 3));
     row.push_back("");

@@ -231,6 +231,14 @@ std::string unpaired_because(const RunRecord& canary, const RunRecord& control, 
 
 }  // namespace
 
+std::vector<std::string> key_header(const std::vector<std::string>& keys) {
+  return keys.empty() ? std::vector<std::string>{"setting"} : keys;
+}
+
+std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
+  return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
+}
+
 std::string setting_label(const std::vector<std::string>& keys, const Setting& setting) {
   if (keys.empty()) return "all runs";
   std::vector<std::string> parts;

@@ -79,6 +79,11 @@ struct GroupedRuns {
   std::vector<Setting> settings;
 };
 
+/// The first columns of a per-setting table: the grouping keys, or "setting" without keys;
+/// and one setting's cells under them ("all runs" without keys).
+std::vector<std::string> key_header(const std::vector<std::string>& keys);
+std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting);
+
 /// "k=v, k=v" for `setting` under `keys`; "all runs" with no keys.
 std::string setting_label(const std::vector<std::string>& keys, const Setting& setting);
 

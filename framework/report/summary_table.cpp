@@ -8,7 +8,9 @@
 
 #include "core/text.h"
 #include "evaluation/statistics.h"
+#include "report/per_canary_tests.h"
 #include "report/settings.h"
+#include "report/summary_statistics.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -16,35 +18,9 @@ namespace {
 
 double scalar(const RunRecord& run, const char* path) { return scalar_or_nan(run, path); }
 
-std::vector<double> finite(const std::vector<double>& values) {
-  std::vector<double> out;
-  for (double v : values) {
-    if (!std::isnan(v)) out.push_back(v);
-  }
-  return out;
-}
-
-double mean(const std::vector<double>& values) {
-  const std::vector<double> kept = finite(values);
-  if (kept.empty()) return std::nan("");
-  double sum = 0.0;
-  for (double v : kept) sum += v;
-  return sum / static_cast<double>(kept.size());
-}
-
-double fraction(const std::vector<double>& values, bool (*predicate)(double)) {
-  const std::vector<double> kept = finite(values);
-  if (kept.empty()) return std::nan("");
-  std::size_t hits = 0;
-  for (double v : kept) hits += predicate(v) ? 1 : 0;
-  return static_cast<double>(hits) / static_cast<double>(kept.size());
-}
-
 std::int64_t nan_in(const std::vector<double>& values) {
   return std::count_if(values.begin(), values.end(), [](double v) { return std::isnan(v); });
 }
-
-std::string cell(double value, int digits = 4) { return format_number(value, digits); }
 
 // "0.6 (NaN: 1 of 10, not counted)" when some values are NaN.
 std::string with_nan(const std::string& text, const std::vector<double>& values) {
@@ -56,22 +32,17 @@ std::string with_nan(const std::string& text, const std::vector<double>& values)
 // The headline verdict of one setting: the tests valid for its design, or why there is none.
 std::string headline_verdict(const Setting& setting, const std::vector<double>& differences,
                              const CalibrationEvidence* evidence) {
-  bool shared = false, unpaired = false;
-  for (const CanaryEntry& entry : setting.canaries) {
-    shared = shared || shared_pairing(*entry.run);
-    unpaired = unpaired || !entry.unpaired.empty();
-  }
+  const SettingDesign design = design_of(entries_of(setting));
   if (setting.canaries.size() == 1) {
     return "one canary: no test across canaries (a verdict needs several independent pairs: "
            "canaries.pairing=independent)";
   }
-  if (shared) return kNoVerdictForSharedControl;
-  if (unpaired) return "no verdict: some comparisons are unpaired (see the runs table's pairing notes)";
+  if (design.dependent) return kNoVerdictForSharedControl;
+  if (!design.unpaired.empty()) return "no verdict: some comparisons are unpaired (see the runs table's pairing notes)";
   const std::vector<double> d = finite(differences);
   if (d.empty()) return "no verdict: no canary has a control in this file";
-  const bool all_zero = std::all_of(d.begin(), d.end(), [](double v) { return v == 0.0; });
-  const double sign = sign_test_greater(d).p_value;
-  const double wilcoxon = all_zero ? std::nan("") : wilcoxon_signed_rank_greater(d).p_value;
+  const double sign = sign_or_nan(d).p_value;
+  const double wilcoxon = wilcoxon_or_nan(d).p_value;
   const std::string unmeasured = "calibration not measured here (ufm run/report --calibration NULL_PAIRS.h5)";
   std::ostringstream out;
   out << "across " << d.size() << " independent pairs, H1: M − control > 0: sign test p = " << cell(sign, 3) << " ["
@@ -110,24 +81,24 @@ void write_setting_summary(std::ostream& out, const std::vector<std::string>& ke
   const std::string draw_note = draws > 1 ? " (mean over " + std::to_string(draws) + " patch draws)" : "";
   out << "\n| summary: " << setting_label(keys, setting) << " (" << setting.canaries.size()
       << " canaries) | value |\n|---|---|\n";
-  out << "| mean M" << draw_note << " | " << with_nan(cell(mean(m)), m) << " |\n";
-  if (draws > 1) out << "| sd of M over patch draws (mean over canaries) | " << cell(mean(m_draw_sd)) << " |\n";
-  out << "| fraction M > 0 | " << with_nan(cell(fraction(m, positive), 3), m) << " |\n";
-  out << "| fraction p (t) < 0.05 † | " << with_nan(cell(fraction(p_t, significant), 3), p_t) << " |\n";
-  out << "| fraction p (MW) < 0.05 † | " << with_nan(cell(fraction(p_mw, significant), 3), p_mw) << " |\n";
+  out << "| mean M" << draw_note << " | " << with_nan(cell(mean_of(m)), m) << " |\n";
+  if (draws > 1) out << "| sd of M over patch draws (mean over canaries) | " << cell(mean_of(m_draw_sd)) << " |\n";
+  out << "| fraction M > 0 | " << with_nan(cell(fraction_of(m, positive), 3), m) << " |\n";
+  out << "| fraction p (t) < 0.05 † | " << with_nan(cell(fraction_of(p_t, significant), 3), p_t) << " |\n";
+  out << "| fraction p (MW) < 0.05 † | " << with_nan(cell(fraction_of(p_mw, significant), 3), p_mw) << " |\n";
   if (!m_prob.empty()) {
-    out << "| mean M_prob (2023 probability score) | " << with_nan(cell(mean(m_prob)), m_prob) << " |\n";
-    out << "| fraction p (M_prob t) < 0.05 † | " << with_nan(cell(fraction(p_prob, significant), 3), p_prob) << " |\n";
+    out << "| mean M_prob (2023 probability score) | " << with_nan(cell(mean_of(m_prob)), m_prob) << " |\n";
+    out << "| fraction p (M_prob t) < 0.05 † | " << with_nan(cell(fraction_of(p_prob, significant), 3), p_prob) << " |\n";
     out << "| fraction p (M_prob t, label unknown, Bonferroni) < 0.05 † | "
-        << with_nan(cell(fraction(p_prob_unknown, significant), 3), p_prob_unknown) << " |\n";
+        << with_nan(cell(fraction_of(p_prob_unknown, significant), 3), p_prob_unknown) << " |\n";
   }
   if (!d.empty()) {
     out << "| mean M − control (at the canary's label" << (draws > 1 ? ", averaged over draws" : "") << ") | "
-        << with_nan(cell(mean(d)), d) << " |\n";
-    out << "| fraction M − control > 0 | " << with_nan(cell(fraction(d, positive), 3), d) << " |\n";
-    out << "| mean M2 − control | " << with_nan(cell(mean(m2_d)), m2_d) << " |\n";
+        << with_nan(cell(mean_of(d)), d) << " |\n";
+    out << "| fraction M − control > 0 | " << with_nan(cell(fraction_of(d, positive), 3), d) << " |\n";
+    out << "| mean M2 − control | " << with_nan(cell(mean_of(m2_d)), m2_d) << " |\n";
   }
-  out << "| mean test accuracy | " << with_nan(cell(mean(accuracy)), accuracy) << " |\n";
+  out << "| mean test accuracy | " << with_nan(cell(mean_of(accuracy)), accuracy) << " |\n";
   if (!duplicates.empty()) {
     out << "| repeated canary indices | " << join(duplicates, ", ")
         << (shared_pairing(*setting.canaries.front().run) ? ": identical models under shared pairing, one observation"
@@ -170,7 +141,7 @@ std::string markdown_summary(const ResultFile& file, const CalibrationEvidence* 
     const auto m = control->array(schema::kScoreM).as_doubles();
     out << "| " << control->identity.substr(0, 8) << " | " << control->int_attribute(schema::kSeed)
         << " | control | all | " << scalar(*control, schema::kBestEpoch) << "/" << scalar(*control, schema::kEpochsRun)
-        << " | " << cell(scalar(*control, schema::kTestAccuracy)) << " | " << cell(mean(m)) << " (mean over labels) | "
+        << " | " << cell(scalar(*control, schema::kTestAccuracy)) << " | " << cell(mean_of(m)) << " (mean over labels) | "
         << " | | | " << cell(scalar(*control, schema::kScoreM2)) << " | | " << cell(scalar(*control, schema::kScoreM14))
         << " | " << cell(scalar(*control, schema::kScoreM15)) << " |\n";
   }

@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr double kAlpha = 0.05;
 
-std::string cell(double value, int digits = 4) { return format_number(value, digits); }
-
-std::vector<std::string> key_header(const std::vector<std::string>& keys) {
-  return keys.empty() ? std::vector<std::string>{"setting"} : keys;
-}
-
-std::vector<std::string> key_cells(const GroupedRuns& grouped, const Setting& setting) {
-  return grouped.keys.empty() ? std::vector<std::string>{"all runs"} : setting.values;
-}
 }  // namespace
 
 Table exposure_table(const GroupedRuns& grouped) {
@@ -95,31 +86,6 @@ std::string validity_of(bool dependent, const std::string& descriptive, const st
   return join(notes, "; ");
 }
 
-struct SettingDesign {
-  std::vector<const RunRecord*> runs;
-  std::vector<const CanaryEntry*> entries;
-  bool dependent = false;
-  std::string descriptive;  ///< why its exposure p-values are descriptive ("" = valid)
-  std::string unpaired;     ///< why some M − control is unpaired ("" = all paired)
-};
-
-SettingDesign design_of(const std::vector<const CanaryEntry*>& entries) {
-  SettingDesign design;
-  design.entries = entries;
-  for (const CanaryEntry* entry : entries) {
-    design.runs.push_back(entry->run);
-    design.dependent = design.dependent || shared_pairing(*entry->run);
-  }
-  design.descriptive = descriptive_reason(design.runs);
-  design.unpaired = unpaired_reason(entries);
-  return design;
-}
-
-std::vector<const CanaryEntry*> entries_of(const Setting& setting) {
-  std::vector<const CanaryEntry*> out;
-  for (const CanaryEntry& entry : setting.canaries) out.push_back(&entry);
-  return out;
-}
 
 std::int64_t nan_differences(const std::vector<const CanaryEntry*>& entries) {
   std::int64_t nan = 0;
