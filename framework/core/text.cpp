@@ -62,12 +62,17 @@ std::string format_number(double value, int digits) {
   return buffer;
 }
 
-std::string fnv1a_hex(const std::string& text) {
+std::uint64_t fnv1a_64(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ull;
   for (unsigned char c : text) {
     hash ^= c;
     hash *= 1099511628211ull;
   }
+  return hash;
+}
+
+std::string fnv1a_hex(const std::string& text) {
+  const std::uint64_t hash = fnv1a_64(text);
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
   return buffer;

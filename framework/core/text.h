@@ -22,5 +22,7 @@ std::string format_number(double value, int digits = 4);
 
 /// 64-bit FNV-1a hash as 16 lower-case hex digits (run identities).
 std::string fnv1a_hex(const std::string& text);
+/// The same FNV-1a 64-bit hash as a number.
+std::uint64_t fnv1a_64(const std::string& text);
 
 }  // namespace ufm

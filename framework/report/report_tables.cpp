@@ -20,14 +20,6 @@ bool is_control(const RunRecord& run) {
   return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
 }
 
-std::string attribute_text(const RunRecord& run, const char* name) {
-  if (!run.has_attribute(name)) return "";
-  const AttributeValue& value = run.attributes.at(name);
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
-  return cell(std::get<double>(value));
-}
-
 }  // namespace
 
 Table settings_table(const GroupedRuns& grouped) {

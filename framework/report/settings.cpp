@@ -203,25 +203,17 @@ std::vector<double> control_draws(const RunRecord& canary, const RunRecord* cont
   return out;
 }
 
-std::string attribute_or_empty(const RunRecord& run, const char* name) {
-  if (!run.has_attribute(name)) return "";
-  const AttributeValue& value = run.attributes.at(name);
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
-  return std::to_string(std::get<double>(value));
-}
-
 // Why canary − control is not a paired comparison ("" when it is).
 std::string unpaired_because(const RunRecord& canary, const RunRecord& control, std::int64_t index) {
   std::vector<std::string> reasons;
-  const std::string feature = attribute_or_empty(canary, "feature_pattern");
-  const std::string control_feature = attribute_or_empty(control, "feature_pattern");
+  const std::string feature = attribute_text(canary, "feature_pattern");
+  const std::string control_feature = attribute_text(control, "feature_pattern");
   if (!canary.has_array(schema::kScoreMControl) && !feature.empty() && !control_feature.empty() &&
       feature != control_feature) {
     reasons.push_back("control probed with another feature (no scores/M_control in this file)");
   }
   const std::string position = setting_value(canary, "canaries.batch_position").value_or("-1");
-  if (position != "-1" && position != "" && attribute_or_empty(control, schema::kControlMoves) != std::to_string(index)) {
+  if (position != "-1" && position != "" && attribute_text(control, schema::kControlMoves) != std::to_string(index)) {
     reasons.push_back("control's batch order was not moved with the canary (batch position " + position + ")");
   }
   const std::string arithmetic = arithmetic_difference(canary.attributes, control.attributes);

@@ -79,13 +79,9 @@ std::string exposure_descriptive_reason(const RunRecord& canary) {
 
 namespace {
 
-std::uint64_t fnv1a_64(const std::string& text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  // splitmix64 finaliser: the low bits of FNV-1a alone are poorly mixed.
+// FNV-1a of `text` through the splitmix64 finaliser: the low bits of FNV-1a alone are poorly mixed.
+std::uint64_t mixed_hash(const std::string& text) {
+  std::uint64_t hash = fnv1a_64(text);
   hash ^= hash >> 30;
   hash *= 0xbf58476d1ce4e5b9ULL;
   hash ^= hash >> 27;
@@ -103,7 +99,7 @@ double stouffer_ready_p(const RunRecord& canary, const std::string& path, double
   const double rank = p * (candidates + 1.0);
   if (std::abs(rank - std::round(rank)) > 1e-6 * (candidates + 1.0) || std::round(rank) < 1.0) return p;
   // U in (0, 1): 53 random bits, offset by half a step so it is never 0 or 1.
-  const double u = (static_cast<double>(fnv1a_64(canary.identity + "|" + path) >> 11) + 0.5) * 0x1.0p-53;
+  const double u = (static_cast<double>(mixed_hash(canary.identity + "|" + path) >> 11) + 0.5) * 0x1.0p-53;
   return p - u / (candidates + 1.0);
 }
 

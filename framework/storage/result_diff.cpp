@@ -15,12 +15,6 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string text_of(const AttributeValue& value) {
-  std::ostringstream out;
-  std::visit([&](const auto& v) { out << v; }, value);
-  return out.str();
-}
-
 // Same bits (NaN equal to NaN of the same pattern), same type.
 template <typename T>
 std::string compare_values(const std::vector<T>& a, const std::vector<T>& b) {
@@ -80,7 +74,7 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
     if (x == a.end() || y == b.end()) {
       out.push_back(where + "attribute " + name + " only in the " + (x == a.end() ? "second" : "first") + " file");
     } else if (x->second != y->second) {
-      const std::string a_text = text_of(x->second), b_text = text_of(y->second);
+      const std::string a_text = attribute_text(x->second), b_text = attribute_text(y->second);
       const bool multi_line = a_text.find('\n') != std::string::npos || b_text.find('\n') != std::string::npos;
       out.push_back(where + "attribute " + name + ": " +
                     (multi_line ? describe_text_difference(a_text, b_text) : "'" + a_text + "' vs '" + b_text + "'"));

@@ -1,5 +1,7 @@
 #include "storage/run_record.h"
 
+#include <cstdio>
+
 #include "core/error.h"
 
 namespace ufm {
@@ -89,6 +91,23 @@ std::map<std::string, std::string> parse_varying_keys(const std::string& text) {
     start = end + 1;
   }
   return values;
+}
+
+std::string attribute_text(const AttributeValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", std::get<double>(value));
+  return buffer;
+}
+
+std::string attribute_text(const std::map<std::string, AttributeValue>& attributes, const std::string& name) {
+  const auto found = attributes.find(name);
+  return found == attributes.end() ? std::string() : attribute_text(found->second);
+}
+
+std::string attribute_text(const RunRecord& run, const std::string& name) {
+  return attribute_text(run.attributes, name);
 }
 
 }  // namespace ufm

@@ -41,6 +41,12 @@ struct RunRecord {
   bool has_array(const std::string& path) const;
 };
 
+/// An attribute as text: strings as stored, integers in decimal, doubles with 17 significant
+/// digits; "" for an attribute `run` does not have.
+std::string attribute_text(const AttributeValue& value);
+std::string attribute_text(const RunRecord& run, const std::string& name);
+std::string attribute_text(const std::map<std::string, AttributeValue>& attributes, const std::string& name);
+
 /// A run's `varying_keys` attribute (the swept keys of its sweep point) as key → value:
 /// "train.seed=3;model.name=cnn2" → {train.seed: 3, model.name: cnn2}; "" → {}.
 std::map<std::string, std::string> parse_varying_keys(const std::string& text);
