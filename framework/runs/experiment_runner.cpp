@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "core/device.h"
@@ -215,6 +216,27 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     control_records[identity] = record;
     return record.get();
   };
+  // How stored controls were made (their attributes only: no scores, probes or weights), for
+  // the check that a canary is paired with a control that ran the same arithmetic.
+  std::map<std::string, std::map<std::string, AttributeValue>> control_attributes_cache;
+  std::shared_ptr<ResultFile> stored_attributes;
+  auto control_attributes = [&](const std::string& identity) -> const std::map<std::string, AttributeValue>* {
+    auto found = control_attributes_cache.find(identity);
+    if (found != control_attributes_cache.end()) return &found->second;
+    const std::string piece = pieces + "/" + identity + ".h5";
+    std::optional<std::map<std::string, AttributeValue>> attributes;
+    if (std::filesystem::exists(piece)) {
+      const ResultFile file = read_result_attributes(piece);
+      if (!file.runs.empty()) attributes = file.runs.front().attributes;
+    } else if (std::filesystem::exists(output_path)) {
+      if (!stored_attributes) stored_attributes = std::make_shared<ResultFile>(read_result_attributes(output_path));
+      for (const auto& candidate : stored_attributes->runs) {
+        if (candidate.identity == identity) attributes = candidate.attributes;
+      }
+    }
+    if (!attributes) return nullptr;
+    return &(control_attributes_cache[identity] = std::move(*attributes));
+  };
   const auto started = Clock::now();
   // Stage 1 trains every run that can be planned, among them the reference controls of
   // points whose canaries are chosen by influence or hardness; stage 2 plans those
@@ -268,15 +290,11 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
                       : ": under shared pairing the two models are identical; recorded as duplicate_of"));
       }
       if (run->is_control() || run->control_identity.empty() || !done.count(run->control_identity)) continue;
-      const RunRecord* control = nullptr;
-      {
-        std::lock_guard<std::mutex> lock(control_mutex);
-        control = control_record(run->control_identity);
-      }
+      const auto* control = control_attributes(run->control_identity);
       if (control == nullptr) continue;
-      const std::string difference = arithmetic_difference(environment.attributes, control->attributes);
+      const std::string difference = arithmetic_difference(environment.attributes, *control);
       UFM_CHECK(difference.empty(), ConfigError, "canaries.controls: canary ", run->canary_index, " (run ",
-                run->identity, ") would be paired with control ", control->identity, " stored with ", difference,
+                run->identity, ") would be paired with control ", run->control_identity, " stored with ", difference,
                 "; a pair must run the same arithmetic: rerun with the control's setting, or move the result file "
                 "away to retrain both");
     }

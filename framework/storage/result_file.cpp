@@ -404,7 +404,7 @@ void check_schema_version(H5::Group& root, const std::string& path) {
             " is newer than this program's ", schema::kVersion);
 }
 
-ResultFile read_hdf5(const std::string& path) {
+ResultFile read_hdf5(const std::string& path, bool with_arrays) {
   Location where{path};
   try {
     H5::H5File h5 = open_for_reading(path);
@@ -424,7 +424,7 @@ ResultFile read_hdf5(const std::string& path) {
       if (runs.childObjType(run.identity) != H5O_TYPE_GROUP) continue;
       H5::Group group = runs.openGroup(run.identity);
       run.attributes = read_attributes(group, run_path, where);
-      read_arrays(group, "", run_path, run.arrays, where);
+      if (with_arrays) read_arrays(group, "", run_path, run.arrays, where);
       file.runs.push_back(std::move(run));
     }
     std::sort(file.runs.begin(), file.runs.end(),
@@ -485,7 +485,13 @@ void write_result_file(const std::string& path, const ResultFile& file, const ch
 ResultFile read_result_file(const std::string& path) {
   std::lock_guard<std::mutex> lock(hdf5_mutex());
   silence_hdf5();
-  return read_hdf5(path);
+  return read_hdf5(path, /*with_arrays=*/true);
+}
+
+ResultFile read_result_attributes(const std::string& path) {
+  std::lock_guard<std::mutex> lock(hdf5_mutex());
+  silence_hdf5();
+  return read_hdf5(path, /*with_arrays=*/false);
 }
 
 std::vector<std::string> stored_run_identities(const std::string& path) {

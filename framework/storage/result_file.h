@@ -21,6 +21,10 @@ void write_result_file(const std::string& path, const ResultFile& file,
 /// this schema cannot represent (string datasets, array attributes, ...) are ignored.
 ResultFile read_result_file(const std::string& path);
 
+/// The same with each run's attributes only, no arrays: a cheap read of how stored runs were
+/// made (threads, device, settings) without their scores, probes or weights.
+ResultFile read_result_attributes(const std::string& path);
+
 /// Run identities stored in a result file (empty when the file does not exist).
 std::vector<std::string> stored_run_identities(const std::string& path);
 
