@@ -16,29 +16,14 @@ class LabelKnownScorer final : public Scorer {
     };
   }
   ScoreArrays score(const ScoringContext& context) const override {
-    const MemorisationScores& scores = context.memorisation();
+    const std::vector<LabelKnownScore>& per_label = context.memorisation().per_label;
     ScoreArrays out;
-    if (!context.is_control()) {
-      // A canary stores M for its own label (shared/results.md, "Controls serve labels").
-      const LabelKnownScore& own = scores.per_label.at(static_cast<std::size_t>(context.canary_label()));
-      out[schema::kScoreM] = ArrayData::scalar(own.m);
-      out[schema::kScoreMTtestP] = ArrayData::scalar(own.ttest_p);
-      out[schema::kScoreMMannWhitneyP] = ArrayData::scalar(own.mannwhitney_p);
-      out[schema::kScoreMImages] = int_output(own.images);
-      return out;
-    }
-    std::vector<double> m, t, u;
-    std::vector<std::int64_t> images;
-    for (const auto& label : scores.per_label) {
-      m.push_back(label.m);
-      t.push_back(label.ttest_p);
-      u.push_back(label.mannwhitney_p);
-      images.push_back(label.images);
-    }
-    out[schema::kScoreM] = ArrayData::vector(m, "label");
-    out[schema::kScoreMTtestP] = ArrayData::vector(t, "label");
-    out[schema::kScoreMMannWhitneyP] = ArrayData::vector(u, "label");
-    out[schema::kScoreMImages] = ArrayData{{static_cast<std::int64_t>(images.size())}, "label", images};
+    // A canary stores M for its own label (shared/results.md, "Controls serve labels").
+    out[schema::kScoreM] = label_output(context, per_label, [](const LabelKnownScore& s) { return s.m; });
+    out[schema::kScoreMTtestP] = label_output(context, per_label, [](const LabelKnownScore& s) { return s.ttest_p; });
+    out[schema::kScoreMMannWhitneyP] =
+        label_output(context, per_label, [](const LabelKnownScore& s) { return s.mannwhitney_p; });
+    out[schema::kScoreMImages] = label_output(context, per_label, [](const LabelKnownScore& s) { return s.images; });
     return out;
   }
 };

@@ -50,19 +50,9 @@ class ProbabilityScorer final : public Scorer {
     std::vector<ProbabilityScore> per_label;
     for (std::int64_t k = 0; k < classes; ++k) per_label.push_back(probability_score(probes, k));
     ScoreArrays out;
-    if (!context.is_control()) {
-      const ProbabilityScore& own = per_label.at(static_cast<std::size_t>(context.canary_label()));
-      out[schema::kScoreMProb] = ArrayData::scalar(own.m_prob);
-      out[schema::kScoreMProbTtestP] = ArrayData::scalar(own.p_value);
-    } else {
-      std::vector<double> m, p;
-      for (const ProbabilityScore& s : per_label) {
-        m.push_back(s.m_prob);
-        p.push_back(s.p_value);
-      }
-      out[schema::kScoreMProb] = ArrayData::vector(m, "label");
-      out[schema::kScoreMProbTtestP] = ArrayData::vector(p, "label");
-    }
+    out[schema::kScoreMProb] = label_output(context, per_label, [](const ProbabilityScore& s) { return s.m_prob; });
+    out[schema::kScoreMProbTtestP] =
+        label_output(context, per_label, [](const ProbabilityScore& s) { return s.p_value; });
     // Label unknown: the largest M_prob over classes with probe images (max over k, science.md).
     std::int64_t best = -1;
     for (std::int64_t k = 0; k < classes; ++k) {

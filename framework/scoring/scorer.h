@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "evaluation/scores.h"
@@ -67,5 +68,31 @@ class Scorer {
 
 /// An int64 scalar array.
 ArrayData int_output(std::int64_t value);
+
+/// A per-label output as ScoreOutput declares it ("" on a canary, "label" on a control): the
+/// canary's own label's `get(score)` as a scalar, or every label's as axis "label". `get`
+/// returns a double or an int64 (stored as int64).
+template <typename Score, typename Get>
+ArrayData label_output(const ScoringContext& context, const std::vector<Score>& per_label, Get get) {
+  using Value = decltype(get(per_label.front()));
+  if (!context.is_control()) {
+    const Value own = get(per_label.at(static_cast<std::size_t>(context.canary_label())));
+    if constexpr (std::is_integral_v<Value>) {
+      return int_output(static_cast<std::int64_t>(own));
+    } else {
+      return ArrayData::scalar(static_cast<double>(own));
+    }
+  }
+  const std::vector<std::int64_t> shape = {static_cast<std::int64_t>(per_label.size())};
+  if constexpr (std::is_integral_v<Value>) {
+    std::vector<std::int64_t> values;
+    for (const Score& score : per_label) values.push_back(static_cast<std::int64_t>(get(score)));
+    return ArrayData{shape, "label", values};
+  } else {
+    std::vector<double> values;
+    for (const Score& score : per_label) values.push_back(static_cast<double>(get(score)));
+    return ArrayData{shape, "label", values};
+  }
+}
 
 }  // namespace ufm

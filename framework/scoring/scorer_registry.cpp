@@ -33,10 +33,24 @@ ScorerRegistry& scorer_registry() {
   return registry;
 }
 
+namespace {
+
+// One instance of every registered scorer with its name, made once: scoring runs after every
+// epoch, and scorers hold no state.
+const std::vector<std::pair<std::string, std::shared_ptr<const Scorer>>>& scorers() {
+  static const auto all = [] {
+    std::vector<std::pair<std::string, std::shared_ptr<const Scorer>>> out;
+    for (const std::string& name : scorer_registry().names()) out.emplace_back(name, scorer_registry().create(name));
+    return out;
+  }();
+  return all;
+}
+
+}  // namespace
+
 ScoreArrays score_with_all(const ScoringContext& context, bool probes_only) {
   ScoreArrays out;
-  for (const std::string& name : scorer_registry().names()) {
-    const std::shared_ptr<const Scorer> scorer = scorer_registry().create(name);
+  for (const auto& [name, scorer] : scorers()) {
     if (probes_only && !scorer->probes_only()) continue;
     ScoreArrays arrays = scorer->score(context);
     std::set<std::string> declared;
@@ -64,8 +78,8 @@ ScoreArrays stack_per_epoch(const std::vector<ScoreArrays>& epochs) {
   ScoreArrays out;
   if (epochs.empty()) return out;
   std::set<std::string> per_epoch;
-  for (const std::string& name : scorer_registry().names()) {
-    for (const ScoreOutput& output : scorer_registry().create(name)->outputs()) {
+  for (const auto& item : scorers()) {
+    for (const ScoreOutput& output : item.second->outputs()) {
       if (output.per_epoch) per_epoch.insert(output.path);
     }
   }

@@ -18,7 +18,7 @@ using ScorerRegistry = Registry<std::shared_ptr<const Scorer>>;
 /// Every registered scorer (the built-ins on first use).
 ScorerRegistry& scorer_registry();
 
-/// The outputs of every registered scorer in `context` (probes-only scorers alone when
+/// The outputs of every scorer registered before the first scoring, in `context` (probes-only scorers alone when
 /// `probes_only`). RuntimeError when a scorer returns an output it did not declare, or
 /// misses one it did.
 ScoreArrays score_with_all(const ScoringContext& context, bool probes_only = false);
