@@ -5,10 +5,10 @@
 /// checkpoints, with no learning-rate factor (as the authors). Plus the hardness measure
 /// (top-1 confidence) and selection of canaries by either.
 ///
-/// The fast path computes each example's squared gradient norm exactly from one batched
-/// forward pass and one backward pass to the layer outputs, with the per-example identities
-/// of each layer type (self_influence.cpp); self_influence_reference does one autograd
-/// backward per example and is the oracle of the tests.
+/// Each example's squared gradient norm comes exactly from models/per_example_norms.h (one
+/// batched forward pass and one backward pass to the layer outputs);
+/// self_influence_reference does one autograd backward per example and is the oracle of
+/// the tests.
 ///
 /// Models are always evaluated in evaluation mode (restored afterwards): dropout off and
 /// batch norm on its running statistics. TracIn scores a fixed checkpoint as a function of
@@ -23,26 +23,9 @@
 #include "influence/checkpoints.h"
 #include "influence/selection.h"
 #include "models/classifier.h"
+#include "models/per_example_norms.h"
 
 namespace ufm {
-
-/// How the per-example weight-gradient norm of a convolution is computed. Both are exact.
-/// With A_i = unfold(x_i) [K = C_in·kh·kw, P positions] and G_i = ∂ℓ_i/∂output [C_out, P]
-/// the per-example kernel gradient is G_i A_iᵀ; its squared Frobenius norm is
-///   direct: ‖G_i A_iᵀ‖²_F, a batched matmul, ~C_out·K·P multiply-adds per example;
-///   gram:   Σ_{p,q} (a_p·a_q)(g_p·g_q) = ⟨A_iᵀA_i, G_iᵀG_i⟩, ~P²·(K + C_out) per example.
-/// kAuto takes the cheaper by that count: gram only pays when P is small against
-/// C_out·K/(K + C_out) — late, small feature maps with many channels; for cnn1 and cnn2
-/// on 28×28 or 32×32 images direct is cheaper at every conv (e.g. cnn2's last conv:
-/// 64·576·256 ≈ 9.4 M against 256²·640 ≈ 42 M).
-enum class ConvNormMethod { kAuto, kDirect, kGram };
-
-/// ‖∇_θ ℓ(x_i, y_i)‖² over every trainable parameter for each example of one batch:
-/// float64 [B]. images: normalised float32 [B, C, H, W]; labels: int64 [B]. Throws
-/// RuntimeError when the model has trainable parameters outside its traced layers (their
-/// gradient would be missed) or a layer this code has no identity for.
-at::Tensor per_example_gradient_norms(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
-                                      ConvNormMethod conv_method = ConvNormMethod::kAuto);
 
 /// Self-influence of every example at the model's current weights: float64 [N], computed
 /// `batch_size` examples at a time (the result does not depend on batch_size).

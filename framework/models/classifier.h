@@ -53,34 +53,53 @@ struct ForwardStep {
   }
 };
 
+/// A model is described once, by its steps (describe()): the plain and traced forward
+/// passes (here), the batched pass (models/batched_model.h) and the per-example gradient
+/// norms (models/per_example_norms.h) all interpret that one description, so they cannot
+/// drift apart. A new architecture registers its layers and calls describe(); it writes
+/// no forward pass.
 class Classifier : public torch::nn::Module {
  public:
   /// x: float32 [N, C, H, W], normalised. Returns logits [N, classes].
   at::Tensor forward(const at::Tensor& x) { return forward_traced(x, nullptr); }
 
   /// The same computation, recording every parametrised layer into `trace` when non-null.
-  virtual at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) = 0;
+  /// The default interprets forward_steps(); only a test model with no description
+  /// overrides it.
+  virtual at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace);
 
   /// Logits computed from the output (pre-activation, [N, width]) of the model's first
-  /// layer, for models whose first layer is a linear layer on the flattened input: the
-  /// same computation as forward() after that layer. Candidate scoring
-  /// (evaluation/candidate_scores.h) then updates the pre-activation for the few pixels a
-  /// pattern changes instead of recomputing it. The default returns an undefined tensor:
-  /// not supported, and callers fall back to forward().
-  virtual at::Tensor forward_from_first_layer(const at::Tensor& first_output) { return at::Tensor(); }
+  /// layer, for models whose steps begin with flatten → linear: the same computation as
+  /// forward() after that layer. Candidate scoring (evaluation/candidate_scores.h) then
+  /// updates the pre-activation for the few pixels a pattern changes instead of
+  /// recomputing it. Returns an undefined tensor for other models: not supported, and
+  /// callers fall back to forward().
+  at::Tensor forward_from_first_layer(const at::Tensor& first_output);
 
   /// Random draws inside the model (dropout) come from this generator, never the global
   /// one, so a run is reproducible from its seed alone. Unset = no randomness allowed.
   void set_generator(std::optional<at::Generator> generator) { generator_ = std::move(generator); }
   const std::optional<at::Generator>& generator() const { return generator_; }
 
-  /// The forward pass (training and evaluation mode) as steps in order, for batching; empty
-  /// when the model cannot be batched. Must compute exactly what forward_traced does
-  /// (tests/models/batched_model_test.cpp checks every registered model).
-  virtual std::vector<ForwardStep> forward_steps() const { return {}; }
+  /// The forward pass (training and evaluation mode) as steps in order; empty for a model
+  /// that describes none (it cannot be batched or traced by steps).
+  const std::vector<ForwardStep>& forward_steps() const { return steps_; }
 
  protected:
+  /// Sets the model's description. Every parametrised step must name a registered child
+  /// module of its kind (linear: torch::nn::Linear, conv2d: Conv2d, batch norm:
+  /// BatchNorm1d/2d); throws RuntimeError otherwise.
+  void describe(std::vector<ForwardStep> steps);
+
   std::optional<at::Generator> generator_;
+
+ private:
+  /// Steps first … end applied to h.
+  at::Tensor run_steps(at::Tensor h, std::size_t first, LayerTrace* trace);
+
+  std::vector<ForwardStep> steps_;
+  /// The child module of each step (nullptr for steps without parameters).
+  std::vector<torch::nn::Module*> step_modules_;
 };
 
 }  // namespace ufm

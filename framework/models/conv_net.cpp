@@ -26,19 +26,25 @@ ConvNetSpec cnn2_spec() {
   return ConvNetSpec{"cnn2", {{32, true, false}, {32, true, true}, {64, true, false}, {64, true, true}}, {1024}};
 }
 
-ConvNet::ConvNet(const InputShape& shape, const ConvNetSpec& spec, const ModelOptions& options)
-    : spec_(spec),
-      conv_dropout_rate_(options.dropout_rate_for(kPaperConvDropoutRate)),
-      dense_dropout_rate_(options.dropout_rate_for(kPaperDenseDropoutRate)) {
+ConvNet::ConvNet(const InputShape& shape, const ConvNetSpec& spec, const ModelOptions& options) {
+  using Kind = ForwardStep::Kind;
+  const double conv_dropout_rate = options.dropout_rate_for(kPaperConvDropoutRate);
+  const double dense_dropout_rate = options.dropout_rate_for(kPaperDenseDropoutRate);
+  std::vector<ForwardStep> steps;
   std::int64_t channels = shape.channels, height = shape.height, width = shape.width;
   for (std::size_t i = 0; i < spec.convs.size(); ++i) {
     const ConvLayerSpec& layer = spec.convs[i];
     const std::int64_t padding = layer.same_padding ? kKernel / 2 : 0;
     const auto conv_options = torch::nn::Conv2dOptions(channels, layer.channels, kKernel).padding(padding);
-    convs_.push_back(register_module(conv_name(i), torch::nn::Conv2d(conv_options)));
+    register_module(conv_name(i), torch::nn::Conv2d(conv_options));
+    steps.push_back(ForwardStep::of(Kind::kConv2d, conv_name(i), padding));
     if (options.batch_norm) {
-      conv_norms_.push_back(register_module(conv_name(i) + "_bn", keras_batch_norm2d(layer.channels)));
+      register_module(conv_name(i) + "_bn", keras_batch_norm2d(layer.channels));
+      steps.push_back(keras_batch_norm_step(conv_name(i) + "_bn"));
     }
+    steps.push_back(ForwardStep::of(Kind::kRelu));
+    for (const auto& step : dropout_step(conv_dropout_rate)) steps.push_back(step);
+    if (layer.pool_after) steps.push_back(ForwardStep::of(Kind::kMaxPool2));
     channels = layer.channels;
     height += 2 * padding - (kKernel - 1);
     width += 2 * padding - (kKernel - 1);
@@ -52,53 +58,22 @@ ConvNet::ConvNet(const InputShape& shape, const ConvNetSpec& spec, const ModelOp
   // Flattening is NCHW (channel-major) where Keras flattens NHWC: a fixed permutation of
   // the first dense layer's inputs. Parameter count, function class and the i.i.d.
   // Glorot-uniform initial distribution are unchanged, and we never load Keras weights.
+  steps.push_back(ForwardStep::of(Kind::kFlatten));
   std::int64_t features = channels * height * width;
   for (std::size_t i = 0; i < spec.dense.size(); ++i) {
-    dense_.push_back(register_module(dense_name(i), torch::nn::Linear(features, spec.dense[i])));
+    register_module(dense_name(i), torch::nn::Linear(features, spec.dense[i]));
+    steps.push_back(ForwardStep::of(Kind::kLinear, dense_name(i)));
     if (options.batch_norm) {
-      dense_norms_.push_back(register_module(dense_name(i) + "_bn", keras_batch_norm1d(spec.dense[i])));
+      register_module(dense_name(i) + "_bn", keras_batch_norm1d(spec.dense[i]));
+      steps.push_back(keras_batch_norm_step(dense_name(i) + "_bn"));
     }
+    steps.push_back(ForwardStep::of(Kind::kRelu));
+    for (const auto& step : dropout_step(dense_dropout_rate)) steps.push_back(step);
     features = spec.dense[i];
   }
-  dense_.push_back(register_module("output", torch::nn::Linear(features, shape.classes)));
-}
-
-at::Tensor ConvNet::forward_traced(const at::Tensor& x, LayerTrace* trace) {
-  at::Tensor h = x;
-  for (std::size_t i = 0; i < convs_.size(); ++i) {
-    h = apply_conv2d(convs_[i], conv_name(i), h, trace);
-    if (!conv_norms_.empty()) h = apply_batch_norm(conv_norms_[i], conv_name(i) + "_bn", h, trace);
-    h = seeded_dropout(at::relu(h), conv_dropout_rate_, is_training(), generator_);
-    if (spec_.convs[i].pool_after) h = at::max_pool2d(h, {2, 2});
-  }
-  h = h.flatten(1);
-  for (std::size_t i = 0; i + 1 < dense_.size(); ++i) {
-    h = apply_linear(dense_[i], dense_name(i), h, trace);
-    if (!dense_norms_.empty()) h = apply_batch_norm(dense_norms_[i], dense_name(i) + "_bn", h, trace);
-    h = seeded_dropout(at::relu(h), dense_dropout_rate_, is_training(), generator_);
-  }
-  return apply_linear(dense_.back(), "output", h, trace);
-}
-
-std::vector<ForwardStep> ConvNet::forward_steps() const {
-  using Kind = ForwardStep::Kind;
-  std::vector<ForwardStep> steps;
-  for (std::size_t i = 0; i < convs_.size(); ++i) {
-    steps.push_back(ForwardStep::of(Kind::kConv2d, conv_name(i), spec_.convs[i].same_padding ? kKernel / 2 : 0));
-    if (!conv_norms_.empty()) steps.push_back(keras_batch_norm_step(conv_name(i) + "_bn"));
-    steps.push_back(ForwardStep::of(Kind::kRelu));
-    for (const auto& step : dropout_step(conv_dropout_rate_)) steps.push_back(step);
-    if (spec_.convs[i].pool_after) steps.push_back(ForwardStep::of(Kind::kMaxPool2));
-  }
-  steps.push_back(ForwardStep::of(Kind::kFlatten));
-  for (std::size_t i = 0; i + 1 < dense_.size(); ++i) {
-    steps.push_back(ForwardStep::of(Kind::kLinear, dense_name(i)));
-    if (!dense_norms_.empty()) steps.push_back(keras_batch_norm_step(dense_name(i) + "_bn"));
-    steps.push_back(ForwardStep::of(Kind::kRelu));
-    for (const auto& step : dropout_step(dense_dropout_rate_)) steps.push_back(step);
-  }
+  register_module("output", torch::nn::Linear(features, shape.classes));
   steps.push_back(ForwardStep::of(Kind::kLinear, "output"));
-  return steps;
+  describe(std::move(steps));
 }
 
 }  // namespace ufm

@@ -6,10 +6,6 @@
 /// Variants (ModelOptions): batch norm after every conv and hidden dense, before its ReLU;
 /// dropout after every ReLU — 0.2 after a conv, 0.5 after a dense (the authors'
 /// get_cnn_2_do(); their code has no cnn1 variants, so cnn1 gets the same rule).
-#include <torch/nn/modules/batchnorm.h>
-#include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/linear.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,17 +41,6 @@ class ConvNet : public Classifier {
  public:
   /// Throws ConfigError when the input is too small for the spec's convs and pools.
   ConvNet(const InputShape& shape, const ConvNetSpec& spec, const ModelOptions& options);
-  at::Tensor forward_traced(const at::Tensor& x, LayerTrace* trace) override;
-  std::vector<ForwardStep> forward_steps() const override;
-
- private:
-  ConvNetSpec spec_;
-  std::vector<torch::nn::Conv2d> convs_;
-  std::vector<torch::nn::BatchNorm2d> conv_norms_;  ///< one per conv, or none
-  std::vector<torch::nn::Linear> dense_;            ///< hidden dense layers, then the output layer
-  std::vector<torch::nn::BatchNorm1d> dense_norms_;  ///< one per hidden dense, or none
-  double conv_dropout_rate_ = 0.0;
-  double dense_dropout_rate_ = 0.0;
 };
 
 }  // namespace ufm

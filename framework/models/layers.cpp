@@ -21,20 +21,6 @@ at::Tensor apply_linear(torch::nn::Linear& layer, const std::string& name, const
   return apply_traced(layer, "linear", name, x, trace);
 }
 
-at::Tensor apply_conv2d(torch::nn::Conv2d& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace) {
-  return apply_traced(layer, "conv2d", name, x, trace);
-}
-
-at::Tensor apply_batch_norm(torch::nn::BatchNorm1d& layer, const std::string& name, const at::Tensor& x,
-                            LayerTrace* trace) {
-  return apply_traced(layer, "batch_norm", name, x, trace);
-}
-
-at::Tensor apply_batch_norm(torch::nn::BatchNorm2d& layer, const std::string& name, const at::Tensor& x,
-                            LayerTrace* trace) {
-  return apply_traced(layer, "batch_norm", name, x, trace);
-}
-
 torch::nn::BatchNorm1d keras_batch_norm1d(std::int64_t features) {
   return torch::nn::BatchNorm1d(
       torch::nn::BatchNormOptions(features).momentum(kKerasBatchNormMomentum).eps(kKerasBatchNormEps));

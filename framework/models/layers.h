@@ -1,6 +1,6 @@
 #pragma once
-/// Applying layers with optional tracing: the one code path shared by plain and traced
-/// forward passes, so influence sees exactly the computation that training did.
+/// Layer building blocks of the registered models: Keras' batch-norm settings, seeded
+/// dropout, and a traced linear layer for hand-written test models.
 #include <ATen/core/Generator.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
@@ -17,16 +17,6 @@ namespace ufm {
 
 /// linear(x), recording (x, output) as `name` (kind "linear") when `trace` is non-null.
 at::Tensor apply_linear(torch::nn::Linear& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace);
-
-/// conv(x), recording (x, output) as `name` (kind "conv2d") when `trace` is non-null.
-at::Tensor apply_conv2d(torch::nn::Conv2d& layer, const std::string& name, const at::Tensor& x, LayerTrace* trace);
-
-/// bn(x), recording (x, output) as `name` (kind "batch_norm") when `trace` is non-null.
-/// In training mode the output depends on the whole batch through its statistics.
-at::Tensor apply_batch_norm(torch::nn::BatchNorm1d& layer, const std::string& name, const at::Tensor& x,
-                            LayerTrace* trace);
-at::Tensor apply_batch_norm(torch::nn::BatchNorm2d& layer, const std::string& name, const at::Tensor& x,
-                            LayerTrace* trace);
 
 /// Keras' BatchNormalization defaults in LibTorch terms: Keras updates the moving
 /// statistics as m ← 0.99·m + 0.01·batch, which is LibTorch's momentum 0.01; eps 1e-3.
