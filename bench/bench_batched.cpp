@@ -1,8 +1,8 @@
-// Batched multi-model training (training/batched_trainer.h): models per hour for the
+// Batched multi-model training (training/trainer.h): models per hour for the
 // Fashion-MNIST MLP and cnn2 on 32×32×3 (CIFAR-10 shape) with K = 1, 8, 32, 128 models
 // trained together, and the fraction of the machine's measured SGEMM rate reached.
 //
-// Each iteration runs train_classifiers_batched for one "epoch" of kSteps steps of batch
+// Each iteration runs train_classifiers for one "epoch" of kSteps steps of batch
 // 128 on synthetic data of the real shape (K fresh models, no early stopping, a 16-image
 // validation set), so it measures the real trainer: per-model batch gathering, forward,
 // backward, the fused batched Adam. From the time per step t:
@@ -28,7 +28,7 @@
 #include "core/runtime_info.h"
 #include "models/init.h"
 #include "models/model_registry.h"
-#include "training/batched_trainer.h"
+#include "training/trainer.h"
 
 namespace {
 
@@ -121,18 +121,18 @@ void run_batched(benchmark::State& state, const Workload& work, const c10::Devic
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<std::shared_ptr<ufm::Classifier>> owned;
-    std::vector<ufm::BatchMember> members;
+    std::vector<ufm::TrainingMember> members;
     for (std::int64_t k = 0; k < models; ++k) {
       at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(static_cast<std::uint64_t>(k));
       owned.push_back(ufm::create_model(model_options, s));
       ufm::initialise_keras_defaults(*owned.back(), generator);
       owned.back()->to(device);
       owned.back()->set_generator(generator);
-      members.push_back(ufm::BatchMember{owned.back().get(), &view, generator, nullptr});
+      members.push_back(ufm::TrainingMember{owned.back().get(), &view, generator, nullptr});
     }
     state.ResumeTiming();
     // Reading the history back synchronises a GPU.
-    const auto histories = ufm::train_classifiers_batched(members, validation_images, validation_labels, options);
+    const auto histories = ufm::train_classifiers(members, validation_images, validation_labels, options);
     benchmark::DoNotOptimize(histories.front().train_loss.front());
   }
   const double steps = static_cast<double>(state.iterations() * kSteps);

@@ -21,7 +21,7 @@ struct ExecutionOptions {
   std::string device = "cpu";
   /// On a GPU, deterministic algorithms only (core/device.h, configure_determinism).
   bool deterministic_gpu = false;
-  /// Models trained together as one batched computation (training/batched_trainer.h):
+  /// Models trained together as one batched computation (training/trainer.h):
   /// runs that differ only in seed and canary are grouped into units of at most this many.
   int parallel_models = 1;
   void validate() const;

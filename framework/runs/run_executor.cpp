@@ -12,7 +12,7 @@
 #include "features/pattern.h"
 #include "runs/run_stages.h"
 #include "storage/schema.h"
-#include "training/batched_trainer.h"
+#include "training/trainer.h"
 
 namespace ufm {
 namespace {
@@ -125,14 +125,37 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   return execute_run(run, data, environment, progress, nullptr);
 }
 
+namespace {
+
+// Trains the runs' models together (one stacked computation; one run is K = 1) and
+// finishes each run in order. Each state is held by pointer: the members' epoch
+// callbacks refer to it.
+std::vector<RunRecord> train_and_finish(std::vector<std::unique_ptr<RunState>>& states, const ExperimentData& data,
+                                        const ExperimentConfig& config, const RunProgress& progress) {
+  std::vector<TrainingMember> members;
+  for (auto& state : states) {
+    members.push_back(TrainingMember{state->model.get(), state->training.get(), state->generator,
+                                     epoch_callback(*state, progress)});
+  }
+  const auto train_start = Clock::now();
+  const std::vector<TrainingHistory> histories = train_classifiers(
+      members, data.on_device.test_images, data.on_device.test_labels, config.train, config.augmentation);
+  const double train_seconds = seconds_since(train_start);
+  std::vector<RunRecord> records;
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    records.push_back(finish_run(*states[k], histories[k], train_seconds));
+    states[k].reset();  // frees the model and its checkpoints before the next one is scored
+  }
+  return records;
+}
+
+}  // namespace
+
 RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
                       const RunProgress& progress, const RunRecord* control) {
-  const std::unique_ptr<RunState> state = start_run(run, data, environment, control);
-  const auto train_start = Clock::now();
-  const TrainingHistory history =
-      train_classifier(*state->model, *state->training, data.on_device.test_images, data.on_device.test_labels,
-                       run.config.train, state->generator, epoch_callback(*state, progress), run.config.augmentation);
-  return finish_run(*state, history, seconds_since(train_start));
+  std::vector<std::unique_ptr<RunState>> states;
+  states.push_back(start_run(run, data, environment, control));
+  return train_and_finish(states, data, run.config, progress).front();
 }
 
 std::string batch_compatibility_key(const ExperimentConfig& run_config) {
@@ -158,28 +181,12 @@ std::vector<RunRecord> execute_runs_batched(const std::vector<const PlannedRun*>
   }
   auto control_of = [&](std::size_t k) { return controls.empty() ? nullptr : controls[k]; };
   if (runs.size() == 1) return {execute_run(*runs.front(), data, environment, progress, control_of(0))};
-  // Each state is held by pointer: the members' epoch callbacks refer to it.
   std::vector<std::unique_ptr<RunState>> states;
-  std::vector<BatchMember> members;
   for (std::size_t k = 0; k < runs.size(); ++k) {
     states.push_back(start_run(*runs[k], data, environment, control_of(k)));
     states.back()->record.attributes["parallel_models"] = static_cast<std::int64_t>(runs.size());
   }
-  for (auto& state : states) {
-    members.push_back(BatchMember{state->model.get(), state->training.get(), state->generator,
-                                  epoch_callback(*state, progress)});
-  }
-  const ExperimentConfig& config = runs.front()->config;
-  const auto train_start = Clock::now();
-  const std::vector<TrainingHistory> histories = train_classifiers_batched(
-      members, data.on_device.test_images, data.on_device.test_labels, config.train, config.augmentation);
-  const double train_seconds = seconds_since(train_start);
-  std::vector<RunRecord> records;
-  for (std::size_t k = 0; k < states.size(); ++k) {
-    records.push_back(finish_run(*states[k], histories[k], train_seconds));
-    states[k].reset();  // frees the model and its checkpoints before the next one is scored
-  }
-  return records;
+  return train_and_finish(states, data, runs.front()->config, progress);
 }
 
 }  // namespace ufm

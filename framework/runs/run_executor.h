@@ -78,7 +78,7 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
 std::string batch_compatibility_key(const ExperimentConfig& run_config);
 
 /// Trains `runs` (equal batch_compatibility_key, else RuntimeError) together as one batched
-/// computation (training/batched_trainer.h) and returns their records in order, each as
+/// computation (training/trainer.h) and returns their records in order, each as
 /// execute_run would produce it (same initialisation, canary, generator and scoring), with
 /// `parallel_models` recording the batch size and `train_seconds` the batch's training time.
 /// `controls` is empty or holds, per run, its control's record (or null): see execute_run.

@@ -1,9 +1,8 @@
 #include "training/adam.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
-#include <cmath>
+#include <algorithm>
 
 #include "core/error.h"
 #include "training/optimizer_kernels.h"
@@ -11,45 +10,30 @@
 namespace ufm {
 namespace {
 
-// Chunks large enough that the parallel overhead stays small for 10^5-element layers;
-// tiny tensors (biases) run on the calling thread.
-constexpr std::int64_t kGrain = 1 << 15;
-
-void check_float(const std::vector<at::Tensor>& parameters, const char* who) {
+std::int64_t check_stacked(const std::vector<at::Tensor>& parameters, const char* who) {
+  UFM_CHECK(!parameters.empty(), RuntimeError, who, ": no parameters");
+  const std::int64_t models = parameters.front().dim() > 0 ? parameters.front().size(0) : 0;
   for (const auto& parameter : parameters) {
     UFM_CHECK(parameter.scalar_type() == at::kFloat, RuntimeError, who, ": expected float32 parameters, got ",
               parameter.scalar_type());
+    UFM_CHECK(parameter.dim() >= 1 && parameter.size(0) == models, RuntimeError, who,
+              ": expected stacked parameters [", models, ", ...], got ", parameter.sizes());
   }
+  return models;
 }
 
-}  // namespace
-
-bool fusable(const at::Tensor& parameter, const at::Tensor& gradient) {
-  return parameter.device().is_cpu() && parameter.is_contiguous() && gradient.is_contiguous();
+// The active models' indices, or an empty tensor when every model is active.
+at::Tensor active_indices(const std::vector<bool>& active, std::int64_t models, const c10::Device& device) {
+  std::vector<std::int64_t> indices;
+  for (std::int64_t k = 0; k < models; ++k) {
+    if (active[static_cast<std::size_t>(k)]) indices.push_back(k);
+  }
+  if (static_cast<std::int64_t>(indices.size()) == models) return {};
+  return at::tensor(indices, at::kLong).to(device);
 }
-
-namespace {
 
 WeightDecay weight_decay_of(const TrainingOptions& options) {
   return WeightDecay{options.weight_decay, options.weight_decay_mode == "decoupled"};
-}
-
-// Weight decay as the two factors the kernels apply: an L2 rate added to the gradient, or
-// the decoupled shrink 1 − lr·rate of the weights (WeightDecay, optimizer.h).
-struct DecayFactors {
-  float l2 = 0.f;
-  float shrink = 1.f;
-};
-
-DecayFactors decay_factors(double learning_rate, const WeightDecay& weight_decay, bool decay) {
-  DecayFactors factors;
-  if (!decay) return factors;
-  if (weight_decay.decoupled) {
-    factors.shrink = static_cast<float>(1.0 - learning_rate * weight_decay.rate);
-  } else {
-    factors.l2 = static_cast<float>(weight_decay.rate);
-  }
-  return factors;
 }
 
 }  // namespace
@@ -62,125 +46,111 @@ SgdSettings sgd_settings(const TrainingOptions& options) {
   return SgdSettings{options.learning_rate, options.momentum, weight_decay_of(options)};
 }
 
-AdamConstants adam_constants(const AdamSettings& settings, std::int64_t step, bool decay) {
-  const double bias_correction1 = 1.0 - std::pow(settings.beta1, static_cast<double>(step));
-  const double bias_correction2 = 1.0 - std::pow(settings.beta2, static_cast<double>(step));
-  AdamConstants c;
-  c.beta1 = static_cast<float>(settings.beta1);
-  c.beta2 = static_cast<float>(settings.beta2);
-  c.one_minus_beta1 = static_cast<float>(1.0 - settings.beta1);
-  c.one_minus_beta2 = static_cast<float>(1.0 - settings.beta2);
-  c.step_size = static_cast<float>(settings.learning_rate / bias_correction1);
-  c.inverse_sqrt_bias_correction2 = static_cast<float>(1.0 / std::sqrt(bias_correction2));
-  c.epsilon = static_cast<float>(settings.epsilon);
-  const DecayFactors factors = decay_factors(settings.learning_rate, settings.weight_decay, decay);
-  c.l2 = factors.l2;
-  c.shrink = factors.shrink;
-  return c;
-}
-
-void adam_kernel(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v,
-                 std::int64_t n, const AdamConstants& c) {
-  const AdamConstants k = c;  // by value, so the loop sees no aliasing
-  at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-    for (std::int64_t i = begin; i < end; ++i) {
-      const float grad = g[i] + k.l2 * p[i];
-      const float m_i = k.beta1 * m[i] + k.one_minus_beta1 * grad;
-      const float v_i = k.beta2 * v[i] + k.one_minus_beta2 * grad * grad;
-      m[i] = m_i;
-      v[i] = v_i;
-      p[i] = p[i] * k.shrink - k.step_size * m_i / (std::sqrt(v_i) * k.inverse_sqrt_bias_correction2 + k.epsilon);
-    }
-  });
-}
-
-void adam_tensor_update(at::Tensor& parameter, const at::Tensor& gradient, at::Tensor& first_moment,
-                        at::Tensor& second_moment, const AdamConstants& c) {
-  at::NoGradGuard no_grad;
-  at::Tensor g = c.l2 != 0.f ? gradient + c.l2 * parameter : gradient;
-  if (c.shrink != 1.f) parameter.mul_(c.shrink);
-  first_moment.mul_(c.beta1).add_(g, c.one_minus_beta1);
-  second_moment.mul_(c.beta2).addcmul_(g, g, c.one_minus_beta2);
-  at::Tensor denominator = (second_moment.sqrt() * c.inverse_sqrt_bias_correction2).add_(c.epsilon);
-  parameter.addcdiv_(first_moment, denominator, -c.step_size);
-}
-
-SgdConstants sgd_constants(const SgdSettings& settings, bool decay) {
-  SgdConstants c;
-  c.learning_rate = static_cast<float>(settings.learning_rate);
-  c.momentum = static_cast<float>(settings.momentum);
-  const DecayFactors factors = decay_factors(settings.learning_rate, settings.weight_decay, decay);
-  c.l2 = factors.l2;
-  c.shrink = factors.shrink;
-  return c;
-}
-
-void sgd_kernel(float* __restrict p, const float* __restrict g, float* __restrict velocity, std::int64_t n,
-                const SgdConstants& c) {
-  const SgdConstants k = c;
-  at::parallel_for(0, n, kGrain, [&](std::int64_t begin, std::int64_t end) {
-#pragma omp simd
-    for (std::int64_t i = begin; i < end; ++i) {
-      const float v_i = k.momentum * velocity[i] + g[i] + k.l2 * p[i];
-      velocity[i] = v_i;
-      p[i] = p[i] * k.shrink - k.learning_rate * v_i;
-    }
-  });
-}
-
-void sgd_tensor_update(at::Tensor& parameter, const at::Tensor& gradient, at::Tensor& velocity,
-                       const SgdConstants& c) {
-  at::NoGradGuard no_grad;
-  at::Tensor g = c.l2 != 0.f ? gradient + c.l2 * parameter : gradient;
-  velocity.mul_(c.momentum).add_(g);
-  if (c.shrink != 1.f) parameter.mul_(c.shrink);
-  parameter.add_(velocity, -c.learning_rate);
-}
-
-FusedAdam::FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings)
+Adam::Adam(std::vector<at::Tensor> parameters, AdamSettings settings)
     : parameters_(std::move(parameters)), settings_(settings) {
-  check_float(parameters_, "FusedAdam");
+  const std::int64_t models = check_stacked(parameters_, "Adam");
+  steps_.assign(static_cast<std::size_t>(models), 0);
   for (const auto& parameter : parameters_) {
     first_moment_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
     second_moment_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
   }
 }
 
-void FusedAdam::step() {
-  ++step_;
+void Adam::step(const std::vector<bool>& active) {
+  const auto models = static_cast<std::int64_t>(steps_.size());
+  UFM_CHECK(static_cast<std::int64_t>(active.size()) == models, RuntimeError, "Adam: ", active.size(),
+            " flags for ", models, " models");
+  for (std::int64_t k = 0; k < models; ++k) {
+    if (active[static_cast<std::size_t>(k)]) ++steps_[static_cast<std::size_t>(k)];
+  }
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     at::Tensor& parameter = parameters_[i];
-    const at::Tensor& gradient = parameter.grad();
+    at::Tensor gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const AdamConstants c = adam_constants(settings_, step_, decays(parameter.dim(), settings_.weight_decay));
-    if (!fusable(parameter, gradient)) {
-      adam_tensor_update(parameter, gradient, first_moment_[i], second_moment_[i], c);
+    const bool decay = decays(parameter.dim() - 1, settings_.weight_decay);
+    if (fusable(parameter, gradient)) {
+      // One pass over each active model's slice.
+      const std::int64_t slice = parameter.numel() / models;
+      float* p = parameter.data_ptr<float>();
+      const float* g = gradient.data_ptr<float>();
+      float* m = first_moment_[i].data_ptr<float>();
+      float* v = second_moment_[i].data_ptr<float>();
+      for (std::int64_t k = 0; k < models; ++k) {
+        if (!active[static_cast<std::size_t>(k)]) continue;
+        const AdamConstants c = adam_constants(settings_, steps_[static_cast<std::size_t>(k)], decay);
+        adam_kernel(p + k * slice, g + k * slice, m + k * slice, v + k * slice, slice, c);
+      }
       continue;
     }
-    adam_kernel(parameter.data_ptr<float>(), gradient.data_ptr<float>(), first_moment_[i].data_ptr<float>(),
-                second_moment_[i].data_ptr<float>(), parameter.numel(), c);
+    // Tensor operations over the active models at once (a GPU, or strided gradients).
+    // Models that train together have taken the same number of steps; a model that
+    // rejoined later would have fewer, so group by step count.
+    std::vector<std::int64_t> counts;
+    for (std::int64_t k = 0; k < models; ++k) {
+      const std::int64_t count = steps_[static_cast<std::size_t>(k)];
+      if (active[static_cast<std::size_t>(k)] && std::find(counts.begin(), counts.end(), count) == counts.end()) {
+        counts.push_back(count);
+      }
+    }
+    for (const std::int64_t count : counts) {
+      std::vector<bool> group(active.size());
+      for (std::int64_t k = 0; k < models; ++k) {
+        group[static_cast<std::size_t>(k)] =
+            active[static_cast<std::size_t>(k)] && steps_[static_cast<std::size_t>(k)] == count;
+      }
+      const AdamConstants c = adam_constants(settings_, count, decay);
+      const at::Tensor index = active_indices(group, models, parameter.device());
+      if (!index.defined()) {
+        adam_tensor_update(parameter, gradient, first_moment_[i], second_moment_[i], c);
+        continue;
+      }
+      at::NoGradGuard no_grad;
+      at::Tensor p = parameter.index_select(0, index);
+      at::Tensor m = first_moment_[i].index_select(0, index);
+      at::Tensor v = second_moment_[i].index_select(0, index);
+      adam_tensor_update(p, gradient.index_select(0, index), m, v, c);
+      parameter.index_copy_(0, index, p);
+      first_moment_[i].index_copy_(0, index, m);
+      second_moment_[i].index_copy_(0, index, v);
+    }
   }
 }
 
-FusedSgd::FusedSgd(std::vector<at::Tensor> parameters, SgdSettings settings)
+Sgd::Sgd(std::vector<at::Tensor> parameters, SgdSettings settings)
     : parameters_(std::move(parameters)), settings_(settings) {
-  check_float(parameters_, "FusedSgd");
+  check_stacked(parameters_, "Sgd");
   for (const auto& parameter : parameters_) velocity_.push_back(at::zeros_like(parameter, at::MemoryFormat::Contiguous));
 }
 
-void FusedSgd::step() {
+void Sgd::step(const std::vector<bool>& active) {
+  const std::int64_t models = parameters_.front().size(0);
+  UFM_CHECK(static_cast<std::int64_t>(active.size()) == models, RuntimeError, "Sgd: ", active.size(),
+            " flags for ", models, " models");
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     at::Tensor& parameter = parameters_[i];
-    const at::Tensor& gradient = parameter.grad();
+    at::Tensor gradient = parameter.grad();
     if (!gradient.defined()) continue;
-    const SgdConstants c = sgd_constants(settings_, decays(parameter.dim(), settings_.weight_decay));
-    if (!fusable(parameter, gradient)) {
+    const SgdConstants c = sgd_constants(settings_, decays(parameter.dim() - 1, settings_.weight_decay));
+    if (fusable(parameter, gradient)) {
+      const std::int64_t slice = parameter.numel() / models;
+      for (std::int64_t k = 0; k < models; ++k) {
+        if (!active[static_cast<std::size_t>(k)]) continue;
+        sgd_kernel(parameter.data_ptr<float>() + k * slice, gradient.data_ptr<float>() + k * slice,
+                   velocity_[i].data_ptr<float>() + k * slice, slice, c);
+      }
+      continue;
+    }
+    const at::Tensor index = active_indices(active, models, parameter.device());
+    if (!index.defined()) {
       sgd_tensor_update(parameter, gradient, velocity_[i], c);
       continue;
     }
-    sgd_kernel(parameter.data_ptr<float>(), gradient.data_ptr<float>(), velocity_[i].data_ptr<float>(),
-               parameter.numel(), c);
+    at::NoGradGuard no_grad;
+    at::Tensor p = parameter.index_select(0, index);
+    at::Tensor v = velocity_[i].index_select(0, index);
+    sgd_tensor_update(p, gradient.index_select(0, index), v, c);
+    parameter.index_copy_(0, index, p);
+    velocity_[i].index_copy_(0, index, v);
   }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-/// Adam in one pass over each parameter's memory (Kingma & Ba 2015, Algorithm 1, with
-/// PyTorch's placement of ε: p −= lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + ε)).
+/// Adam and SGD over stacked models (training/optimizer.h).
+///
+/// Adam in one pass over each model's slice of each parameter (Kingma & Ba 2015,
+/// Algorithm 1, with PyTorch's placement of ε: p −= lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + ε)).
 /// LibTorch's Adam makes ~10 full passes over parameters, gradients and state per step,
 /// costing as much as the forward and backward passes of the MLP (shared/measured.md);
-/// this one reads and writes each array once. It agrees with torch::optim::Adam to
-/// float rounding (tests/training/adam_test.cpp).
+/// this one reads and writes each array once. It agrees with torch::optim::Adam to float
+/// rounding (tests/training/adam_test.cpp).
 #include <ATen/Tensor.h>
 
 #include <cstdint>
@@ -22,22 +24,21 @@ struct AdamSettings {
   WeightDecay weight_decay;
 };
 
-class FusedAdam : public Optimizer {
+class Adam : public Optimizer {
  public:
-  /// Parameters are float32 tensors; contiguous CPU ones take the fused loop, others
-  /// (GPU, strided) the same arithmetic as tensor operations.
-  FusedAdam(std::vector<at::Tensor> parameters, AdamSettings settings);
-
-  void step() override;
-
-  std::int64_t steps() const { return step_; }
+  /// `parameters`: float32 tensors [K, ...], all with the same K. Contiguous CPU ones take
+  /// the fused loop, others (GPU, strided) the same arithmetic as tensor operations.
+  Adam(std::vector<at::Tensor> parameters, AdamSettings settings);
+  void step(const std::vector<bool>& active) override;
+  /// Updates model k has had.
+  std::int64_t steps(std::int64_t k) const { return steps_.at(static_cast<std::size_t>(k)); }
 
  private:
   std::vector<at::Tensor> parameters_;
   std::vector<at::Tensor> first_moment_;
   std::vector<at::Tensor> second_moment_;
   AdamSettings settings_;
-  std::int64_t step_ = 0;
+  std::vector<std::int64_t> steps_;
 };
 
 /// SGD with momentum, PyTorch's form: v ← μ·v + g; p ← p − lr·v.
@@ -47,10 +48,10 @@ struct SgdSettings {
   WeightDecay weight_decay;
 };
 
-class FusedSgd : public Optimizer {
+class Sgd : public Optimizer {
  public:
-  FusedSgd(std::vector<at::Tensor> parameters, SgdSettings settings);
-  void step() override;
+  Sgd(std::vector<at::Tensor> parameters, SgdSettings settings);
+  void step(const std::vector<bool>& active) override;
 
  private:
   std::vector<at::Tensor> parameters_;
@@ -59,7 +60,7 @@ class FusedSgd : public Optimizer {
 };
 
 /// The settings that train.* gives (learning_rate, beta1, beta2, epsilon or momentum,
-/// weight_decay and weight_decay_mode): one place for the single and batched optimisers.
+/// weight_decay and weight_decay_mode).
 AdamSettings adam_settings(const TrainingOptions& options);
 SgdSettings sgd_settings(const TrainingOptions& options);
 

@@ -8,11 +8,11 @@ namespace {
 void register_builtin_optimizers(OptimizerRegistry& registry) {
   registry.add("adam", "Adam (Kingma & Ba 2015), PyTorch's ε placement; train.beta1/beta2/epsilon",
                [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<Optimizer> {
-                 return std::make_unique<FusedAdam>(std::move(parameters), adam_settings(options));
+                 return std::make_unique<Adam>(std::move(parameters), adam_settings(options));
                });
   registry.add("sgd", "SGD with momentum (train.momentum), PyTorch's form",
                [](std::vector<at::Tensor> parameters, const TrainingOptions& options) -> std::unique_ptr<Optimizer> {
-                 return std::make_unique<FusedSgd>(std::move(parameters), sgd_settings(options));
+                 return std::make_unique<Sgd>(std::move(parameters), sgd_settings(options));
                });
 }
 

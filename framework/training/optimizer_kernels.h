@@ -1,7 +1,7 @@
 #pragma once
-/// The per-element arithmetic of the fused optimisers, shared by FusedAdam/FusedSgd (one
-/// model) and BatchedAdam/BatchedSgd (K stacked models), so that a model trained alone and
-/// the same model trained in a batch are updated by the very same code.
+/// The per-element arithmetic of Adam and SGD (training/adam.h), applied to each model's
+/// slice of a stacked parameter, so that a model trained alone (K = 1) and the same model
+/// trained in a batch are updated by the very same code.
 #include <ATen/Tensor.h>
 
 #include <cstdint>

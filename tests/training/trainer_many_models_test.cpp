@@ -1,4 +1,4 @@
-#include "training/batched_trainer.h"
+#include "training/trainer.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -11,7 +11,6 @@
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "training/adam.h"
-#include "training/batched_optimizer.h"
 #include "training/optimizer.h"
 
 namespace ufm {
@@ -24,59 +23,59 @@ std::vector<at::Tensor> random_stacked(std::int64_t models, at::Generator& gener
   return {at::randn({models, 7, 5}, generator), at::randn({models, 7}, generator), at::randn({models, 40000}, generator)};
 }
 
-template <typename Single, typename Batched, typename Settings>
-void expect_batched_equals_single(const Settings& settings) {
+// K stacked models against K optimisers of one model each (K = 1): the same bits per
+// model, with model 1 frozen after its third step.
+template <typename Stacked, typename Settings>
+void expect_stacked_equals_alone(const Settings& settings) {
   constexpr std::int64_t kModels = 3;
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(11);
   std::vector<at::Tensor> stacked = random_stacked(kModels, generator);
   for (auto& p : stacked) p.set_requires_grad(true);
   std::vector<std::vector<at::Tensor>> alone(kModels);
-  std::vector<std::unique_ptr<Single>> single;
+  std::vector<std::unique_ptr<Stacked>> single;
   for (std::int64_t k = 0; k < kModels; ++k) {
-    for (const auto& p : stacked) alone[k].push_back(p[k].detach().clone().set_requires_grad(true));
-    single.push_back(std::make_unique<Single>(alone[k], settings));
+    for (const auto& p : stacked) alone[k].push_back(p.narrow(0, k, 1).detach().clone().set_requires_grad(true));
+    single.push_back(std::make_unique<Stacked>(alone[k], settings));
   }
-  Batched batched(stacked, settings);
-  // Model 1 stops after the third step: it must keep its weights and state from then on.
+  Stacked batched(stacked, settings);
   for (int step = 0; step < 6; ++step) {
     const std::vector<bool> active{true, step < 3, true};
     for (std::size_t i = 0; i < stacked.size(); ++i) {
       const at::Tensor gradient = at::randn(stacked[i].sizes(), generator);
       stacked[i].mutable_grad() = gradient;
-      for (std::int64_t k = 0; k < kModels; ++k) alone[k][i].mutable_grad() = gradient[k].clone();
+      for (std::int64_t k = 0; k < kModels; ++k) alone[k][i].mutable_grad() = gradient.narrow(0, k, 1).clone();
     }
     batched.step(active);
     for (std::int64_t k = 0; k < kModels; ++k) {
-      if (active[k]) single[k]->step();
+      if (active[k]) single[k]->step({true});
     }
   }
   for (std::int64_t k = 0; k < kModels; ++k) {
     for (std::size_t i = 0; i < stacked.size(); ++i) {
-      EXPECT_TRUE(stacked[i][k].equal(alone[k][i])) << "model " << k << " tensor " << i << " differs by "
-                                                    << (stacked[i][k] - alone[k][i]).abs().max().item<double>();
+      EXPECT_TRUE(stacked[i][k].equal(alone[k][i][0])) << "model " << k << " tensor " << i << " differs by "
+                                                       << (stacked[i][k] - alone[k][i][0]).abs().max().item<double>();
     }
   }
 }
 
-TEST(BatchedAdam, UpdatesEachModelBitForBitAsFusedAdamAlone) {
-  expect_batched_equals_single<FusedAdam, BatchedAdam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{}});
-  // Weight decay applies to each model's matrices (2 dimensions per model), not its vectors.
-  expect_batched_equals_single<FusedAdam, BatchedAdam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, false}});
-  expect_batched_equals_single<FusedAdam, BatchedAdam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, true}});
+TEST(Adam, UpdatesEachStackedModelBitForBitAsThatModelAlone) {
+  expect_stacked_equals_alone<Adam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{}});
+  expect_stacked_equals_alone<Adam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, false}});
+  expect_stacked_equals_alone<Adam>(AdamSettings{1e-3, 0.9, 0.999, 1e-7, WeightDecay{0.1, true}});
 }
 
-TEST(BatchedSgd, UpdatesEachModelBitForBitAsFusedSgdAlone) {
-  expect_batched_equals_single<FusedSgd, BatchedSgd>(SgdSettings{0.01, 0.9, WeightDecay{}});
-  expect_batched_equals_single<FusedSgd, BatchedSgd>(SgdSettings{0.01, 0.9, WeightDecay{0.1, false}});
+TEST(Sgd, UpdatesEachStackedModelBitForBitAsThatModelAlone) {
+  expect_stacked_equals_alone<Sgd>(SgdSettings{0.01, 0.9, WeightDecay{}});
+  expect_stacked_equals_alone<Sgd>(SgdSettings{0.01, 0.9, WeightDecay{0.1, false}});
 }
 
-TEST(BatchedAdam, TensorPathMatchesTheFusedPathOnStridedGradients) {
+TEST(Adam, TensorPathMatchesTheFusedPathOnStridedGradients) {
   // The path a GPU takes (tensor operations over the active models), forced on the CPU by
   // non-contiguous gradients: same arithmetic in another association, so a few ulps.
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(12);
   at::Tensor fused = at::randn({3, 6, 4}, generator).set_requires_grad(true);
   at::Tensor strided = fused.detach().clone().set_requires_grad(true);
-  BatchedAdam a({fused}, AdamSettings{}), b({strided}, AdamSettings{});
+  Adam a({fused}, AdamSettings{}), b({strided}, AdamSettings{});
   for (int step = 0; step < 4; ++step) {
     const at::Tensor gradient = at::randn({3, 4, 6}, generator).transpose(1, 2);
     fused.mutable_grad() = gradient.contiguous();
@@ -90,11 +89,10 @@ TEST(BatchedAdam, TensorPathMatchesTheFusedPathOnStridedGradients) {
   EXPECT_EQ(a.steps(0), 4);
 }
 
-TEST(BatchedOptimizerRegistry, OffersEverySingleModelOptimizer) {
-  EXPECT_EQ(batched_optimizer_registry().names(), optimizer_registry().names());
+TEST(OptimizerRegistry, RefusesAnUnknownOptimizerWithAConfigError) {
   TrainingOptions options;
   options.optimizer = "adamw";
-  EXPECT_THROW(make_batched_optimizer({at::zeros({2, 3})}, options), ConfigError);
+  EXPECT_THROW(make_optimizer({at::zeros({2, 3})}, options), ConfigError);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -156,12 +154,13 @@ Trained alone(const Data& d, const BatchSetup& s) {
 
 Trained together(const Data& d, const BatchSetup& s) {
   std::vector<Member> members;
-  std::vector<BatchMember> batch;
+  std::vector<TrainingMember> batch;
   for (std::size_t k = 0; k < s.seeds.size(); ++k) members.push_back(member(d, s, k));
-  for (auto& m : members) batch.push_back(BatchMember{m.model.get(), m.view.get(), m.generator, nullptr});
+  for (auto& m : members) batch.push_back(TrainingMember{m.model.get(), m.view.get(), m.generator, nullptr});
   Trained out;
   out.histories =
-      train_classifiers_batched(batch, d.test_images, d.data.test.labels, s.train, s.augmentation, s.batched_kernels);
+      train_classifiers(batch, d.test_images, d.data.test.labels, s.train, s.augmentation, TrainingSeams{},
+                        s.batched_kernels);
   for (auto& m : members) out.models.push_back(m.model);
   return out;
 }
@@ -230,7 +229,7 @@ SyntheticOptions few_images(std::int64_t train) {
   return options;
 }
 
-TEST(TrainClassifiersBatched, MatchesSeparateMlpTrainingOverAFewSteps) {
+TEST(TrainClassifiers, MatchesSeparateMlpTrainingOverAFewSteps) {
   const Data d(few_images(128));  // 4 steps
   BatchSetup s = small_mlp();
   const Trained a = alone(d, s), b = together(d, s);
@@ -242,7 +241,7 @@ TEST(TrainClassifiersBatched, MatchesSeparateMlpTrainingOverAFewSteps) {
   EXPECT_GT(relative_difference(*b.models[0], *b.models[2]), 1e-4);
 }
 
-TEST(TrainClassifiersBatched, MatchesWithShufflingDropoutBatchNormAndAugmentation) {
+TEST(TrainClassifiers, MatchesWithShufflingDropoutBatchNormAndAugmentation) {
   // Every per-model random draw: order (shuffle), augmentation and dropout come from each
   // model's own generator in the single model's order; batch norm keeps per-model statistics.
   SyntheticOptions options = few_images(96);
@@ -261,7 +260,7 @@ TEST(TrainClassifiersBatched, MatchesWithShufflingDropoutBatchNormAndAugmentatio
   expect_same_histories(b, a, 1e-6);
 }
 
-TEST(TrainClassifiersBatched, MatchesSeparateCnnTrainingOverAFewSteps) {
+TEST(TrainClassifiers, MatchesSeparateCnnTrainingOverAFewSteps) {
   SyntheticOptions options = few_images(64);
   options.height = options.width = 12;
   const Data d(options);
@@ -275,7 +274,7 @@ TEST(TrainClassifiersBatched, MatchesSeparateCnnTrainingOverAFewSteps) {
   expect_same_histories(b, a, 1e-5);
 }
 
-TEST(TrainClassifiersBatched, MatchesSeparateBatchNormCnnTrainingOverAFewSteps) {
+TEST(TrainClassifiers, MatchesSeparateBatchNormCnnTrainingOverAFewSteps) {
   // With SGD: a bias right before a batch norm has, exactly, a zero gradient (the norm
   // subtracts it again); computed, it is rounding noise (~1e-9), different noise in the
   // grouped convolution. Adam divides by sqrt(v) ≈ |noise| and turns it into a step of a
@@ -319,7 +318,7 @@ void expect_full_training_matches(BatchSetup s, const Data& d) {
   EXPECT_GE(lengths.size(), 2u);
 }
 
-TEST(TrainClassifiersBatched, MlpModelsStopEarlyOneByOneAsTheyWouldAlone) {
+TEST(TrainClassifiers, MlpModelsStopEarlyOneByOneAsTheyWouldAlone) {
   const Data d(few_images(128));
   BatchSetup s = small_mlp();
   s.train.max_epochs = 12;
@@ -330,7 +329,7 @@ TEST(TrainClassifiersBatched, MlpModelsStopEarlyOneByOneAsTheyWouldAlone) {
   expect_full_training_matches(s, d);
 }
 
-TEST(TrainClassifiersBatched, CnnModelsStopEarlyOneByOneAsTheyWouldAlone) {
+TEST(TrainClassifiers, CnnModelsStopEarlyOneByOneAsTheyWouldAlone) {
   SyntheticOptions options = few_images(64);
   options.height = options.width = 12;
   const Data d(options);
@@ -344,7 +343,7 @@ TEST(TrainClassifiersBatched, CnnModelsStopEarlyOneByOneAsTheyWouldAlone) {
   expect_full_training_matches(s, d);
 }
 
-TEST(TrainClassifiersBatched, OneWrongCanaryIsDetected) {
+TEST(TrainClassifiers, OneWrongCanaryIsDetected) {
   // The tolerance is tight enough to see one image changed in one of 128 training images.
   const Data d(few_images(128));
   BatchSetup s = small_mlp();
@@ -355,7 +354,7 @@ TEST(TrainClassifiersBatched, OneWrongCanaryIsDetected) {
   EXPECT_GT(relative_difference(*b.models[1], *a.models[1]), kFewSteps * 10);
 }
 
-TEST(TrainClassifiersBatched, IsBitIdenticalToSeparateTrainingOnTheCpu) {
+TEST(TrainClassifiers, IsBitIdenticalToSeparateTrainingOnTheCpuWeightsAndHistories) {
   // Each model's layers are the single model's own calls on its slice, its draws come from
   // its own generator in the same order, and the batched optimiser runs the same code: no
   // bit may differ, through early stopping, batch norm, dropout, shuffling and augmentation.
@@ -382,11 +381,16 @@ TEST(TrainClassifiersBatched, IsBitIdenticalToSeparateTrainingOnTheCpu) {
       EXPECT_EQ(relative_difference(*b.models[k], *a.models[k]), 0.0) << "model " << k;
       EXPECT_EQ(b.histories[k].epochs_run(), a.histories[k].epochs_run());
       EXPECT_EQ(b.histories[k].best_epoch, a.histories[k].best_epoch);
+      // The recorded losses too: each model's loss and validation are its own calls.
+      EXPECT_EQ(b.histories[k].train_loss, a.histories[k].train_loss);
+      EXPECT_EQ(b.histories[k].val_loss, a.histories[k].val_loss);
+      EXPECT_EQ(b.histories[k].train_accuracy, a.histories[k].train_accuracy);
+      EXPECT_EQ(b.histories[k].val_accuracy, a.histories[k].val_accuracy);
     }
   }
 }
 
-TEST(TrainClassifiersBatched, CallsEachModelsCallbackWithThatEpochsWeights) {
+TEST(TrainClassifiers, CallsEachModelsCallbackWithThatEpochsWeights) {
   const Data d(few_images(64));
   BatchSetup s = small_mlp();
   s.train.max_epochs = 3;
@@ -394,14 +398,14 @@ TEST(TrainClassifiersBatched, CallsEachModelsCallbackWithThatEpochsWeights) {
   std::vector<Member> members;
   for (std::size_t k = 0; k < s.seeds.size(); ++k) members.push_back(member(d, s, k));
   std::vector<std::vector<double>> seen(members.size());
-  std::vector<BatchMember> batch;
+  std::vector<TrainingMember> batch;
   for (std::size_t k = 0; k < members.size(); ++k) {
     Classifier* model = members[k].model.get();
-    batch.push_back(BatchMember{model, members[k].view.get(), members[k].generator, [&, k, model](const TrainingHistory&) {
+    batch.push_back(TrainingMember{model, members[k].view.get(), members[k].generator, [&, k, model](const TrainingHistory&) {
                                   seen[k].push_back(evaluate(*model, d.test_images, d.data.test.labels).loss);
                                 }});
   }
-  const auto histories = train_classifiers_batched(batch, d.test_images, d.data.test.labels, s.train);
+  const auto histories = train_classifiers(batch, d.test_images, d.data.test.labels, s.train);
   for (std::size_t k = 0; k < members.size(); ++k) {
     ASSERT_EQ(seen[k].size(), 3u);
     for (std::size_t e = 0; e < 3; ++e) EXPECT_NEAR(seen[k][e], histories[k].val_loss[e], 1e-5);
@@ -410,15 +414,15 @@ TEST(TrainClassifiersBatched, CallsEachModelsCallbackWithThatEpochsWeights) {
   }
 }
 
-TEST(TrainClassifiersBatched, RefusesMembersWithDifferentTrainingSets) {
+TEST(TrainClassifiers, RefusesMembersWithDifferentTrainingSets) {
   const Data d(few_images(64));
   const Data other(few_images(64));
   BatchSetup s = small_mlp();
   Member a = member(d, s, 0), b = member(d, s, 1);
   TrainingView elsewhere(other.train_images, other.data.train.labels);
-  std::vector<BatchMember> batch{{a.model.get(), a.view.get(), a.generator, nullptr},
+  std::vector<TrainingMember> batch{{a.model.get(), a.view.get(), a.generator, nullptr},
                                  {b.model.get(), &elsewhere, b.generator, nullptr}};
-  EXPECT_THROW(train_classifiers_batched(batch, d.test_images, d.data.test.labels, s.train), RuntimeError);
+  EXPECT_THROW(train_classifiers(batch, d.test_images, d.data.test.labels, s.train), RuntimeError);
 }
 
 }  // namespace

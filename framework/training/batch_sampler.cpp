@@ -1,0 +1,31 @@
+#include "training/batch_sampler.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+namespace ufm {
+
+EpochBatches OrderedSampler::epoch(const TrainingView& view, at::Generator& generator) const {
+  const std::int64_t n = view.size();
+  EpochBatches batches;
+  batches.order = view.order();
+  if (shuffle_) batches.order = at::randperm(n, generator, at::TensorOptions().dtype(at::kLong));
+  for (std::int64_t begin = 0; begin < n; begin += batch_size_) batches.bounds.push_back(begin);
+  batches.bounds.push_back(n);
+  return batches;
+}
+
+BatchSamplerRegistry& batch_sampler_registry() {
+  static BatchSamplerRegistry registry = [] {
+    BatchSamplerRegistry r("batch sampler");
+    r.add("ordered", "consecutive batches of train.batch_size, in a fixed order or shuffled each epoch (train.shuffle)",
+          [](const TrainingOptions& options) -> std::shared_ptr<BatchSampler> {
+            return std::make_shared<OrderedSampler>(options);
+          });
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace ufm

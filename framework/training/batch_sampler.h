@@ -1,0 +1,51 @@
+#pragma once
+/// The batch-sampler seam of the trainer (training/trainer.h): which examples each step of
+/// an epoch trains on, for one model, drawn from that model's own generator. A new sampler
+/// (private training's Poisson sampling) is one .h/.cpp pair and one line in
+/// batch_sampler_registry().
+#include <ATen/Tensor.h>
+#include <ATen/core/Generator.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/registry.h"
+#include "training/batches.h"
+#include "training/training_options.h"
+
+namespace ufm {
+
+/// One model's batches of one epoch: step s trains on order[bounds[s] : bounds[s + 1]]
+/// (TrainingView::batch). Models trained together must get equal batch sizes at each step
+/// (their batches are stacked); a sampler of variable sizes pads and masks its rows.
+struct EpochBatches {
+  at::Tensor order;                   ///< positions in visiting order; undefined = 0 … N − 1
+  std::vector<std::int64_t> bounds;   ///< 0 = bounds[0] < … < bounds.back() ≤ N
+  std::int64_t steps() const { return bounds.empty() ? 0 : static_cast<std::int64_t>(bounds.size()) - 1; }
+};
+
+class BatchSampler {
+ public:
+  virtual ~BatchSampler() = default;
+  /// The epoch's batches over `view`; every random draw comes from `generator`.
+  virtual EpochBatches epoch(const TrainingView& view, at::Generator& generator) const = 0;
+};
+
+/// The paper's sampler: consecutive batches of train.batch_size (the last one shorter) in
+/// the view's fixed order, or in a fresh permutation each epoch with train.shuffle.
+class OrderedSampler : public BatchSampler {
+ public:
+  explicit OrderedSampler(const TrainingOptions& options) : batch_size_(options.batch_size), shuffle_(options.shuffle) {}
+  EpochBatches epoch(const TrainingView& view, at::Generator& generator) const override;
+
+ private:
+  std::int64_t batch_size_;
+  bool shuffle_;
+};
+
+using BatchSamplerRegistry = Registry<std::shared_ptr<BatchSampler>, const TrainingOptions&>;
+
+BatchSamplerRegistry& batch_sampler_registry();
+
+}  // namespace ufm
