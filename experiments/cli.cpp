@@ -258,13 +258,16 @@ int command_merge(const std::vector<std::string>& args, std::ostream& out, std::
 
 int command_diff(const std::vector<std::string>& args, std::ostream& out) {
   po::options_description options(
-      "ufm diff BEFORE.h5 AFTER.h5 [--allow-added]\n"
+      "ufm diff BEFORE.h5 AFTER.h5 [--allow-added] [--tolerance T]\n"
       "Compares two result files run by run, bit for bit: arrays (values, shape, axes, type) and attributes,\n"
-      "leaving out what never changes a result (timings, timestamps, host, versions, worker count).\n"
+      "leaving out what never changes a result (timings, timestamps, host, versions, worker count, output.path).\n"
       "Exit status 0 when they agree, 1 when they differ (one line per difference)");
   bool help = false, allow_added = false;
+  double tolerance = 0.0;
   options.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "allow-added", po::bool_switch(&allow_added), "outputs only AFTER has (a new scorer) are not differences");
+      "allow-added", po::bool_switch(&allow_added), "outputs only AFTER has (a new scorer) are not differences")(
+      "tolerance", po::value(&tolerance),
+      "floating-point values may differ by T·max(1, |BEFORE|) (another CPU's rounding); 0 = bit for bit");
   const po::variables_map values = parse_command(args, options, "files", 2);
   const auto files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (help || files.size() != 2) {
@@ -273,6 +276,7 @@ int command_diff(const std::vector<std::string>& args, std::ostream& out) {
   }
   ResultDiffOptions diff_options;
   diff_options.allow_added = allow_added;
+  diff_options.tolerance = tolerance;
   const std::vector<std::string> differences =
       result_differences(read_result_file(files[0]), read_result_file(files[1]), diff_options);
   for (const auto& line : differences) out << line << "\n";

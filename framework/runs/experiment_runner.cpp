@@ -148,14 +148,14 @@ std::map<std::string, AttributeValue> experiment_root_attributes(const std::vect
   const RuntimeInfo runtime = collect_runtime_info("cpu");
   std::map<std::string, AttributeValue> root;
   root[schema::kExperimentConfig] = to_yaml(points.front().config);
-  root["config_source"] = config_text;
-  root["experiment_identity"] = experiment_identity(points);
-  root["ufm_version"] = runtime.ufm_version;
-  root["git_commit"] = runtime.git_commit;
-  root["libtorch_version"] = runtime.libtorch_version;
-  root["blas"] = runtime.blas;
-  root["device"] = runtime.device;
-  root["updated_at"] = utc_timestamp();
+  root[schema::kConfigSourceAttribute] = config_text;
+  root[schema::kExperimentIdentityAttribute] = experiment_identity(points);
+  root[schema::kUfmVersionAttribute] = runtime.ufm_version;
+  root[schema::kGitCommitAttribute] = runtime.git_commit;
+  root[schema::kLibtorchVersionAttribute] = runtime.libtorch_version;
+  root[schema::kBlasAttribute] = runtime.blas;
+  root[schema::kDeviceAttribute] = runtime.device;
+  root[schema::kUpdatedAtAttribute] = utc_timestamp();
   return root;
 }
 
@@ -182,16 +182,16 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   ExperimentOutcome outcome;
   outcome.result_path = output_path;
   RunEnvironment environment;
-  environment.attributes["ufm_version"] = runtime.ufm_version;
-  environment.attributes["git_commit"] = runtime.git_commit;
-  environment.attributes["libtorch_version"] = runtime.libtorch_version;
-  environment.attributes["blas"] = runtime.blas;
-  environment.attributes["device"] = runtime.device;
-  environment.attributes["threads"] = static_cast<std::int64_t>(threads);
-  environment.attributes["workers"] = static_cast<std::int64_t>(workers);
-  environment.attributes["deterministic_gpu"] = static_cast<std::int64_t>(execution.deterministic_gpu ? 1 : 0);
-  environment.attributes["hostname"] = runtime.hostname;
-  environment.attributes["cpu_model"] = runtime.cpu_model;
+  environment.attributes[schema::kUfmVersionAttribute] = runtime.ufm_version;
+  environment.attributes[schema::kGitCommitAttribute] = runtime.git_commit;
+  environment.attributes[schema::kLibtorchVersionAttribute] = runtime.libtorch_version;
+  environment.attributes[schema::kBlasAttribute] = runtime.blas;
+  environment.attributes[schema::kDeviceAttribute] = runtime.device;
+  environment.attributes[schema::kThreadsAttribute] = static_cast<std::int64_t>(threads);
+  environment.attributes[schema::kWorkersAttribute] = static_cast<std::int64_t>(workers);
+  environment.attributes[schema::kDeterministicGpuAttribute] = static_cast<std::int64_t>(execution.deterministic_gpu ? 1 : 0);
+  environment.attributes[schema::kHostnameAttribute] = runtime.hostname;
+  environment.attributes[schema::kCpuModelAttribute] = runtime.cpu_model;
 
   std::map<std::string, std::shared_ptr<ExperimentData>> data;
   const std::string pieces = pieces_directory(output_path);

@@ -184,7 +184,7 @@ std::vector<RunRecord> execute_runs_batched(const std::vector<const PlannedRun*>
   std::vector<std::unique_ptr<RunState>> states;
   for (std::size_t k = 0; k < runs.size(); ++k) {
     states.push_back(start_run(*runs[k], data, environment, control_of(k)));
-    states.back()->record.attributes["parallel_models"] = static_cast<std::int64_t>(runs.size());
+    states.back()->record.attributes[schema::kParallelModelsAttribute] = static_cast<std::int64_t>(runs.size());
   }
   return train_and_finish(states, data, runs.front()->config, progress);
 }

@@ -65,7 +65,7 @@ void add_influence(RunRecord& record, Classifier& model, const std::vector<Check
   record.arrays[schema::kCheckpointEpochs] =
       ArrayData{{static_cast<std::int64_t>(epochs.size())}, "checkpoint", epochs};
   if (canary_index >= 0) record.attributes[schema::kSelfInfluenceRankAfter] = rank_of(values, canary_index);
-  record.attributes["influence_seconds"] = seconds_since(start);
+  record.attributes[schema::kInfluenceSecondsAttribute] = seconds_since(start);
 }
 
 
@@ -88,8 +88,8 @@ void describe_run(RunState& state) {
   record.attributes[schema::kIsControl] = static_cast<std::int64_t>(run.is_control() ? 1 : 0);
   record.attributes[schema::kRunConfig] = to_yaml(config);
   record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
-  record.attributes["started_at"] = utc_timestamp();
-  record.attributes["parallel_models"] = std::int64_t{1};
+  record.attributes[schema::kStartedAtAttribute] = utc_timestamp();
+  record.attributes[schema::kParallelModelsAttribute] = std::int64_t{1};
 }
 
 // The run's tested feature and patch draws, and how it is paired.
@@ -99,9 +99,9 @@ void probe_run(RunState& state) {
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
   state.probes = run_probes_for(config, data);
-  record.attributes["feature_pattern"] = state.probes.feature.to_string();
-  record.attributes["ood_images"] = data.ood_images;
-  record.attributes["ood_normalised"] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
+  record.attributes[schema::kFeaturePatternAttribute] = state.probes.feature.to_string();
+  record.attributes[schema::kOodImagesAttribute] = data.ood_images;
+  record.attributes[schema::kOodNormalisedAttribute] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
   record.attributes[schema::kPairKey] = config.canaries.pair;
   record.attributes[schema::kPairing] = config.canaries.pairing;
   if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
@@ -138,7 +138,7 @@ void stamp_run(RunState& state) {
       const auto order = order_with_moved_example(training.size(), run.canary_index,
                                                   config.canaries.batch_position * config.train.batch_size);
       training.set_order(at::tensor(order, at::kLong));
-      record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
+      record.attributes[schema::kCanaryTrainingPositionAttribute] = config.canaries.batch_position * config.train.batch_size;
     }
   }
   if (run.is_control() && config.canaries.control_moves >= 0 && config.canaries.batch_position >= 0) {
@@ -147,7 +147,7 @@ void stamp_run(RunState& state) {
                                                 config.canaries.batch_position * config.train.batch_size);
     training.set_order(at::tensor(order, at::kLong));
     record.attributes[schema::kControlMoves] = config.canaries.control_moves;
-    record.attributes["canary_training_position"] = config.canaries.batch_position * config.train.batch_size;
+    record.attributes[schema::kCanaryTrainingPositionAttribute] = config.canaries.batch_position * config.train.batch_size;
   }
   record.attributes[schema::kCanaryLabel] = state.canary_label;
 }
@@ -166,7 +166,7 @@ void initialise_run(RunState& state) {
   state.model = create_model(config.model, state.shape);
   initialise_keras_defaults(*state.model, state.generator);
   if (!data.on_device.device.is_cpu()) state.model->to(data.on_device.device);
-  state.record.attributes["parameter_count"] = parameter_count(*state.model);
+  state.record.attributes[schema::kParameterCountAttribute] = parameter_count(*state.model);
   state.model->set_generator(state.generator);
   state.keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
 }
@@ -177,8 +177,8 @@ void initialise_run(RunState& state) {
 
 void record_history(RunState& state) {
   if (!state.data->on_device.device.is_cpu()) state.model->to(at::kCPU);
-  state.record.attributes["train_seconds"] = state.train_seconds;
-  state.record.attributes["stopped_early"] = static_cast<std::int64_t>(state.history.stopped_early ? 1 : 0);
+  state.record.attributes[schema::kTrainSecondsAttribute] = state.train_seconds;
+  state.record.attributes[schema::kStoppedEarlyAttribute] = static_cast<std::int64_t>(state.history.stopped_early ? 1 : 0);
   add_history(state.record, state.history);
 }
 
@@ -206,7 +206,7 @@ void score_run(RunState& state) {
                 state.canary_label);
   }
   for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
-  record.attributes["evaluation_seconds"] = seconds_since(evaluation_start);
+  record.attributes[schema::kEvaluationSecondsAttribute] = seconds_since(evaluation_start);
 }
 
 void score_influence(RunState& state) {
@@ -256,7 +256,7 @@ void score_exposure(RunState& state) {
   const StampSpec stamp{config.feature.offset, data.dataset.normalisation, config.ood.normalise};
   const CandidateScores own = score_candidates(model, data.ood.images, data.ood.labels, canary_label, patterns,
                                                stamp, config.evaluation.candidate_probe_limit);
-  record.attributes["exposure_fast_path"] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
+  record.attributes[schema::kExposureFastPathAttribute] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
   record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
   record.arrays[schema::kExposureImages] = int_scalar(own.known_images);
   record.arrays[schema::kExposureUnknownImages] = int_scalar(own.unknown_images);
@@ -267,7 +267,7 @@ void score_exposure(RunState& state) {
     record.arrays[schema::kCandidateScores] = ArrayData::vector(own.known, "candidate");
     record.arrays[schema::kCandidateScoresUnknown] = ArrayData::vector(own.unknown, "candidate");
   }
-  record.attributes["exposure_seconds"] = seconds_since(exposure_start);
+  record.attributes[schema::kExposureSecondsAttribute] = seconds_since(exposure_start);
   if (control_model) {
     const auto control_start = Clock::now();
     const CandidateScores other = score_candidates(*control_model, data.ood.images, data.ood.labels, canary_label,
@@ -285,7 +285,7 @@ void score_exposure(RunState& state) {
       record.arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
       record.arrays[schema::kCandidateScoresUnknownControl] = ArrayData::vector(control_unknown, "candidate");
     }
-    record.attributes["exposure_control_seconds"] = seconds_since(control_start);
+    record.attributes[schema::kExposureControlSecondsAttribute] = seconds_since(control_start);
   }
 }
 
@@ -308,7 +308,7 @@ void store_outputs(RunState& state) {
     // A control's canaries rebuild its model from these (with buffers: batch-norm statistics).
     save_model_state(record, *state.model, stores_control_weights(run));
   }
-  record.attributes["finished_at"] = utc_timestamp();
+  record.attributes[schema::kFinishedAtAttribute] = utc_timestamp();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "storage/schema.h"
+
 namespace ufm {
 
 std::string arithmetic_difference(const std::map<std::string, AttributeValue>& canary,
@@ -11,10 +13,10 @@ std::string arithmetic_difference(const std::map<std::string, AttributeValue>& c
     const std::string a = attribute_text(canary, name), b = attribute_text(control, name);
     if (!a.empty() && !b.empty() && a != b) differences.push_back(b + unit + " (the canary: " + a + ")");
   };
-  compare("device", " as device");
-  compare("threads", " threads");
-  const std::string device = attribute_text(canary, "device");
-  if (!device.empty() && device.rfind("cpu", 0) != 0) compare("parallel_models", " models trained together");
+  compare(schema::kDeviceAttribute, " as device");
+  compare(schema::kThreadsAttribute, " threads");
+  const std::string device = attribute_text(canary, schema::kDeviceAttribute);
+  if (!device.empty() && device.rfind("cpu", 0) != 0) compare(schema::kParallelModelsAttribute, " models trained together");
   std::string out;
   for (const auto& d : differences) out += (out.empty() ? "" : ", ") + d;
   return out;

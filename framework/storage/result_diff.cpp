@@ -1,6 +1,8 @@
 #include "storage/result_diff.h"
 
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <cstring>
 #include <map>
 #include <set>
@@ -15,12 +17,25 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Same bits (NaN equal to NaN of the same pattern), same type.
+// Same bits (NaN equal to NaN of the same pattern), same type; floating-point values
+// within `tolerance` of each other when it is positive.
 template <typename T>
-std::string compare_values(const std::vector<T>& a, const std::vector<T>& b) {
+bool close_enough(const T& a, const T& b, double tolerance) {
+  if (std::memcmp(&a, &b, sizeof(T)) == 0) return true;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (tolerance > 0 && std::isfinite(a) && std::isfinite(b)) {
+      return std::abs(static_cast<double>(a) - static_cast<double>(b)) <=
+             tolerance * std::max(1.0, std::abs(static_cast<double>(a)));
+    }
+  }
+  return false;
+}
+
+template <typename T>
+std::string compare_values(const std::vector<T>& a, const std::vector<T>& b, double tolerance) {
   if (a.size() != b.size()) return std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " values";
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) {
+    if (!close_enough(a[i], b[i], tolerance)) {
       std::ostringstream out;
       out.precision(17);
       out << "element " << i << ": " << a[i] << " vs " << b[i];
@@ -30,22 +45,30 @@ std::string compare_values(const std::vector<T>& a, const std::vector<T>& b) {
   return "";
 }
 
-std::string compare_arrays(const ArrayData& a, const ArrayData& b) {
+std::string compare_arrays(const ArrayData& a, const ArrayData& b, double tolerance) {
   if (a.shape != b.shape) return "shape differs";
   if (a.axes != b.axes) return "axes '" + a.axes + "' vs '" + b.axes + "'";
   if (a.values.index() != b.values.index()) return "element type differs";
   return std::visit(
       [&](const auto& values) {
         using Vector = std::decay_t<decltype(values)>;
-        return compare_values(values, std::get<Vector>(b.values));
+        return compare_values(values, std::get<Vector>(b.values), tolerance);
       },
       a.values);
 }
 
+// The lines of a stored config without where its file was written (output.path in the
+// resolved YAML's output block, or as an override comment): a location, not science.
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  bool in_output_block = false;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != ' ') in_output_block = line.rfind("output:", 0) == 0;
+    if (in_output_block && line.rfind("  path:", 0) == 0) continue;
+    if (line.rfind("# override: output.path=", 0) == 0) continue;
+    lines.push_back(line);
+  }
   return lines;
 }
 
@@ -76,6 +99,7 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
     } else if (x->second != y->second) {
       const std::string a_text = attribute_text(x->second), b_text = attribute_text(y->second);
       const bool multi_line = a_text.find('\n') != std::string::npos || b_text.find('\n') != std::string::npos;
+      if (multi_line && lines_of(a_text) == lines_of(b_text)) continue;
       out.push_back(where + "attribute " + name + ": " +
                     (multi_line ? describe_text_difference(a_text, b_text) : "'" + a_text + "' vs '" + b_text + "'"));
     }
@@ -85,9 +109,11 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
 }  // namespace
 
 bool is_circumstantial_attribute(const std::string& name) {
-  static const std::set<std::string> names = {"started_at", "finished_at", "updated_at",      "hostname",
-                                              "cpu_model",  "git_commit",  "ufm_version",     "libtorch_version",
-                                              "workers",    "blas"};
+  static const std::set<std::string> names = {
+      schema::kStartedAtAttribute,  schema::kFinishedAtAttribute,      schema::kUpdatedAtAttribute,
+      schema::kHostnameAttribute,   schema::kCpuModelAttribute,        schema::kGitCommitAttribute,
+      schema::kUfmVersionAttribute, schema::kLibtorchVersionAttribute, schema::kWorkersAttribute,
+      schema::kBlasAttribute};
   return names.count(name) != 0 || ends_with(name, "_seconds");
 }
 
@@ -114,7 +140,7 @@ std::vector<std::string> result_differences(const ResultFile& before, const Resu
         out.push_back(where + path + " only in the first file");
         continue;
       }
-      const std::string difference = compare_arrays(array, b.array(path));
+      const std::string difference = compare_arrays(array, b.array(path), options.tolerance);
       if (!difference.empty()) out.push_back(where + path + " differs: " + difference);
     }
     if (options.allow_added) continue;

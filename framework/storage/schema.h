@@ -124,4 +124,36 @@ constexpr const char* kConfidence = "influence/confidence";
 /// The 1-based epochs of the checkpoints summed over (axis "checkpoint", int64).
 constexpr const char* kCheckpointEpochs = "influence/checkpoint_epochs";
 
+/// Attributes of the root or of a run that say how, where and when it was made (root:
+/// config_source, experiment_identity, versions, blas, device, updated_at; run: the
+/// environment, timings and what the run was).
+constexpr const char* kBlasAttribute = "blas";
+constexpr const char* kCanaryTrainingPositionAttribute = "canary_training_position";
+constexpr const char* kConfigSourceAttribute = "config_source";
+constexpr const char* kCpuModelAttribute = "cpu_model";
+constexpr const char* kDeterministicGpuAttribute = "deterministic_gpu";
+constexpr const char* kDeviceAttribute = "device";
+constexpr const char* kEvaluationSecondsAttribute = "evaluation_seconds";
+constexpr const char* kExperimentIdentityAttribute = "experiment_identity";
+constexpr const char* kExposureControlSecondsAttribute = "exposure_control_seconds";
+constexpr const char* kExposureFastPathAttribute = "exposure_fast_path";
+constexpr const char* kExposureSecondsAttribute = "exposure_seconds";
+constexpr const char* kFeaturePatternAttribute = "feature_pattern";
+constexpr const char* kFinishedAtAttribute = "finished_at";
+constexpr const char* kGitCommitAttribute = "git_commit";
+constexpr const char* kHostnameAttribute = "hostname";
+constexpr const char* kInfluenceSecondsAttribute = "influence_seconds";
+constexpr const char* kLibtorchVersionAttribute = "libtorch_version";
+constexpr const char* kOodImagesAttribute = "ood_images";
+constexpr const char* kOodNormalisedAttribute = "ood_normalised";
+constexpr const char* kParallelModelsAttribute = "parallel_models";
+constexpr const char* kParameterCountAttribute = "parameter_count";
+constexpr const char* kStartedAtAttribute = "started_at";
+constexpr const char* kStoppedEarlyAttribute = "stopped_early";
+constexpr const char* kThreadsAttribute = "threads";
+constexpr const char* kTrainSecondsAttribute = "train_seconds";
+constexpr const char* kUfmVersionAttribute = "ufm_version";
+constexpr const char* kUpdatedAtAttribute = "updated_at";
+constexpr const char* kWorkersAttribute = "workers";
+
 }  // namespace ufm::schema

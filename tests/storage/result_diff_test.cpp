@@ -50,5 +50,33 @@ TEST(ResultDifferences, NameMissingRunsAttributesAndOutputs) {
   EXPECT_EQ(result_differences(before, after).size(), 2u);  // each run only in one file
 }
 
+TEST(ResultDifferences, ToleranceAdmitsRoundingOfFloatsOnlyAndNeverOfIntegers) {
+  const ResultFile before = one_run();
+  ResultFile after = one_run();
+  after.runs[0].arrays[schema::kScoreM] = ArrayData::scalar(0.25 + 1e-9);
+  ResultDiffOptions close;
+  close.tolerance = 1e-6;
+  EXPECT_EQ(result_differences(before, after).size(), 1u);
+  EXPECT_TRUE(result_differences(before, after, close).empty());
+  after.runs[0].arrays[schema::kScoreM] = ArrayData::scalar(0.25 + 1e-5);
+  EXPECT_EQ(result_differences(before, after, close).size(), 1u);
+  after = one_run();
+  after.runs[0].attributes["threads"] = std::int64_t{3};
+  EXPECT_EQ(result_differences(before, after, close).size(), 1u);
+}
+
+TEST(ResultDifferences, WhereTheFileWasWrittenIsNotADifferenceButOtherConfigLinesAre) {
+  ResultFile before = one_run(), after = one_run();
+  before.runs[0].attributes["config"] = std::string("name: x\noutput:\n  path: /a/r.h5\ntrain:\n  seed: 1\n");
+  after.runs[0].attributes["config"] = std::string("name: x\noutput:\n  path: /b/r.h5\ntrain:\n  seed: 1\n");
+  before.attributes["config_source"] = std::string("# override: output.path=/a/r.h5\nname: x\n");
+  after.attributes["config_source"] = std::string("# override: output.path=/b/r.h5\nname: x\n");
+  EXPECT_TRUE(result_differences(before, after).empty());
+  after.runs[0].attributes["config"] = std::string("name: x\noutput:\n  path: /b/r.h5\ntrain:\n  seed: 2\n");
+  const auto differences = result_differences(before, after);
+  ASSERT_EQ(differences.size(), 1u);
+  EXPECT_NE(differences[0].find("seed: 2"), std::string::npos) << differences[0];
+}
+
 }  // namespace
 }  // namespace ufm
