@@ -1,6 +1,6 @@
-// Training-step benchmarks: one MLP step at batch 128 (forward, backward, Adam) as the
-// trainer takes it (the model stacked as K = 1, MeanCrossEntropy, the fused Adam) against
-// LibTorch's own module forward and Adam, and the GEMM peak both are compared with.
+// Training-step benchmarks: one MLP step at batch 128 (forward, backward, Adam) as the one
+// trainer takes it, as the pre-redesign single-model trainer took it, and with LibTorch's
+// own Adam; and the GEMM peak they are compared with.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <benchmark/benchmark.h>
@@ -23,9 +23,13 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
   return 6.0 * static_cast<double>(batch) * sum;
 }
 
+// step: 0 = LibTorch's own module forward and torch::optim::Adam; 1 = the pre-redesign
+// single-model trainer's step (module forward, mean cross-entropy, the fused Adam kernel on
+// the module's own memory); 2 = the one trainer's step (the model stacked as K = 1,
+// MeanCrossEntropy, Adam over the stacked parameters).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  const bool fused = state.range(1) != 0;
+  const int variant = static_cast<int>(state.range(1));
   ufm::set_thread_count(threads);
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(0);
   auto model = ufm::create_model(ufm::ModelOptions{}, ufm::InputShape{});
@@ -33,20 +37,30 @@ void BM_Training_MlpStep(benchmark::State& state) {
   at::Tensor images = at::randn({128, 1, 28, 28}, generator);
   at::Tensor labels = at::randint(0, 10, {128}, generator, at::TensorOptions().dtype(at::kLong));
   auto parameters = model->parameters();
+  torch::optim::Adam torch_adam(parameters, torch::optim::AdamOptions(3e-4).eps(1e-7));
+  // Variant 1: the module's parameters seen as one stacked model ([1, ...] views of the
+  // same memory), so the fused kernel updates the module in place.
+  std::vector<at::Tensor> views;
+  for (const auto& p : parameters) views.push_back(p.detach().unsqueeze(0));
+  ufm::Adam module_adam(views, ufm::AdamSettings{});
   ufm::BatchedModel stacked({model.get()});
-  ufm::Adam fused_adam(stacked.parameters(), ufm::AdamSettings{});
+  ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
   const at::Tensor stacked_images = images.unsqueeze(0), stacked_labels = labels.unsqueeze(0);
-  torch::optim::Adam torch_adam(parameters, torch::optim::AdamOptions(3e-4).eps(1e-7));
   for (auto _ : state) {
-    if (fused) {
+    if (variant == 2) {
       for (const auto& p : stacked.parameters()) at::Tensor(p).mutable_grad().reset();
       gradient_step.compute(stacked, stacked_images, stacked_labels);
-      fused_adam.step({true});
+      stacked_adam.step({true});
+      continue;
+    }
+    for (auto& p : parameters) p.mutable_grad().reset();
+    at::Tensor loss = at::cross_entropy_loss(model->forward(images), labels);
+    loss.backward();
+    if (variant == 1) {
+      for (std::size_t i = 0; i < views.size(); ++i) views[i].mutable_grad() = parameters[i].grad().unsqueeze(0);
+      module_adam.step({true});
     } else {
-      for (auto& p : parameters) p.mutable_grad().reset();
-      at::Tensor loss = at::cross_entropy_loss(model->forward(images), labels);
-      loss.backward();
       torch_adam.step();
     }
   }
@@ -57,8 +71,8 @@ void BM_Training_MlpStep(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()) / 469.0, benchmark::Counter::kIsRate |
                                                                               benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "trainer_step"})->Args({1, 1})->Args({2, 1})->Args({2, 0})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "step"})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
+    ->Args({2, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The machine's SGEMM rate at the MLP's first-layer shape: the floor we compare with.
 void BM_Training_SgemmPeak(benchmark::State& state) {

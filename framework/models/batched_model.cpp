@@ -31,6 +31,16 @@ const char* step_name(ForwardStep::Kind kind) {
 
 }  // namespace
 
+std::vector<at::Tensor> model_slices(const at::Tensor& stacked) {
+  if (stacked.size(0) == 1) return {stacked.squeeze(0)};
+  return stacked.unbind(0);
+}
+
+at::Tensor stack_models(const std::vector<at::Tensor>& slices) {
+  if (slices.size() == 1) return slices.front().unsqueeze(0);
+  return at::stack(slices);
+}
+
 BatchedModel::BatchedModel(const std::vector<Classifier*>& models) {
   UFM_CHECK(!models.empty(), RuntimeError, "BatchedModel: expected at least one model");
   size_ = static_cast<std::int64_t>(models.size());
@@ -119,10 +129,10 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
           h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
         } else {
           // What at::linear does for one model, so the CPU computes each model's bits.
-          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          const auto inputs = model_slices(h), weights = model_slices(weight), biases = model_slices(bias);
           std::vector<at::Tensor> outputs;
           for (std::int64_t k = 0; k < K; ++k) outputs.push_back(at::addmm(biases[k], inputs[k], weights[k].t()));
-          h = at::stack(outputs);
+          h = stack_models(outputs);
         }
         break;
       }
@@ -139,13 +149,13 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
           expect(layout == Layout::kImages, step);
           // unbind, not h[k]: its backward stacks the K gradients once, where K selects
           // would each build a full-size zero gradient (K² memory traffic).
-          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
+          const auto inputs = model_slices(h), weights = model_slices(weight), biases = model_slices(bias);
           std::vector<at::Tensor> outputs;
           for (std::int64_t k = 0; k < K; ++k) {
             outputs.push_back(at::conv2d(inputs[k], weights[k], biases[k], /*stride=*/{1, 1},
                                          /*padding=*/{step.padding, step.padding}));
           }
-          h = at::stack(outputs);
+          h = stack_models(outputs);
         }
         break;
       }
@@ -157,14 +167,14 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         const bool cudnn = at::globalContext().userEnabledCuDNN();
         if (layout == Layout::kImages) {
           // Per model, on its own contiguous slice; the buffer slices are views, updated in place.
-          const auto inputs = h.unbind(0), weights = weight.unbind(0), biases = bias.unbind(0);
-          const auto means = running_mean.unbind(0), variances = running_var.unbind(0);
+          const auto inputs = model_slices(h), weights = model_slices(weight), biases = model_slices(bias);
+          const auto means = model_slices(running_mean), variances = model_slices(running_var);
           std::vector<at::Tensor> outputs;
           for (std::int64_t k = 0; k < K; ++k) {
             outputs.push_back(at::batch_norm(inputs[k], weights[k], biases[k], means[k], variances[k], training_,
                                              step.momentum, step.eps, cudnn));
           }
-          h = at::stack(outputs);
+          h = stack_models(outputs);
         } else if (layout == Layout::kGrouped) {
           // Views of the stacked buffers: batch_norm updates them in place.
           h = at::batch_norm(h, weight.reshape({-1}), bias.reshape({-1}), running_mean.view({-1}),
@@ -203,7 +213,7 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
                     " of the batch is training with dropout but has no generator (call set_generator first)");
           masks.push_back(dropout_mask(shape, step.rate, *generators_[k], h.device()));
         }
-        h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : at::stack(masks, 0));
+        h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : stack_models(masks));
         break;
       }
       case ForwardStep::Kind::kMaxPool2:

@@ -24,6 +24,12 @@
 
 namespace ufm {
 
+/// Model k's slices of a stacked tensor [K, ...], and back. For K = 1 both are views
+/// (squeeze, unsqueeze: no copy, forward or backward), so one model through the stacked
+/// path costs what it costs alone; for K > 1 unbind and stack (one copy each way).
+std::vector<at::Tensor> model_slices(const at::Tensor& stacked);
+at::Tensor stack_models(const std::vector<at::Tensor>& slices);
+
 class BatchedModel {
  public:
   /// Stacks the parameters and buffers of `models` (at least one; same parameter names and

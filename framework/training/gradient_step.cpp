@@ -16,9 +16,10 @@ StepOutput MeanCrossEntropy::compute(BatchedModel& model, const at::Tensor& x, c
                  .view({K, rows})
                  .mean(1);
   } else {
+    const std::vector<at::Tensor> model_logits = model_slices(logits), model_labels = model_slices(y);
     std::vector<at::Tensor> each;
-    for (std::int64_t k = 0; k < K; ++k) each.push_back(at::cross_entropy_loss(logits[k], y[k]));
-    losses = at::stack(each);
+    for (std::int64_t k = 0; k < K; ++k) each.push_back(at::cross_entropy_loss(model_logits[k], model_labels[k]));
+    losses = stack_models(each);
   }
   // Model k's loss is the mean over its own batch, as alone; their sum has, for each
   // model's parameters, exactly that model's gradient.

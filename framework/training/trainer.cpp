@@ -164,8 +164,8 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
         images.push_back(batch_images);
         labels.push_back(batch_labels);
       }
-      const at::Tensor x = at::stack(images);  // [K, B, C, H, W]
-      const at::Tensor y = at::stack(labels);  // [K, B]
+      const at::Tensor x = stack_models(images);  // [K, B, C, H, W]
+      const at::Tensor y = stack_models(labels);  // [K, B]
       for (auto& p : parameters) p.mutable_grad().reset();
       const StepOutput out = gradient_step->compute(batched, x, y);
       optimizer->step(active);
