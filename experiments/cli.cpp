@@ -48,7 +48,7 @@ constexpr const char* kUsage =
     "  status OUTDIR                 how many runs are done, running and missing (per stage)\n"
     "  report FILE.h5 [options]      tables (md, csv, latex) and plots of a result file without retraining\n"
     "  diff BEFORE.h5 AFTER.h5       compare two result files run by run, bit for bit (timings excepted)\n"
-    "  keys                          list every config key with its default\n"
+    "  keys [--markdown]             list every config key with its default and allowed values\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
 
@@ -449,6 +449,10 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     if (command == "status") return command_status(rest, out);
     if (command == "diff") return command_diff(rest, out);
     if (command == "keys") {
+      if (rest.size() == 1 && rest[0] == "--markdown") {
+        out << key_reference_markdown();
+        return 0;
+      }
       for (const auto& line : describe_keys()) out << line << "\n";
       return 0;
     }

@@ -59,7 +59,12 @@ std::string scientific_yaml(const ExperimentConfig& config);
 /// the same keys as scientific_yaml, flattened, for comparing runs key by key.
 std::map<std::string, std::string> scientific_settings(const ExperimentConfig& config);
 
-/// Every valid key path with its default and description ("train.max_epochs  100  ...").
+/// Every valid key path with its default, description and allowed values
+/// ("train.max_epochs  100  upper bound on training epochs [>= 1]").
 std::vector<std::string> describe_keys();
+
+/// The key reference as a markdown table (docs/keys.md): key, default, allowed values,
+/// whether it is part of a run's identity, description.
+std::string key_reference_markdown();
 
 }  // namespace ufm

@@ -7,12 +7,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/experiment_config.h"
+#include "config/option_yaml.h"
 #include "config/yaml_fields.h"
 
 namespace ufm::config_detail {
 
-/// Every block and key of an experiment, in the order to_yaml writes them.
-const yaml_fields::FieldTable<ExperimentConfig>& experiment_fields();
+/// Every block and key of an experiment, in the order to_yaml writes them: the blocks'
+/// own declarations (each options struct's options()) under their keys.
+const OptionTable<ExperimentConfig>& experiment_options();
+
+/// One row per leaf key with its default, allowed values and description.
+std::vector<option_yaml::KeyDoc> key_reference();
 
 /// Every leaf key path ("name", "train.max_epochs", ...), in declaration order.
 std::vector<std::string> leaf_paths();

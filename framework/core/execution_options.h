@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 struct ExecutionOptions {
@@ -24,6 +26,11 @@ struct ExecutionOptions {
   /// Models trained together as one batched computation (training/trainer.h):
   /// runs that differ only in seed and canary are grouped into units of at most this many.
   int parallel_models = 1;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<ExecutionOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "execution";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

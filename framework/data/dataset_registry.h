@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/option_table.h"
 #include "core/registry.h"
 #include "data/image_dataset.h"
 
@@ -17,6 +18,11 @@ struct DatasetOptions {
   /// Keep only the first N training / test examples (0 = all): small real slices for tests.
   std::int64_t train_limit = 0;
   std::int64_t test_limit = 0;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<DatasetOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "data";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

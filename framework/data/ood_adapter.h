@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/option_table.h"
 #include "data/dataset_registry.h"
 
 namespace ufm {
@@ -20,6 +21,11 @@ struct OodOptions {
   /// false reproduces a bug of the authors' code: one-channel OOD images left
   /// unnormalised at evaluation. Off by default; results made with it are labelled.
   bool normalise = true;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<OodOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "ood";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 struct EvaluationOptions {
@@ -34,6 +36,11 @@ struct EvaluationOptions {
   std::int64_t candidate_probe_limit = 1000;
   /// Store every candidate's score (axis "candidate"), not only the ranks.
   bool save_candidate_scores = false;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<EvaluationOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "evaluation";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

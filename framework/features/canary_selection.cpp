@@ -6,26 +6,43 @@
 
 namespace ufm {
 
+const OptionTable<CanaryOptions>& CanaryOptions::options() {
+  static const OptionTable<CanaryOptions> table = [] {
+    OptionTable<CanaryOptions> t;
+    t.add("select", &CanaryOptions::select,
+          "how canary images are chosen: random | list | most_influential | least_influential | hardest | "
+          "easiest (the last four: influence.k images of the control model)")
+        .one_of({"random", "list", "most_influential", "least_influential", "hardest", "easiest"})
+        .add("count", &CanaryOptions::count, "number of random canaries (select: random)")
+        .add("seed", &CanaryOptions::seed, "32-bit seed of numpy RandomState(seed).randint (select: random)")
+        .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
+        .add("controls", &CanaryOptions::controls, "train a control model per distinct training seed")
+        .add("batch_position", &CanaryOptions::batch_position,
+             "move the canary to the first slot of this mini-batch (-1 = off; needs train.shuffle=false)")
+        .at_least(-1, "-1 = off, else a batch number")
+        .add("pairing", &CanaryOptions::pairing,
+             "shared (one seed and control for all canaries) | independent (canary k: seed+k, own control)")
+        .one_of({kPairingShared, kPairingIndependent})
+        .add("pair", &CanaryOptions::pair, "set by planning in run configs: the run's pair key (-1 in experiment files)")
+        .at_least(-1, "-1 = set by planning")
+        .add_late("control_moves", &CanaryOptions::control_moves,
+                  "set by planning in a batch-position control's config: the image it moves, unstamped (-1 otherwise)",
+                  std::int64_t{-1})
+        .at_least(-1, "-1 = set by planning");
+    return t;
+  }();
+  return table;
+}
+
 void CanaryOptions::validate() const {
-  UFM_CHECK(select == "random" || select == "list" || select == "most_influential" || select == "least_influential" ||
-                select == "hardest" || select == "easiest",
-            ConfigError,
-            "canaries.select: expected random, list, most_influential, least_influential, hardest or easiest, got '",
-            select, "'");
-  UFM_CHECK(batch_position >= -1, ConfigError, "canaries.batch_position: expected -1 (off) or a batch number >= 0, got ",
-            batch_position);
-  UFM_CHECK(pairing == "shared" || pairing == "independent", ConfigError,
-            "canaries.pairing: expected shared or independent, got '", pairing, "'");
-  UFM_CHECK(control_moves >= -1, ConfigError,
-            "canaries.control_moves: expected -1 (set by planning) or a training index >= 0, got ", control_moves);
-  UFM_CHECK(pair >= -1, ConfigError, "canaries.pair: expected -1 (set by planning) or a pair key >= 0, got ", pair);
+  check_options(options(), *this, kBlock);
   if (select == "random") {
-    UFM_CHECK(count >= 0, ConfigError, "canaries.count: expected >= 0, got ", count);
-    UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError,
-              "canaries.seed: expected a 32-bit seed (numpy RandomState), got ", seed);
+    UFM_CHECK(count >= 0, ConfigError, option_path(kBlock, "count"), ": expected >= 0, got ", count);
+    UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError, option_path(kBlock, "seed"),
+              ": expected a 32-bit seed (numpy RandomState), got ", seed);
   } else if (select == "list") {
     for (auto index : indices) {
-      UFM_CHECK(index >= 0, ConfigError, "canaries.indices: expected indices >= 0, got ", index);
+      UFM_CHECK(index >= 0, ConfigError, option_path(kBlock, "indices"), ": expected indices >= 0, got ", index);
     }
   }
 }

@@ -4,9 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 /// YAML block `canaries`.
+/// canaries.pairing: one training seed and one control for every canary (the authors'
+/// protocol), or canary k on seed + k with its own control (independent pairs).
+inline constexpr const char* kPairingShared = "shared";
+inline constexpr const char* kPairingIndependent = "independent";
+
 struct CanaryOptions {
   /// random: `count` indices drawn from `seed` exactly as numpy's RandomState(seed).randint(0, N, count);
   /// list: the explicit `indices`;
@@ -26,7 +33,9 @@ struct CanaryOptions {
   /// serving them all (canaries are then dependent: pooled p-values are not valid);
   /// independent: canary k (its position in the selection) is trained with train.seed + k
   /// and gets its own control with that seed, and its own feature, candidate and patch draws.
-  std::string pairing = "shared";
+  std::string pairing = kPairingShared;
+  /// True under canaries.pairing: independent.
+  bool independent_pairs() const { return pairing == kPairingIndependent; }
   /// Set by planning in each run's own config, not by users: the run's pair key k (its
   /// canary's position in the selection; a control's under independent pairing), keying
   /// its feature, decoy, candidate and patch streams. −1 = none (experiment files).
@@ -35,6 +44,11 @@ struct CanaryOptions {
   /// image that control moves (unstamped) to the first slot of mini-batch `batch_position`,
   /// so that its batch order is exactly its canary's. −1 = none (every other run).
   std::int64_t control_moves = -1;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<CanaryOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "canaries";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

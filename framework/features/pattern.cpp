@@ -73,15 +73,31 @@ bool Pattern::operator==(const Pattern& other) const {
   return rows == other.rows && cols == other.cols && bits == other.bits;
 }
 
+const OptionTable<FeatureOptions>& FeatureOptions::options() {
+  static const OptionTable<FeatureOptions> table = [] {
+    OptionTable<FeatureOptions> t;
+    t.add("pattern", &FeatureOptions::pattern, "unique feature: a letter A-Z (5x5), 'random' (per canary) or 'matrix'")
+        .add("matrix", &FeatureOptions::matrix, "rows of 0/1 used when pattern is 'matrix'")
+        .add("offset", &FeatureOptions::offset, "top-left pixel (row and column) where the pattern is written")
+        .at_least(0)
+        .add("seed", &FeatureOptions::seed, "seed of the random feature (and decoy) stream, keyed by pair")
+        .add("size", &FeatureOptions::size, "side of a random feature in pixels")
+        .at_least(1)
+        .add("decoy", &FeatureOptions::decoy,
+             "null pairs: stamp a random decoy instead of the tested feature (calibration)");
+    return t;
+  }();
+  return table;
+}
+
 void FeatureOptions::validate() const {
+  check_options(options(), *this, kBlock);
   if (pattern == "matrix") {
     pattern_from_matrix(matrix);
   } else if (pattern != "random") {
     UFM_CHECK(pattern.size() == 1 && std::isalpha(static_cast<unsigned char>(pattern[0])), ConfigError,
-              "feature.pattern: expected a letter A-Z, 'random' or 'matrix', got '", pattern, "'");
+              option_path(kBlock, "pattern"), ": expected a letter A-Z, 'random' or 'matrix', got '", pattern, "'");
   }
-  UFM_CHECK(offset >= 0, ConfigError, "feature.offset: expected >= 0, got ", offset);
-  UFM_CHECK(size >= 1, ConfigError, "feature.size: expected >= 1, got ", size);
 }
 
 std::uint64_t stream_seed(std::uint64_t base, StreamPurpose purpose, std::int64_t key1, std::int64_t key2) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 struct Pattern {
@@ -36,6 +38,11 @@ struct FeatureOptions {
   /// pattern of the feature's shape from stream_seed(seed, kDecoy, k)) instead of the
   /// feature, so the model never sees the pattern it is tested on.
   bool decoy = false;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<FeatureOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "feature";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

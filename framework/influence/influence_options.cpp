@@ -21,18 +21,31 @@ std::vector<std::int64_t> one_to(std::int64_t last) {
 
 }  // namespace
 
+const OptionTable<InfluenceOptions>& InfluenceOptions::options() {
+  static const OptionTable<InfluenceOptions> table = [] {
+    OptionTable<InfluenceOptions> t;
+    t.add("checkpoints", &InfluenceOptions::checkpoints,
+          "checkpoints TracIn sums over: auto (the authors' rule) | all | count | list")
+        .one_of({"auto", "all", "count", "list"})
+        .add("count", &InfluenceOptions::count, "number of evenly spaced checkpoints (checkpoints: count)")
+        .at_least(1, "checkpoints")
+        .add("epochs", &InfluenceOptions::epochs, "1-based epochs of the checkpoints (checkpoints: list)")
+        .at_least(1, "1-based epochs")
+        .add("batch_size", &InfluenceOptions::batch_size, "examples per pass when computing self-influence")
+        .at_least(1)
+        .add("k", &InfluenceOptions::k, "canaries per influence/hardness group (canaries.select)")
+        .at_least(0, "canaries per group")
+        .add("rank_after", &InfluenceOptions::rank_after,
+             "also rank each canary's stamped image by self-influence in its own model");
+    return t;
+  }();
+  return table;
+}
+
 void InfluenceOptions::validate() const {
-  UFM_CHECK(checkpoints == "auto" || checkpoints == "all" || checkpoints == "count" || checkpoints == "list",
-            ConfigError, "influence.checkpoints: expected auto, all, count or list, got '", checkpoints, "'");
-  UFM_CHECK(count >= 1, ConfigError, "influence.count: expected >= 1 checkpoints, got ", count);
-  if (checkpoints == "list") {
-    UFM_CHECK(!epochs.empty(), ConfigError, "influence.epochs: expected at least one epoch with checkpoints: list");
-    for (auto epoch : epochs) {
-      UFM_CHECK(epoch >= 1, ConfigError, "influence.epochs: expected 1-based epochs >= 1, got ", epoch);
-    }
-  }
-  UFM_CHECK(batch_size >= 1, ConfigError, "influence.batch_size: expected >= 1, got ", batch_size);
-  UFM_CHECK(k >= 0, ConfigError, "influence.k: expected >= 0 canaries per group, got ", k);
+  check_options(options(), *this, kBlock);
+  UFM_CHECK(checkpoints != "list" || !epochs.empty(), ConfigError, option_path(kBlock, "epochs"),
+            ": expected at least one epoch with checkpoints: list");
 }
 
 bool selection_needs_influence(const std::string& select) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 struct InfluenceOptions {
@@ -27,7 +29,11 @@ struct InfluenceOptions {
   /// canary and keeps that model's checkpoints in memory while it trains.
   bool rank_after = false;
 
-  /// Throws ConfigError naming the key for an unknown rule or an out-of-range value.
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<InfluenceOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "influence";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

@@ -5,17 +5,24 @@
 
 namespace ufm {
 
-void ModelOptions::validate() const {
-  UFM_CHECK(!name.empty(), ConfigError, "model.name: expected a model name, got an empty string");
-  UFM_CHECK(!hidden.empty(), ConfigError, "model.hidden: expected at least one layer width");
-  for (auto width : hidden) {
-    UFM_CHECK(width >= 1, ConfigError, "model.hidden: expected widths >= 1, got ", width);
-  }
-  // Written so that NaN fails too.
-  UFM_CHECK(dropout_rate < 0.0 || (dropout_rate >= 0.0 && dropout_rate < 1.0), ConfigError,
-            "model.dropout_rate: expected a rate in [0, 1) or a negative value for the paper's rates, got ",
-            dropout_rate);
+const OptionTable<ModelOptions>& ModelOptions::options() {
+  static const OptionTable<ModelOptions> table = [] {
+    OptionTable<ModelOptions> t;
+    t.add("name", &ModelOptions::name, "registered model name")
+        .one_of([] { return model_registry().names(); })
+        .add("hidden", &ModelOptions::hidden, "hidden layer widths of the MLP")
+        .non_empty("at least one layer width")
+        .at_least(1)
+        .add("batch_norm", &ModelOptions::batch_norm, "batch norm after every dense/conv layer, before ReLU")
+        .add("dropout", &ModelOptions::dropout, "dropout with the paper's rates (MLP 0.5; CNN 0.2 conv, 0.5 dense)")
+        .add("dropout_rate", &ModelOptions::dropout_rate, "one rate for every dropout layer (< 0 = the paper's)")
+        .below(1);
+    return t;
+  }();
+  return table;
 }
+
+void ModelOptions::validate() const { check_options(options(), *this, kBlock); }
 
 double ModelOptions::dropout_rate_for(double paper_rate) const {
   if (!dropout) return 0.0;

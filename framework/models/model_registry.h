@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/option_table.h"
 #include "core/registry.h"
 #include "models/classifier.h"
 
@@ -27,7 +28,11 @@ struct ModelOptions {
   /// dense ReLU, 0.2 after each conv ReLU.
   double dropout_rate = -1;
 
-  /// Throws ConfigError naming the key for an out-of-range value.
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<ModelOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "model";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
   /// The rate a dropout layer whose paper rate is `paper_rate` uses: 0 without dropout,
   /// dropout_rate when set, else paper_rate.

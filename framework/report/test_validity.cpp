@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "features/canary_selection.h"
 #include "core/text.h"
 #include "report/settings.h"
 #include "storage/schema.h"
@@ -58,7 +59,7 @@ std::string calibration_mark(const std::string& test, const CalibrationEvidence*
 }
 
 bool shared_pairing(const RunRecord& canary) {
-  return setting_value(canary, "canaries.pairing").value_or("shared") != "independent";
+  return setting_value(canary, "canaries.pairing").value_or(kPairingShared) != kPairingIndependent;
 }
 
 bool is_null_pair(const RunRecord& canary) { return setting_value(canary, "feature.decoy").value_or("") == "true"; }

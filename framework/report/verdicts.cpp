@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "features/canary_selection.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "core/text_file.h"
@@ -55,7 +56,7 @@ Table exposure_table(const GroupedRuns& grouped) {
       row.push_back(std::to_string(pair_key(*entry->run)));
       row.push_back(std::to_string(entry->index));
       row.push_back(std::to_string(entry->label));
-      row.push_back(shared_pairing(*entry->run) ? "shared" : "independent");
+      row.push_back(shared_pairing(*entry->run) ? kPairingShared : kPairingIndependent);
       for (const PerCanaryTest* test : tests) {
         row.push_back(cell(scalar_or_nan(*entry->run, test->exposure_path.c_str()), 3));
         row.push_back(cell(scalar_or_nan(*entry->run, test->path.c_str()), 3));

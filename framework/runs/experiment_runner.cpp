@@ -285,7 +285,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
       if (!run->duplicate_of.empty()) {
         log_info("warning: canary " + std::to_string(run->canary_index) + " (run " + run->identity +
                  ") repeats the index of run " + run->duplicate_of +
-                 (run->config.canaries.pairing == "independent"
+                 (run->config.canaries.independent_pairs()
                       ? " (its own seed and control: still an independent pair)"
                       : ": under shared pairing the two models are identical; recorded as duplicate_of"));
       }

@@ -80,7 +80,7 @@ namespace {
 // every model alike, so the control's own M at the canary's label is already paired.
 bool control_scored_per_canary(const ExperimentConfig& config) {
   return config.evaluation.exposure ||
-         (config.feature.pattern == "random" && config.canaries.pairing != "independent");
+         (config.feature.pattern == "random" && !config.canaries.independent_pairs());
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ ExperimentConfig pair_run_config(const ExperimentConfig& point, std::int64_t can
   ExperimentConfig config = run_config(point, canary_index);
   config.canaries.pairing = point.canaries.pairing;
   config.canaries.pair = pair;
-  if (point.canaries.pairing == "independent" && pair >= 0) config.train.seed = point.train.seed + static_cast<std::uint64_t>(pair);
+  if (point.canaries.independent_pairs() && pair >= 0) config.train.seed = point.train.seed + static_cast<std::uint64_t>(pair);
   return config;
 }
 
@@ -77,7 +77,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
     const ExperimentConfig& point = plan.points[p].config;
     const bool influence = needs_influence(point);
-    const bool independent = point.canaries.pairing == "independent";
+    const bool independent = point.canaries.independent_pairs();
     UFM_CHECK(!(influence && independent), ConfigError, "canaries.pairing: independent pairs with canaries.select: ",
               point.canaries.select, " is not supported (the clean reference is one shared control)");
     // A batch-position canary moves its image to another slot, which shifts the order of

@@ -33,7 +33,7 @@ namespace {
 // The pair key that selects a run's patch draws: its own under independent pairing, 0 (the
 // experiment's one draw shared by every model) under the authors' shared protocol.
 std::int64_t patch_key(const ExperimentConfig& config) {
-  return config.canaries.pairing == "independent" ? std::max<std::int64_t>(config.canaries.pair, 0) : 0;
+  return config.canaries.independent_pairs() ? std::max<std::int64_t>(config.canaries.pair, 0) : 0;
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ ScientificSettings settings_of_run(const RunRecord& run, const std::string& sour
       continue;
     }
     // Independent pairs train pair k with seed train.seed + k by design.
-    if (key == "train.seed" && config.canaries.pairing == "independent") continue;
+    if (key == "train.seed" && config.canaries.independent_pairs()) continue;
     settings.values[key] = value;
   }
   return settings;

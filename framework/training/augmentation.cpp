@@ -22,13 +22,23 @@
 
 namespace ufm {
 
-void AugmentationOptions::validate() const {
-  // Written so that NaN fails too.
-  UFM_CHECK(contrast >= 0.0 && contrast <= 1.0, ConfigError,
-            "augmentation.contrast: expected a value in [0, 1], got ", contrast);
-  UFM_CHECK(crop >= 0, ConfigError, "augmentation.crop: expected a size >= 1, or 0 for the paper's H-1, got ",
-            crop);
+const OptionTable<AugmentationOptions>& AugmentationOptions::options() {
+  static const OptionTable<AugmentationOptions> table = [] {
+    OptionTable<AugmentationOptions> t;
+    t.add("enabled", &AugmentationOptions::enabled, "augment training batches (contrast, crop+resize, flip)")
+        .add("contrast", &AugmentationOptions::contrast, "random contrast factor range 1 ± contrast")
+        .at_least(0)
+        .at_most(1)
+        .add("crop", &AugmentationOptions::crop, "random square crop side resized back (0 = H-1)")
+        .at_least(0, "0 for the paper's H-1")
+        .add("horizontal_flip_for_colour", &AugmentationOptions::horizontal_flip_for_colour,
+             "random horizontal flips for 3-channel images");
+    return t;
+  }();
+  return table;
 }
+
+void AugmentationOptions::validate() const { check_options(options(), *this, kBlock); }
 
 at::Tensor augment_batch(const at::Tensor& images, const AugmentationOptions& options, at::Generator& generator) {
   if (!options.enabled) return images;

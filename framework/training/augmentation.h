@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 /// YAML block `augmentation`.
@@ -21,7 +23,11 @@ struct AugmentationOptions {
   /// Flip horizontally with probability 0.5 when the images have 3 channels (the authors
   /// flipped CIFAR-10 only).
   bool horizontal_flip_for_colour = true;
-  /// Throws ConfigError naming the key for an out-of-range value.
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<AugmentationOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "augmentation";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 

@@ -1,23 +1,47 @@
 #include "training/training_options.h"
 
 #include "core/error.h"
+#include "training/optimizer.h"
 
 namespace ufm {
 
-void TrainingOptions::validate() const {
-  UFM_CHECK(optimizer == "adam" || optimizer == "sgd", ConfigError, "train.optimizer: expected adam or sgd, got '",
-            optimizer, "'");
-  UFM_CHECK(momentum >= 0 && momentum < 1, ConfigError, "train.momentum: expected in [0, 1), got ", momentum);
-  UFM_CHECK(weight_decay >= 0, ConfigError, "train.weight_decay: expected >= 0, got ", weight_decay);
-  UFM_CHECK(weight_decay_mode == "l2" || weight_decay_mode == "decoupled", ConfigError,
-            "train.weight_decay_mode: expected l2 or decoupled, got '", weight_decay_mode, "'");
-  UFM_CHECK(learning_rate > 0, ConfigError, "train.learning_rate: expected > 0, got ", learning_rate);
-  UFM_CHECK(beta1 >= 0 && beta1 < 1, ConfigError, "train.beta1: expected in [0, 1), got ", beta1);
-  UFM_CHECK(beta2 >= 0 && beta2 < 1, ConfigError, "train.beta2: expected in [0, 1), got ", beta2);
-  UFM_CHECK(epsilon > 0, ConfigError, "train.epsilon: expected > 0, got ", epsilon);
-  UFM_CHECK(batch_size >= 1, ConfigError, "train.batch_size: expected >= 1, got ", batch_size);
-  UFM_CHECK(max_epochs >= 1, ConfigError, "train.max_epochs: expected >= 1, got ", max_epochs);
-  UFM_CHECK(patience >= 1, ConfigError, "train.patience: expected >= 1, got ", patience);
+const OptionTable<TrainingOptions>& TrainingOptions::options() {
+  static const OptionTable<TrainingOptions> table = [] {
+    OptionTable<TrainingOptions> t;
+    t.add("seed", &TrainingOptions::seed, "seed of initialisation, batch order and every draw of a run")
+        .add("optimizer", &TrainingOptions::optimizer, "optimiser: adam | sgd")
+        .one_of([] { return optimizer_registry().names(); })
+        .add("learning_rate", &TrainingOptions::learning_rate, "optimiser step size")
+        .above(0)
+        .add("beta1", &TrainingOptions::beta1, "Adam first-moment decay")
+        .at_least(0)
+        .below(1)
+        .add("beta2", &TrainingOptions::beta2, "Adam second-moment decay")
+        .at_least(0)
+        .below(1)
+        .add("epsilon", &TrainingOptions::epsilon, "Adam denominator epsilon")
+        .above(0)
+        .add("momentum", &TrainingOptions::momentum, "SGD momentum (ignored by Adam)")
+        .at_least(0)
+        .below(1)
+        .add("weight_decay", &TrainingOptions::weight_decay, "weight decay on weight matrices and kernels (0 = none)")
+        .at_least(0)
+        .add("weight_decay_mode", &TrainingOptions::weight_decay_mode,
+             "l2 (rate/2·|w|^2 in the loss) | decoupled (AdamW-style shrinkage)")
+        .one_of({"l2", "decoupled"})
+        .add("batch_size", &TrainingOptions::batch_size, "training images per step")
+        .at_least(1)
+        .add("max_epochs", &TrainingOptions::max_epochs, "upper bound on training epochs")
+        .at_least(1)
+        .add("shuffle", &TrainingOptions::shuffle, "shuffle the training set every epoch")
+        .add("early_stopping", &TrainingOptions::early_stopping, "stop when validation loss stops improving")
+        .add("patience", &TrainingOptions::patience, "epochs without improvement before stopping")
+        .at_least(1);
+    return t;
+  }();
+  return table;
 }
+
+void TrainingOptions::validate() const { check_options(options(), *this, kBlock); }
 
 }  // namespace ufm

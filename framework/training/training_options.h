@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/option_table.h"
+
 namespace ufm {
 
 struct TrainingOptions {
@@ -26,6 +28,11 @@ struct TrainingOptions {
   bool shuffle = false;
   bool early_stopping = true;
   std::int64_t patience = 10;
+  /// Declared once (core/option_table.h): key, default, allowed values, description.
+  static const OptionTable<TrainingOptions>& options();
+  /// The YAML block these options are read from.
+  static constexpr const char* kBlock = "train";
+  /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
 
