@@ -8,19 +8,10 @@
 #include "models/eval_mode.h"
 
 namespace ufm {
-namespace {
-
-void check_inputs(const at::Tensor& images, const at::Tensor& labels, const char* caller) {
-  UFM_CHECK(images.dim() == 4, RuntimeError, caller, ": expected images [N, C, H, W], got ", images.sizes());
-  UFM_CHECK(labels.dim() == 1 && labels.size(0) == images.size(0), RuntimeError, caller, ": expected ",
-            images.size(0), " labels, got shape ", labels.sizes());
-}
-
-}  // namespace
 
 at::Tensor self_influence(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
                           std::int64_t batch_size, ConvNormMethod conv_method) {
-  check_inputs(images, labels, "self_influence");
+  check_example_batch(images, labels, "self_influence");
   UFM_CHECK(batch_size >= 1, RuntimeError, "self_influence: expected batch_size >= 1, got ", batch_size);
   const std::int64_t n = images.size(0);
   at::Tensor out = at::empty({n}, at::kDouble);

@@ -139,17 +139,17 @@ at::Tensor layer_norms(const LayerRecord& record, const at::Tensor& grad, ConvNo
   return {};
 }
 
-void check_inputs(const at::Tensor& images, const at::Tensor& labels, const char* caller) {
+}  // namespace
+
+void check_example_batch(const at::Tensor& images, const at::Tensor& labels, const char* caller) {
   UFM_CHECK(images.dim() == 4, RuntimeError, caller, ": expected images [N, C, H, W], got ", images.sizes());
   UFM_CHECK(labels.dim() == 1 && labels.size(0) == images.size(0), RuntimeError, caller, ": expected ",
             images.size(0), " labels, got shape ", labels.sizes());
 }
 
-}  // namespace
-
 at::Tensor per_example_gradient_norms(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
                                       ConvNormMethod conv_method) {
-  check_inputs(images, labels, "per_example_gradient_norms");
+  check_example_batch(images, labels, "per_example_gradient_norms");
   EvalModeGuard eval(model);
   at::AutoGradMode enable_grad(true);
   LayerTrace trace;
@@ -180,7 +180,7 @@ at::Tensor per_example_gradient_norms(Classifier& model, const at::Tensor& image
 
 
 at::Tensor per_example_gradient_norms_reference(Classifier& model, const at::Tensor& images, const at::Tensor& labels) {
-  check_inputs(images, labels, "per_example_gradient_norms_reference");
+  check_example_batch(images, labels, "per_example_gradient_norms_reference");
   EvalModeGuard eval(model);
   at::AutoGradMode enable_grad(true);
   std::vector<at::Tensor> parameters;

@@ -30,6 +30,9 @@ enum class ConvNormMethod { kAuto, kDirect, kGram };
 at::Tensor per_example_gradient_norms(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
                                       ConvNormMethod conv_method = ConvNormMethod::kAuto);
 
+/// Throws RuntimeError (naming `caller`) unless images is [N, C, H, W] and labels [N].
+void check_example_batch(const at::Tensor& images, const at::Tensor& labels, const char* caller);
+
 /// ‖∇_θ ℓ(x_i, y_i)‖² by one autograd backward pass per example, summing the squares of
 /// every trainable parameter's gradient in float64, in evaluation mode. Slow; the oracle
 /// of the tests.

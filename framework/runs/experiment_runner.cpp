@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 
@@ -21,6 +20,7 @@
 #include "core/text.h"
 #include "data/dataset_registry.h"
 #include "runs/run_executor.h"
+#include "runs/stored_controls.h"
 #include "runs/study.h"
 #include "runs/training_units.h"
 #include "storage/pair_arithmetic.h"
@@ -159,6 +159,35 @@ std::map<std::string, AttributeValue> experiment_root_attributes(const std::vect
   return root;
 }
 
+namespace {
+
+// One progress line per epoch of a unit (batched members report one after the other),
+// with an estimate of the time left from the units finished so far.
+RunProgress epoch_logger(const std::string& label, std::size_t unit_size, std::size_t total_runs, int workers,
+                         const std::atomic<std::size_t>& finished, const std::atomic<double>& total_seconds) {
+  auto last_logged = std::make_shared<std::int64_t>(0);
+  return [&finished, &total_seconds, label, unit_size, total_runs, workers, last_logged](
+             const PlannedRun& run, const TrainingHistory& history) {
+    const std::int64_t epoch = history.epochs_run();
+    if (epoch <= *last_logged) return;
+    *last_logged = epoch;
+    const double per_epoch = history.epoch_seconds.back();
+    const double done_seconds = total_seconds.load();
+    const std::size_t done_runs = finished.load();
+    const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
+    const double left_runs = static_cast<double>(total_runs - done_runs) - static_cast<double>(unit_size);
+    const std::string eta =
+        done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) + " left after this unit" : "";
+    log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) + "  loss " +
+             format_number(history.train_loss.back()) + " acc " + format_number(history.train_accuracy.back(), 3) +
+             "  val_loss " + format_number(history.val_loss.back()) + " val_acc " +
+             format_number(history.val_accuracy.back(), 3) + "  best " + std::to_string(history.best_epoch) + "  " +
+             format_number(per_epoch, 2) + " s/epoch" + eta);
+  };
+}
+
+}  // namespace
+
 ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const std::string& config_text,
                                  const RunOptions& options) {
   UFM_CHECK(!points.empty(), ConfigError, "the experiment has no runs");
@@ -195,48 +224,9 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
 
   std::map<std::string, std::shared_ptr<ExperimentData>> data;
   const std::string pieces = pieces_directory(output_path);
-  // Controls whose canaries rebuild them (exposure against the control): read back from
-  // their piece, else from the result file, once each.
-  std::mutex control_mutex;
-  std::map<std::string, std::shared_ptr<RunRecord>> control_records;
-  std::shared_ptr<ResultFile> stored;
-  auto control_record = [&](const std::string& identity) -> const RunRecord* {
-    auto found = control_records.find(identity);
-    if (found != control_records.end()) return found->second.get();
-    std::shared_ptr<RunRecord> record;
-    const std::string piece = pieces + "/" + identity + ".h5";
-    if (std::filesystem::exists(piece)) {
-      record = std::make_shared<RunRecord>(read_piece(piece));
-    } else if (std::filesystem::exists(output_path)) {
-      if (!stored) stored = std::make_shared<ResultFile>(read_result_file(output_path));
-      for (const auto& candidate : stored->runs) {
-        if (candidate.identity == identity) record = std::make_shared<RunRecord>(candidate);
-      }
-    }
-    control_records[identity] = record;
-    return record.get();
-  };
-  // How stored controls were made (their attributes only: no scores, probes or weights), for
-  // the check that a canary is paired with a control that ran the same arithmetic.
-  std::map<std::string, std::map<std::string, AttributeValue>> control_attributes_cache;
-  std::shared_ptr<ResultFile> stored_attributes;
-  auto control_attributes = [&](const std::string& identity) -> const std::map<std::string, AttributeValue>* {
-    auto found = control_attributes_cache.find(identity);
-    if (found != control_attributes_cache.end()) return &found->second;
-    const std::string piece = pieces + "/" + identity + ".h5";
-    std::optional<std::map<std::string, AttributeValue>> attributes;
-    if (std::filesystem::exists(piece)) {
-      const ResultFile file = read_result_attributes(piece);
-      if (!file.runs.empty()) attributes = file.runs.front().attributes;
-    } else if (std::filesystem::exists(output_path)) {
-      if (!stored_attributes) stored_attributes = std::make_shared<ResultFile>(read_result_attributes(output_path));
-      for (const auto& candidate : stored_attributes->runs) {
-        if (candidate.identity == identity) attributes = candidate.attributes;
-      }
-    }
-    if (!attributes) return nullptr;
-    return &(control_attributes_cache[identity] = std::move(*attributes));
-  };
+  // Controls whose canaries rebuild them (exposure against the control), and the stored
+  // controls' attributes for the pairing check.
+  StoredControls stored_controls(pieces, output_path);
   const auto started = Clock::now();
   // Stage 1 trains every run that can be planned, among them the reference controls of
   // points whose canaries are chosen by influence or hardness; stage 2 plans those
@@ -290,7 +280,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
                       : ": under shared pairing the two models are identical; recorded as duplicate_of"));
       }
       if (run->is_control() || run->control_identity.empty() || !done.count(run->control_identity)) continue;
-      const auto* control = control_attributes(run->control_identity);
+      const auto* control = stored_controls.attributes(run->control_identity);
       if (control == nullptr) continue;
       const std::string difference = arithmetic_difference(environment.attributes, *control);
       UFM_CHECK(difference.empty(), ConfigError, "canaries.controls: canary ", run->canary_index, " (run ",
@@ -328,39 +318,14 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
       const PlannedRun& first_run = *unit.front();
       const ExperimentData& run_data = *data.at(experiment_data_key(plan.points[first_run.point].config));
       const std::string label = label_of(unit);
-      RunProgress progress;
-      if (execution.progress) {
-        // One line per epoch of the unit (batched members report one after the other).
-        auto last_logged = std::make_shared<std::int64_t>(0);
-        progress = [&, label, last_logged](const PlannedRun& run, const TrainingHistory& history) {
-          const std::int64_t epoch = history.epochs_run();
-          if (epoch <= *last_logged) return;
-          *last_logged = epoch;
-          const double per_epoch = history.epoch_seconds.back();
-          const double done_seconds = total_seconds.load();
-          const std::size_t done_runs = finished.load();
-          const double per_run = done_runs ? done_seconds / static_cast<double>(done_runs) : 0.0;
-          const double left_runs = static_cast<double>(todo.size() - done_runs) - static_cast<double>(unit.size());
-          std::string eta = done_runs ? ", ~" + format_duration(per_run * std::max(0.0, left_runs) / workers) +
-                                            " left after this unit"
-                                      : "";
-          log_info(label + " epoch " + std::to_string(epoch) + "/" + std::to_string(run.config.train.max_epochs) +
-                   "  loss " + format_number(history.train_loss.back()) + " acc " +
-                   format_number(history.train_accuracy.back(), 3) + "  val_loss " +
-                   format_number(history.val_loss.back()) + " val_acc " +
-                   format_number(history.val_accuracy.back(), 3) + "  best " + std::to_string(history.best_epoch) +
-                   "  " + format_number(per_epoch, 2) + " s/epoch" + eta);
-        };
-      }
+      const RunProgress progress =
+          execution.progress ? epoch_logger(label, unit.size(), todo.size(), workers, finished, total_seconds) : nullptr;
       std::vector<std::unique_ptr<RunningMarker>> markers;
       std::vector<const RunRecord*> controls;
       for (const PlannedRun* run : unit) {
         markers.push_back(std::make_unique<RunningMarker>(pieces, run->identity));
         const RunRecord* control = nullptr;
-        if (needs_control_record(*run)) {
-          std::lock_guard<std::mutex> lock(control_mutex);
-          control = control_record(run->control_identity);
-        }
+        if (needs_control_record(*run)) control = stored_controls.record(run->control_identity);
         controls.push_back(control);
       }
       // One piece per run, exactly as in single-model mode.

@@ -1,0 +1,43 @@
+# Refuses an #include "layer/..." in framework/<layer>/ of a layer that the including
+# layer cannot reach through its DEPS (framework/CMakeLists.txt): the include graph then has
+# no upward or sideways arrow. Run as a test:
+#   cmake -DSOURCE_DIR=<repo> -DLAYER_DEPS=<build>/layer_deps.cmake -P check_layer_includes.cmake
+cmake_minimum_required(VERSION 3.20)
+include(${LAYER_DEPS})
+
+# Every layer reachable from `layer` through DEPS, itself included.
+function(reachable layer out)
+  set(seen ${layer})
+  set(queue ${layer})
+  while(queue)
+    list(POP_FRONT queue current)
+    foreach(dep ${UFM_DEPS_${current}})
+      if(NOT dep IN_LIST seen)
+        list(APPEND seen ${dep})
+        list(APPEND queue ${dep})
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+set(failures 0)
+foreach(layer ${UFM_LAYERS})
+  reachable(${layer} allowed)
+  file(GLOB files ${SOURCE_DIR}/framework/${layer}/*.h ${SOURCE_DIR}/framework/${layer}/*.cpp)
+  foreach(file ${files})
+    file(STRINGS ${file} includes REGEX "^#include \"[a-z_]+/")
+    foreach(line ${includes})
+      string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${line}")
+      if(target IN_LIST UFM_LAYERS AND NOT target IN_LIST allowed)
+        file(RELATIVE_PATH name ${SOURCE_DIR} ${file})
+        message("${name}: includes ${target}/, which layer ${layer} does not depend on (its layers: ${allowed})")
+        math(EXPR failures "${failures} + 1")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(failures GREATER 0)
+  message(FATAL_ERROR "${failures} include(s) against the layering")
+endif()
+message("every framework include follows the layering (${UFM_LAYERS})")
