@@ -41,10 +41,6 @@ std::string experiment_identity(const std::vector<SweepPoint>& points) {
   return fnv1a_hex(text);
 }
 
-std::string describe_run(const PlannedRun& run) {
-  return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
-}
-
 std::string format_duration(double seconds) {
   if (seconds < 90) return std::to_string(static_cast<int>(seconds + 0.5)) + " s";
   if (seconds < 5400) return std::to_string(static_cast<int>(seconds / 60 + 0.5)) + " min";
@@ -306,7 +302,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     auto label_of = [&](const std::vector<const PlannedRun*>& unit) {
       const std::string count = "/" + std::to_string(todo.size()) + "] ";
       if (unit.size() == 1) {
-        return "[" + std::to_string(position.at(unit.front()) + 1) + count + describe_run(*unit.front()) + " " +
+        return "[" + std::to_string(position.at(unit.front()) + 1) + count + run_label(*unit.front()) + " " +
                unit.front()->identity.substr(0, 8);
       }
       return "[" + std::to_string(position.at(unit.front()) + 1) + "-" + std::to_string(position.at(unit.back()) + 1) +

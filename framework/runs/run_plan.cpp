@@ -172,4 +172,8 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
   return plan;
 }
 
+std::string run_label(const PlannedRun& run) {
+  return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
+}
+
 }  // namespace ufm

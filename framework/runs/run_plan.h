@@ -52,6 +52,9 @@ struct PlannedRun {
   bool is_control() const { return canary_index < 0; }
 };
 
+/// "control" or "canary 1534": how progress lines and plan tables name a run.
+std::string run_label(const PlannedRun& run);
+
 struct ExperimentPlan {
   std::vector<SweepPoint> points;
   std::vector<PlannedRun> runs;  ///< controls first within each point, then canaries in selection order

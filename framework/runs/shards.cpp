@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/logging.h"
 #include "core/text_file.h"
 #include "core/text.h"
 
@@ -200,6 +201,22 @@ void restrict_fault_to_shard(int stage, const std::optional<ShardSpec>& shard) {
   if (only == nullptr || *only == '\0') return;
   const std::string mine = shard ? std::to_string(stage) + ":" + std::to_string(shard->index) : "";
   if (mine != only) ::unsetenv("UFM_FAULT");
+}
+
+std::function<std::vector<std::string>(const ExperimentPlan&, const std::set<std::string>& done)> shard_selection(
+    ShardSpec shard, int stage, std::string units_file) {
+  return [shard, stage, units_file](const ExperimentPlan& plan, const std::set<std::string>& done) {
+    ShardRequest request{shard, stage, units_file};
+    if (units_file.empty()) {
+      if (request.stage == 0) request.stage = current_stage(plan, done);
+    } else {
+      request.stage = read_unit_list(units_file).stage;
+    }
+    restrict_fault_to_shard(request.stage, shard);
+    log_info("shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) + " of stage " +
+             std::to_string(request.stage) + (units_file.empty() ? "" : " (units from " + units_file + ")"));
+    return shard_runs(plan, done, request);
+  };
 }
 
 }  // namespace ufm

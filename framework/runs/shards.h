@@ -5,6 +5,7 @@
 /// list written once when the work was handed out, or computed from the stage's whole unit
 /// list (done runs included), which does not change while the shards run.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,6 +77,12 @@ struct ShardRequest {
 /// this plan does not have (the config changed since submission).
 std::vector<std::string> shard_runs(const ExperimentPlan& plan, const std::set<std::string>& done,
                                     const ShardRequest& request);
+
+/// The run selection of one shard (RunOptions::select): shard `shard` of `stage` (0 = the
+/// lowest stage with missing runs), or of the unit list in `units_file` when given. Logs
+/// which shard of which stage it runs and arms a fault hook only in that shard.
+std::function<std::vector<std::string>(const ExperimentPlan&, const std::set<std::string>& done)> shard_selection(
+    ShardSpec shard, int stage, std::string units_file);
 
 /// Test hook: with UFM_FAULT_SHARD="S:I" set, UFM_FAULT (core/fault_injection.h) stays armed
 /// only in the process that runs shard I of stage S, so one task of a job array can be made
