@@ -134,9 +134,9 @@ void apply_assignment(YAML::Node& root, const Assignment& assignment) {
 }  // namespace config_detail
 
 void ExperimentConfig::validate() const {
-  // Every declared rule of every block, with its full key path; then each block's rules
-  // between its options.
-  check_options(config_detail::experiment_options(), *this, "");
+  // The experiment's own keys; each block checks its declared rules (with its key path)
+  // and the rules between its options in its validate().
+  check_option_leaves(config_detail::experiment_options(), this, "");
   data.validate();
   ood.validate();
   feature.validate();

@@ -111,16 +111,19 @@ std::string option_path(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
 }
 
-void check_options(const OptionTableBase& table, const void* value, const std::string& prefix) {
+void check_option_leaves(const OptionTableBase& table, const void* value, const std::string& prefix) {
   // The entries read through non-const pointers; nothing is written.
   void* target = const_cast<void*>(value);
   for (const auto& entry : table.entries()) {
-    const std::string path = option_path(prefix, entry.key);
-    if (entry.block) {
-      check_options(*entry.block, entry.block_of(target), path);
-    } else {
-      check_leaf(path, entry.rule, entry.value(target));
-    }
+    if (!entry.block) check_leaf(option_path(prefix, entry.key), entry.rule, entry.value(target));
+  }
+}
+
+void check_options(const OptionTableBase& table, const void* value, const std::string& prefix) {
+  check_option_leaves(table, value, prefix);
+  void* target = const_cast<void*>(value);
+  for (const auto& entry : table.entries()) {
+    if (entry.block) check_options(*entry.block, entry.block_of(target), option_path(prefix, entry.key));
   }
 }
 

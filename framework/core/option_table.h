@@ -152,6 +152,10 @@ class OptionTable : public OptionTableBase {
 /// "train.batch_size: expected >= 1, got 0".
 void check_options(const OptionTableBase& table, const void* value, const std::string& prefix);
 
+/// The same for the table's own leaves only, not its blocks (a struct whose blocks check
+/// themselves in their validate()).
+void check_option_leaves(const OptionTableBase& table, const void* value, const std::string& prefix);
+
 template <typename Struct>
 void check_options(const OptionTable<Struct>& table, const Struct& value, const std::string& prefix) {
   check_options(static_cast<const OptionTableBase&>(table), static_cast<const void*>(&value), prefix);

@@ -16,18 +16,6 @@ namespace {
 //  kRows:    [K, B, F], what batched matrix products work on.
 enum class Layout { kImages, kGrouped, kRows };
 
-const char* step_name(ForwardStep::Kind kind) {
-  switch (kind) {
-    case ForwardStep::Kind::kFlatten: return "flatten";
-    case ForwardStep::Kind::kLinear: return "linear";
-    case ForwardStep::Kind::kConv2d: return "conv2d";
-    case ForwardStep::Kind::kBatchNorm: return "batch_norm";
-    case ForwardStep::Kind::kRelu: return "relu";
-    case ForwardStep::Kind::kDropout: return "dropout";
-    case ForwardStep::Kind::kMaxPool2: return "max_pool2";
-  }
-  return "?";
-}
 
 }  // namespace
 
@@ -111,7 +99,7 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
     }
   };
   auto expect = [&](bool ok, const ForwardStep& step) {
-    UFM_CHECK(ok, RuntimeError, "BatchedModel: step ", step_name(step.kind), " ", step.name,
+    UFM_CHECK(ok, RuntimeError, "BatchedModel: step ", step_kind_name(step.kind), " ", step.name,
               " does not fit the activations' shape ", h.sizes());
   };
   for (const ForwardStep& step : steps_) {

@@ -11,37 +11,30 @@
 namespace ufm {
 namespace {
 
-// Kind names as LayerRecord stores them (influence and per-example norms read them).
-const char* record_kind(ForwardStep::Kind kind) {
-  switch (kind) {
-    case ForwardStep::Kind::kLinear: return "linear";
-    case ForwardStep::Kind::kConv2d: return "conv2d";
-    case ForwardStep::Kind::kBatchNorm: return "batch_norm";
-    default: return "";
-  }
+bool has_parameters(ForwardStep::Kind kind) {
+  return kind == ForwardStep::Kind::kLinear || kind == ForwardStep::Kind::kConv2d ||
+         kind == ForwardStep::Kind::kBatchNorm;
 }
 
-bool has_parameters(ForwardStep::Kind kind) { return record_kind(kind)[0] != '\0'; }
-
-bool module_fits(ForwardStep::Kind kind, torch::nn::Module& module) {
+// The module's own forward as a callable, resolved once: each step then computes exactly
+// what LibTorch's layer does, with no type look-up per pass. Empty when the module is not
+// of the step's kind.
+Classifier::LayerForward resolve_layer(ForwardStep::Kind kind, torch::nn::Module& module) {
   switch (kind) {
-    case ForwardStep::Kind::kLinear: return module.as<torch::nn::LinearImpl>() != nullptr;
-    case ForwardStep::Kind::kConv2d: return module.as<torch::nn::Conv2dImpl>() != nullptr;
+    case ForwardStep::Kind::kLinear:
+      if (auto* linear = module.as<torch::nn::LinearImpl>()) return [linear](const at::Tensor& x) { return linear->forward(x); };
+      break;
+    case ForwardStep::Kind::kConv2d:
+      if (auto* conv = module.as<torch::nn::Conv2dImpl>()) return [conv](const at::Tensor& x) { return conv->forward(x); };
+      break;
     case ForwardStep::Kind::kBatchNorm:
-      return module.as<torch::nn::BatchNorm1dImpl>() != nullptr || module.as<torch::nn::BatchNorm2dImpl>() != nullptr;
-    default: return false;
+      if (auto* norm = module.as<torch::nn::BatchNorm1dImpl>()) return [norm](const at::Tensor& x) { return norm->forward(x); };
+      if (auto* norm = module.as<torch::nn::BatchNorm2dImpl>()) return [norm](const at::Tensor& x) { return norm->forward(x); };
+      break;
+    default:
+      break;
   }
-}
-
-// The module's own forward, so each step computes exactly what LibTorch's layer does.
-at::Tensor apply_module(ForwardStep::Kind kind, torch::nn::Module& module, const at::Tensor& x) {
-  switch (kind) {
-    case ForwardStep::Kind::kLinear: return module.as<torch::nn::LinearImpl>()->forward(x);
-    case ForwardStep::Kind::kConv2d: return module.as<torch::nn::Conv2dImpl>()->forward(x);
-    default: break;
-  }
-  if (auto* norm1d = module.as<torch::nn::BatchNorm1dImpl>()) return norm1d->forward(x);
-  return module.as<torch::nn::BatchNorm2dImpl>()->forward(x);
+  return nullptr;
 }
 
 }  // namespace
@@ -49,19 +42,23 @@ at::Tensor apply_module(ForwardStep::Kind kind, torch::nn::Module& module, const
 void Classifier::describe(std::vector<ForwardStep> steps) {
   const auto children = named_children();
   std::vector<torch::nn::Module*> modules;
+  std::vector<LayerForward> forwards;
   for (const ForwardStep& step : steps) {
     if (!has_parameters(step.kind)) {
       modules.push_back(nullptr);
+      forwards.emplace_back();
       continue;
     }
     const auto* child = children.find(step.name);
-    UFM_CHECK(child != nullptr && module_fits(step.kind, **child), RuntimeError, "Classifier::describe: step ",
-              record_kind(step.kind), " names '", step.name, "', which is not a registered ", record_kind(step.kind),
-              " layer of this model");
+    LayerForward forward = child != nullptr ? resolve_layer(step.kind, **child) : nullptr;
+    UFM_CHECK(forward, RuntimeError, "Classifier::describe: step ", step_kind_name(step.kind), " names '", step.name,
+              "', which is not a registered ", step_kind_name(step.kind), " layer of this model");
     modules.push_back(child->get());
+    forwards.push_back(std::move(forward));
   }
   steps_ = std::move(steps);
   step_modules_ = std::move(modules);
+  step_forwards_ = std::move(forwards);
 }
 
 at::Tensor Classifier::run_steps(at::Tensor h, std::size_t first, LayerTrace* trace) {
@@ -74,8 +71,8 @@ at::Tensor Classifier::run_steps(at::Tensor h, std::size_t first, LayerTrace* tr
       case ForwardStep::Kind::kLinear:
       case ForwardStep::Kind::kConv2d:
       case ForwardStep::Kind::kBatchNorm: {
-        at::Tensor output = apply_module(step.kind, *step_modules_[i], h);
-        if (trace) trace->push_back(LayerRecord{step.name, record_kind(step.kind), step_modules_[i], h, output});
+        at::Tensor output = step_forwards_[i](h);
+        if (trace) trace->push_back(LayerRecord{step.name, step_kind_name(step.kind), step_modules_[i], h, output});
         h = output;
         break;
       }
@@ -91,6 +88,19 @@ at::Tensor Classifier::run_steps(at::Tensor h, std::size_t first, LayerTrace* tr
     }
   }
   return h;
+}
+
+const char* step_kind_name(ForwardStep::Kind kind) {
+  switch (kind) {
+    case ForwardStep::Kind::kFlatten: return "flatten";
+    case ForwardStep::Kind::kLinear: return "linear";
+    case ForwardStep::Kind::kConv2d: return "conv2d";
+    case ForwardStep::Kind::kBatchNorm: return "batch_norm";
+    case ForwardStep::Kind::kRelu: return "relu";
+    case ForwardStep::Kind::kDropout: return "dropout";
+    case ForwardStep::Kind::kMaxPool2: return "max_pool2";
+  }
+  return "?";
 }
 
 at::Tensor Classifier::forward_traced(const at::Tensor& x, LayerTrace* trace) {

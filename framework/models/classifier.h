@@ -5,6 +5,7 @@
 #include <torch/nn/module.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ struct ForwardStep {
   }
 };
 
+/// The step's name ("linear", "conv2d", "batch_norm", "relu", ...): LayerRecord::kind of a
+/// parametrised step, and how errors name a step.
+const char* step_kind_name(ForwardStep::Kind kind);
+
 /// A model is described once, by its steps (describe()): the plain and traced forward
 /// passes (here), the batched pass (models/batched_model.h) and the per-example gradient
 /// norms (models/per_example_norms.h) all interpret that one description, so they cannot
@@ -81,6 +86,9 @@ class Classifier : public torch::nn::Module {
   void set_generator(std::optional<at::Generator> generator) { generator_ = std::move(generator); }
   const std::optional<at::Generator>& generator() const { return generator_; }
 
+  /// One parametrised layer's own forward.
+  using LayerForward = std::function<at::Tensor(const at::Tensor&)>;
+
   /// The forward pass (training and evaluation mode) as steps in order; empty for a model
   /// that describes none (it cannot be batched or traced by steps).
   const std::vector<ForwardStep>& forward_steps() const { return steps_; }
@@ -98,8 +106,9 @@ class Classifier : public torch::nn::Module {
   at::Tensor run_steps(at::Tensor h, std::size_t first, LayerTrace* trace);
 
   std::vector<ForwardStep> steps_;
-  /// The child module of each step (nullptr for steps without parameters).
+  /// The child module of each step, and its forward (nullptr / empty for steps without parameters).
   std::vector<torch::nn::Module*> step_modules_;
+  std::vector<LayerForward> step_forwards_;
 };
 
 }  // namespace ufm

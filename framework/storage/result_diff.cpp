@@ -73,8 +73,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 // Multi-line texts (resolved configs) are compared line by line, naming the lines that differ.
-std::string describe_text_difference(const std::string& a, const std::string& b) {
-  const std::vector<std::string> x = lines_of(a), y = lines_of(b);
+std::string describe_text_difference(const std::vector<std::string>& x, const std::vector<std::string>& y) {
   std::vector<std::string> parts;
   for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
     const std::string left = i < x.size() ? x[i] : "(none)", right = i < y.size() ? y[i] : "(none)";
@@ -99,9 +98,12 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
     } else if (x->second != y->second) {
       const std::string a_text = attribute_text(x->second), b_text = attribute_text(y->second);
       const bool multi_line = a_text.find('\n') != std::string::npos || b_text.find('\n') != std::string::npos;
-      if (multi_line && lines_of(a_text) == lines_of(b_text)) continue;
-      out.push_back(where + "attribute " + name + ": " +
-                    (multi_line ? describe_text_difference(a_text, b_text) : "'" + a_text + "' vs '" + b_text + "'"));
+      if (!multi_line) {
+        out.push_back(where + "attribute " + name + ": '" + a_text + "' vs '" + b_text + "'");
+        continue;
+      }
+      const std::vector<std::string> a_lines = lines_of(a_text), b_lines = lines_of(b_text);
+      if (a_lines != b_lines) out.push_back(where + "attribute " + name + ": " + describe_text_difference(a_lines, b_lines));
     }
   }
 }
