@@ -11,7 +11,9 @@
 #include "models/model_registry.h"
 #include "models/batched_model.h"
 #include "training/adam.h"
+#include "core/counter_random.h"
 #include "training/gradient_step.h"
+#include "training/private_gradient.h"
 
 namespace {
 
@@ -26,7 +28,8 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
 // step: 0 = LibTorch's own module forward and torch::optim::Adam; 1 = the pre-redesign
 // single-model trainer's step (module forward, mean cross-entropy, the fused Adam kernel on
 // the module's own memory); 2 = the one trainer's step (the model stacked as K = 1,
-// MeanCrossEntropy, Adam over the stacked parameters).
+// MeanCrossEntropy, Adam over the stacked parameters); 3 = the one trainer's DP-SGD step
+// (ClippedNoisyGradient with σ = 1, C = 1: ghost clipping and 535,818 noise draws).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const int variant = static_cast<int>(state.range(1));
@@ -46,11 +49,20 @@ void BM_Training_MlpStep(benchmark::State& state) {
   ufm::BatchedModel stacked({model.get()});
   ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
-  const at::Tensor stacked_images = images.unsqueeze(0), stacked_labels = labels.unsqueeze(0);
+  const ufm::ClippedNoisyGradient private_step(1.0, 1.0, 128.0);
+  ufm::StepBatch batch;
+  batch.x = images.unsqueeze(0);
+  batch.y = labels.unsqueeze(0);
+  batch.noise_keys = {12345};
   for (auto _ : state) {
-    if (variant == 2) {
+    if (variant >= 2) {
       for (const auto& p : stacked.parameters()) at::Tensor(p).mutable_grad().reset();
-      gradient_step.compute(stacked, stacked_images, stacked_labels);
+      if (variant == 2) {
+        gradient_step.compute(stacked, batch);
+      } else {
+        private_step.compute(stacked, batch);
+        ++batch.step;
+      }
       stacked_adam.step({true});
       continue;
     }
@@ -72,7 +84,21 @@ void BM_Training_MlpStep(benchmark::State& state) {
                                                                               benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "step"})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
-    ->Args({2, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The noise of one DP-SGD step of the MLP: 535,818 standard normals from the counter-based
+// stream (core/counter_random.h).
+void BM_Training_DpNoise(benchmark::State& state) {
+  ufm::set_thread_count(static_cast<int>(state.range(0)));
+  std::vector<float> out(535818);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    ufm::standard_normals(12345, step++, 0, out.data(), static_cast<std::int64_t>(out.size()));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["draws/s"] = benchmark::Counter(static_cast<double>(out.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Training_DpNoise)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The machine's SGEMM rate at the MLP's first-layer shape: the floor we compare with.
 void BM_Training_SgemmPeak(benchmark::State& state) {

@@ -32,6 +32,8 @@ OptionTable<ExperimentConfig> make_experiment_options() {
       .add_block(ModelOptions::kBlock, &ExperimentConfig::model, ModelOptions::options())
       .add_block(TrainingOptions::kBlock, &ExperimentConfig::train, TrainingOptions::options())
       .add_block(AugmentationOptions::kBlock, &ExperimentConfig::augmentation, AugmentationOptions::options())
+      // Declared late: written only when private training is asked for (option_yaml::write).
+      .add_block(PrivacyOptions::kBlock, &ExperimentConfig::privacy, PrivacyOptions::options())
       .add_block(EvaluationOptions::kBlock, &ExperimentConfig::evaluation, EvaluationOptions::options())
       // Where and how a run executes never changes its results, so not its identity.
       .add_block(OutputOptions::kBlock, &ExperimentConfig::output, OutputOptions::options())
@@ -145,10 +147,18 @@ void ExperimentConfig::validate() const {
   model.validate();
   train.validate();
   augmentation.validate();
+  privacy.validate();
   evaluation.validate();
   output.validate();
   execution.validate();
   // Settings that only make sense together.
+  // Batch norm mixes the examples of a batch: no example has a gradient of its own to clip,
+  // so the sensitivity argument of DP-SGD does not hold (Abadi et al. 2016, §3.1).
+  UFM_CHECK(!privacy.enabled || !model.batch_norm, ConfigError,
+            "privacy.enabled: DP-SGD needs per-example gradients, which batch norm does not have; set "
+            "model.batch_norm=false");
+  UFM_CHECK(!privacy.enabled || privacy.poisson() || train.shuffle, ConfigError,
+            "privacy.sampling: shuffled needs train.shuffle=true (fixed-size batches in a fresh order each epoch)");
   UFM_CHECK(canaries.batch_position < 0 || !train.shuffle, ConfigError,
             "canaries.batch_position: moving the canary to a batch needs train.shuffle=false");
   // Null pairs measure false-positive rates of pooled tests: they must be independent.

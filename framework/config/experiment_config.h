@@ -16,6 +16,7 @@
 #include "models/model_registry.h"
 #include "storage/output_options.h"
 #include "training/augmentation.h"
+#include "training/privacy_options.h"
 #include "training/training_options.h"
 
 namespace ufm {
@@ -31,6 +32,7 @@ struct ExperimentConfig {
   ModelOptions model;
   TrainingOptions train;
   AugmentationOptions augmentation;
+  PrivacyOptions privacy;
   EvaluationOptions evaluation;
   OutputOptions output;
   ExecutionOptions execution;

@@ -19,7 +19,24 @@ std::string flow(const OptionRef& ref) {
   return out.c_str();
 }
 
+// A block whose every leaf was declared late and is unset: written nowhere, so that
+// configs and identities stored before the block existed stay as they were.
+bool block_unset(const OptionTableBase& table, const void* value) {
+  for (const auto& entry : table.entries()) {
+    if (entry.block) {
+      if (!block_unset(*entry.block, entry.block_of(mutable_of(value)))) return false;
+    } else if (!entry.unset_in || !entry.unset_in(value)) {
+      return false;
+    }
+  }
+  return !table.entries().empty();
+}
+
 bool left_out(const OptionTableBase::Entry& entry, const void* value, bool scientific_only) {
+  if (entry.block) {
+    return (scientific_only && !entry.scientific) ||
+           block_unset(*entry.block, entry.block_of(mutable_of(value)));
+  }
   return scientific_only && (!entry.scientific || (entry.unset_in && entry.unset_in(value)));
 }
 

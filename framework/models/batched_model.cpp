@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "models/layers.h"
 
@@ -85,11 +87,53 @@ at::Tensor BatchedModel::stacked(const std::string& name) const {
   return found->second;
 }
 
-at::Tensor BatchedModel::forward(const at::Tensor& x) {
+at::Tensor BatchedLayerRecord::model_major(const at::Tensor& output_gradient) const {
+  if (!output_grouped) return output_gradient;
+  const std::int64_t batch = output_gradient.size(0);
+  return output_gradient.view({batch, models, -1, output_gradient.size(2), output_gradient.size(3)}).transpose(0, 1);
+}
+
+at::Tensor BatchedModel::forward(const at::Tensor& x, BatchedTrace* trace) {
   UFM_CHECK(x.dim() == 5 && x.size(0) == size_, RuntimeError, "BatchedModel: expected input [", size_,
             ", B, C, H, W], got ", x.sizes());
-  const std::int64_t K = size_;
   const std::int64_t B = x.size(1);
+  UFM_CHECK(rows_.empty() || static_cast<std::int64_t>(rows_.size()) == size_, RuntimeError, "BatchedModel: ",
+            rows_.size(), " row counts for ", size_, " models");
+  const bool ragged = !rows_.empty() && std::any_of(rows_.begin(), rows_.end(), [&](std::int64_t r) { return r != B; });
+  if (!ragged || batched_kernels_) return forward_models(x, 0, size_, trace);
+  // Per-model kernels on batches of different sizes: each model runs on its own rows, the
+  // computation it has alone, and its outputs are padded back to the stack's B rows.
+  std::vector<at::Tensor> outputs;
+  for (std::int64_t k = 0; k < size_; ++k) {
+    const std::int64_t rows = rows_[static_cast<std::size_t>(k)];
+    if (rows == 0) {  // an empty batch: nothing to compute, nothing in the graph
+      outputs.push_back(at::zeros({1, B, classes()}, x.options()));
+      continue;
+    }
+    const at::Tensor own = forward_models(x.narrow(0, k, 1).narrow(1, 0, rows), k, 1, trace);  // [1, rows, classes]
+    outputs.push_back(rows == B ? own : at::cat({own, at::zeros({1, B - rows, own.size(2)}, own.options())}, 1));
+  }
+  return at::cat(outputs, 0);
+}
+
+std::int64_t BatchedModel::classes() const {
+  for (auto step = steps_.rbegin(); step != steps_.rend(); ++step) {
+    if (step->kind == ForwardStep::Kind::kLinear) return stacked(step->name + ".bias").size(1);
+  }
+  UFM_CHECK(false, RuntimeError, "BatchedModel: the forward steps end in no linear layer");
+  return 0;
+}
+
+at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first, std::int64_t count,
+                                        BatchedTrace* trace) {
+  const std::int64_t K = count;
+  const std::int64_t B = x.size(1);
+  // Models first … first + count − 1: their slices of the stacked tensors.
+  auto stacked = [&](const std::string& name) {
+    const at::Tensor all = this->stacked(name);
+    return count == size_ ? all : all.narrow(0, first, count);
+  };
+  const bool padded_rows = count == size_ && !rows_.empty();
   at::Tensor h = x;
   Layout layout = Layout::kImages;
   auto to_grouped = [&] {
@@ -113,6 +157,7 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         expect(layout == Layout::kRows, step);
         const at::Tensor weight = stacked(step.name + ".weight");  // [K, out, in]
         const at::Tensor bias = stacked(step.name + ".bias");      // [K, out]
+        const at::Tensor input = h;
         if (batched_kernels_) {
           h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
         } else {
@@ -122,11 +167,17 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
           for (std::int64_t k = 0; k < K; ++k) outputs.push_back(at::addmm(biases[k], inputs[k], weights[k].t()));
           h = stack_models(outputs);
         }
+        if (trace) trace->push_back(BatchedLayerRecord{step, input.detach(), h, false, first, count});
         break;
       }
       case ForwardStep::Kind::kConv2d: {
         const at::Tensor weight = stacked(step.name + ".weight");  // [K, O, C, kh, kw]
         const at::Tensor bias = stacked(step.name + ".bias");      // [K, O]
+        if (trace) {
+          const at::Tensor input =
+              layout == Layout::kGrouped ? h.view({B, K, -1, h.size(2), h.size(3)}).transpose(0, 1) : h;
+          trace->push_back(BatchedLayerRecord{step, input.detach(), {}, false, first, count});
+        }
         if (batched_kernels_) {
           to_grouped();
           expect(layout == Layout::kGrouped, step);
@@ -144,6 +195,10 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
                                          /*padding=*/{step.padding, step.padding}));
           }
           h = stack_models(outputs);
+        }
+        if (trace) {
+          trace->back().output = h;
+          trace->back().output_grouped = layout == Layout::kGrouped;
         }
         break;
       }
@@ -197,9 +252,21 @@ at::Tensor BatchedModel::forward(const at::Tensor& x) {
         }
         std::vector<at::Tensor> masks;
         for (std::int64_t k = 0; k < K; ++k) {
-          UFM_CHECK(generators_[k].has_value(), RuntimeError, "dropout: model ", k,
+          auto& generator = generators_[static_cast<std::size_t>(first + k)];
+          UFM_CHECK(generator.has_value(), RuntimeError, "dropout: model ", first + k,
                     " of the batch is training with dropout but has no generator (call set_generator first)");
-          masks.push_back(dropout_mask(shape, step.rate, *generators_[k], h.device()));
+          const std::int64_t rows = padded_rows ? rows_[static_cast<std::size_t>(k)] : B;
+          if (rows == B) {
+            masks.push_back(dropout_mask(shape, step.rate, *generator, h.device()));
+          } else {
+            // The model's own rows draw what they draw alone; padding rows are zeroed.
+            std::vector<std::int64_t> real = shape;
+            real[0] = rows;
+            std::vector<std::int64_t> padding = shape;
+            padding[0] = B - rows;
+            masks.push_back(at::cat({dropout_mask(real, step.rate, *generator, h.device()),
+                                     at::zeros(padding, h.options())}));
+          }
         }
         h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : stack_models(masks));
         break;

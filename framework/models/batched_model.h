@@ -30,6 +30,25 @@ namespace ufm {
 std::vector<at::Tensor> model_slices(const at::Tensor& stacked);
 at::Tensor stack_models(const std::vector<at::Tensor>& slices);
 
+/// One parametrised layer of a traced batched pass (BatchedModel::forward with a trace):
+/// what per-example gradient norms need. input is model-major [K, B, ...] (detached);
+/// output is the layer's output in the pass's own layout, part of the graph, so that the
+/// gradient of a loss with respect to it can be taken; output_grouped says it is
+/// [B, K·C, H, W] (a grouped convolution) rather than [K, B, ...].
+struct BatchedLayerRecord {
+  ForwardStep step;
+  at::Tensor input;
+  at::Tensor output;
+  bool output_grouped = false;
+  /// The models the record covers: first … first + models − 1 (all of them, or one when
+  /// batches of different sizes run model by model).
+  std::int64_t first = 0;
+  std::int64_t models = 1;
+  /// A gradient with respect to `output`, as model-major [models, B, ...].
+  at::Tensor model_major(const at::Tensor& output_gradient) const;
+};
+using BatchedTrace = std::vector<BatchedLayerRecord>;
+
 class BatchedModel {
  public:
   /// Stacks the parameters and buffers of `models` (at least one; same parameter names and
@@ -38,10 +57,20 @@ class BatchedModel {
   explicit BatchedModel(const std::vector<Classifier*>& models);
 
   std::int64_t size() const { return size_; }
+  /// The models' forward steps (Classifier::forward_steps).
+  const std::vector<ForwardStep>& steps() const { return steps_; }
 
   /// x: float32 [K, B, C, H, W], normalised (dimension 0 may be an expanded view of one
   /// batch). Returns logits [K, B, classes]; row k is what model k's forward gives on x[k].
-  at::Tensor forward(const at::Tensor& x);
+  /// With `trace`, every linear and conv2d step's input and output are recorded in it.
+  at::Tensor forward(const at::Tensor& x, BatchedTrace* trace = nullptr);
+
+  /// Model k's batch is its first rows[k] rows; the rest pad the stack to a common size
+  /// (Poisson batches differ in size). Dropout draws model k's mask for its rows only, as
+  /// it draws them alone, and zeros the padding; with per-model kernels each model then
+  /// runs on its own rows only (bit for bit its computation alone) and its outputs are
+  /// padded with zeros. Empty (the default): every row is real.
+  void set_rows(std::vector<std::int64_t> rows) { rows_ = std::move(rows); }
 
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
@@ -68,6 +97,8 @@ class BatchedModel {
 
  private:
   at::Tensor stacked(const std::string& name) const;
+  std::int64_t classes() const;  ///< outputs of the last linear step
+  at::Tensor forward_models(const at::Tensor& x, std::int64_t first, std::int64_t count, BatchedTrace* trace);
 
   std::int64_t size_ = 0;
   std::vector<ForwardStep> steps_;
@@ -79,6 +110,7 @@ class BatchedModel {
   std::vector<std::optional<at::Generator>> generators_;
   bool training_ = true;
   bool batched_kernels_ = false;
+  std::vector<std::int64_t> rows_;
 };
 
 }  // namespace ufm

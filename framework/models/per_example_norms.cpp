@@ -21,21 +21,11 @@ bool trainable(const at::Tensor& parameter) { return parameter.defined() && para
 
 at::Tensor squared_norm_per_row(const at::Tensor& x) { return x.flatten(1).square().sum(1).to(at::kDouble); }
 
-// Linear y = W a + b, one example: ∂ℓ/∂W = g aᵀ (rank one), so ‖∂ℓ/∂W‖² = ‖a‖²‖g‖², and
-// ∂ℓ/∂b = g. The traced input is already flat ([B, in]).
 at::Tensor linear_norms(torch::nn::LinearImpl& layer, const at::Tensor& input, const at::Tensor& grad,
                         std::vector<const void*>& covered) {
-  const at::Tensor g2 = squared_norm_per_row(grad);
-  at::Tensor total = at::zeros_like(g2);
-  if (trainable(layer.weight)) {
-    total += squared_norm_per_row(input) * g2;
-    covered.push_back(layer.weight.unsafeGetTensorImpl());
-  }
-  if (trainable(layer.bias)) {
-    total += g2;
-    covered.push_back(layer.bias.unsafeGetTensorImpl());
-  }
-  return total;
+  if (trainable(layer.weight)) covered.push_back(layer.weight.unsafeGetTensorImpl());
+  if (trainable(layer.bias)) covered.push_back(layer.bias.unsafeGetTensorImpl());
+  return linear_gradient_norms(input, grad, trainable(layer.weight), trainable(layer.bias));
 }
 
 std::vector<std::int64_t> conv_padding(const torch::nn::Conv2dImpl& layer) {
@@ -48,42 +38,20 @@ std::vector<std::int64_t> conv_padding(const torch::nn::Conv2dImpl& layer) {
   return {0, 0};
 }
 
-// Convolution, one example: with A = unfold(x) [K, P] and G = ∂ℓ/∂y [C_out, P] the kernel
-// gradient is G Aᵀ and the bias gradient Σ_p g_p (see ConvNormMethod for the two ways).
 at::Tensor conv2d_norms(torch::nn::Conv2dImpl& layer, const at::Tensor& input, const at::Tensor& grad,
                         ConvNormMethod method, std::vector<const void*>& covered) {
   const auto& options = layer.options;
   UFM_CHECK(options.groups() == 1, RuntimeError, "per_example_gradient_norms: grouped convolutions (groups = ", options.groups(),
             ") are not supported");
-  const std::int64_t batch = input.size(0);
-  const std::int64_t out_channels = grad.size(1);
-  const at::Tensor g = grad.reshape({batch, out_channels, -1});  // [B, C_out, P]
-  at::Tensor total = at::zeros({batch}, at::kDouble);
-  if (trainable(layer.weight)) {
-    const at::Tensor a = at::im2col(input, {options.kernel_size()->at(0), options.kernel_size()->at(1)},
-                                    {options.dilation()->at(0), options.dilation()->at(1)}, conv_padding(layer),
-                                    {options.stride()->at(0), options.stride()->at(1)});  // [B, K, P]
-    UFM_CHECK(a.size(2) == g.size(2), RuntimeError, "per_example_gradient_norms: unfolded conv input has ", a.size(2),
-              " positions but the output gradient ", g.size(2));
-    const double k = static_cast<double>(a.size(1)), p = static_cast<double>(a.size(2)),
-                 c = static_cast<double>(out_channels);
-    if (method == ConvNormMethod::kAuto) {
-      method = p * p * (k + c) < c * k * p ? ConvNormMethod::kGram : ConvNormMethod::kDirect;
-    }
-    if (method == ConvNormMethod::kDirect) {
-      total += squared_norm_per_row(at::bmm(g, a.transpose(1, 2)));
-    } else {
-      const at::Tensor aa = at::bmm(a.transpose(1, 2), a);  // [B, P, P]
-      const at::Tensor gg = at::bmm(g.transpose(1, 2), g);
-      total += (aa * gg).flatten(1).sum(1).to(at::kDouble);
-    }
-    covered.push_back(layer.weight.unsafeGetTensorImpl());
-  }
-  if (trainable(layer.bias)) {
-    total += squared_norm_per_row(g.sum(2));
-    covered.push_back(layer.bias.unsafeGetTensorImpl());
-  }
-  return total;
+  const std::vector<std::int64_t> padding = conv_padding(layer);
+  ConvGeometry geometry;
+  geometry.kernel = {options.kernel_size()->at(0), options.kernel_size()->at(1)};
+  geometry.dilation = {options.dilation()->at(0), options.dilation()->at(1)};
+  geometry.padding = {padding[0], padding[1]};
+  geometry.stride = {options.stride()->at(0), options.stride()->at(1)};
+  if (trainable(layer.weight)) covered.push_back(layer.weight.unsafeGetTensorImpl());
+  if (trainable(layer.bias)) covered.push_back(layer.bias.unsafeGetTensorImpl());
+  return conv2d_gradient_norms(input, grad, geometry, method, trainable(layer.weight), trainable(layer.bias));
 }
 
 // Batch norm in evaluation mode, y = γ·x̂ + β with x̂ = (x − running mean)/√(running var + ε)
@@ -140,6 +108,48 @@ at::Tensor layer_norms(const LayerRecord& record, const at::Tensor& grad, ConvNo
 }
 
 }  // namespace
+
+// Linear y = W a + b, one example: ∂ℓ/∂W = g aᵀ (rank one), so ‖∂ℓ/∂W‖² = ‖a‖²‖g‖², and
+// ∂ℓ/∂b = g.
+at::Tensor linear_gradient_norms(const at::Tensor& input, const at::Tensor& output_grad, bool weight, bool bias) {
+  const at::Tensor g2 = squared_norm_per_row(output_grad);
+  at::Tensor total = at::zeros_like(g2);
+  if (weight) total += squared_norm_per_row(input) * g2;
+  if (bias) total += g2;
+  return total;
+}
+
+// Convolution, one example: with A = unfold(x) [K, P] and G = ∂ℓ/∂y [C_out, P] the kernel
+// gradient is G Aᵀ and the bias gradient Σ_p g_p (see ConvNormMethod for the two ways).
+at::Tensor conv2d_gradient_norms(const at::Tensor& input, const at::Tensor& output_grad, const ConvGeometry& geometry,
+                                 ConvNormMethod method, bool weight, bool bias) {
+  const std::int64_t batch = input.size(0);
+  const std::int64_t out_channels = output_grad.size(1);
+  const at::Tensor g = output_grad.reshape({batch, out_channels, -1});  // [B, C_out, P]
+  at::Tensor total = at::zeros({batch}, input.options().dtype(at::kDouble));
+  if (weight) {
+    const at::Tensor a = at::im2col(input, {geometry.kernel[0], geometry.kernel[1]},
+                                    {geometry.dilation[0], geometry.dilation[1]},
+                                    {geometry.padding[0], geometry.padding[1]},
+                                    {geometry.stride[0], geometry.stride[1]});  // [B, K, P]
+    UFM_CHECK(a.size(2) == g.size(2), RuntimeError, "per-example gradient norms: unfolded conv input has ", a.size(2),
+              " positions but the output gradient ", g.size(2));
+    const double k = static_cast<double>(a.size(1)), p = static_cast<double>(a.size(2)),
+                 c = static_cast<double>(out_channels);
+    if (method == ConvNormMethod::kAuto) {
+      method = p * p * (k + c) < c * k * p ? ConvNormMethod::kGram : ConvNormMethod::kDirect;
+    }
+    if (method == ConvNormMethod::kDirect) {
+      total += squared_norm_per_row(at::bmm(g, a.transpose(1, 2)));
+    } else {
+      const at::Tensor aa = at::bmm(a.transpose(1, 2), a);  // [B, P, P]
+      const at::Tensor gg = at::bmm(g.transpose(1, 2), g);
+      total += (aa * gg).flatten(1).sum(1).to(at::kDouble);
+    }
+  }
+  if (bias) total += squared_norm_per_row(g.sum(2));
+  return total;
+}
 
 void check_example_batch(const at::Tensor& images, const at::Tensor& labels, const char* caller) {
   UFM_CHECK(images.dim() == 4, RuntimeError, caller, ": expected images [N, C, H, W], got ", images.sizes());

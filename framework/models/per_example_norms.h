@@ -8,6 +8,9 @@
 /// autograd oracle.
 #include <ATen/Tensor.h>
 
+#include <array>
+#include <cstdint>
+
 #include "models/classifier.h"
 
 namespace ufm {
@@ -22,6 +25,19 @@ namespace ufm {
 /// on 28×28 or 32×32 images direct is cheaper at every conv (e.g. cnn2's last conv:
 /// 64·576·256 ≈ 9.4 M against 256²·640 ≈ 42 M).
 enum class ConvNormMethod { kAuto, kDirect, kGram };
+
+/// One layer's share: per-example squared norms of its weight (if `weight`) and bias (if
+/// `bias`) gradients from its inputs and the gradients of the loss with respect to its
+/// outputs, float64 [N]. Linear: input [N, in], output_grad [N, out].
+at::Tensor linear_gradient_norms(const at::Tensor& input, const at::Tensor& output_grad, bool weight, bool bias);
+
+struct ConvGeometry {
+  std::array<std::int64_t, 2> kernel{1, 1}, padding{0, 0}, stride{1, 1}, dilation{1, 1};
+};
+
+/// Conv2d (groups = 1): input [N, C, H, W], output_grad [N, C_out, H', W'].
+at::Tensor conv2d_gradient_norms(const at::Tensor& input, const at::Tensor& output_grad, const ConvGeometry& geometry,
+                                 ConvNormMethod method, bool weight, bool bias);
 
 /// ‖∇_θ ℓ(x_i, y_i)‖² over every trainable parameter for each example of one batch:
 /// float64 [B]. images: normalised float32 [B, C, H, W]; labels: int64 [B]. Throws

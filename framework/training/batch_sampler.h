@@ -12,16 +12,17 @@
 
 #include "core/registry.h"
 #include "training/batches.h"
+#include "training/privacy_options.h"
 #include "training/training_options.h"
 
 namespace ufm {
 
 /// One model's batches of one epoch: step s trains on order[bounds[s] : bounds[s + 1]]
-/// (TrainingView::batch). Models trained together must get equal batch sizes at each step
-/// (their batches are stacked); a sampler of variable sizes pads and masks its rows.
+/// (TrainingView::batch). Models trained together take the same number of steps; where
+/// their batches differ in size the trainer pads the stack (StepBatch::rows).
 struct EpochBatches {
-  at::Tensor order;                   ///< positions in visiting order; undefined = 0 … N − 1
-  std::vector<std::int64_t> bounds;   ///< 0 = bounds[0] < … < bounds.back() ≤ N
+  at::Tensor order;                   ///< examples in visiting order; undefined = 0 … N − 1
+  std::vector<std::int64_t> bounds;   ///< 0 = bounds[0] ≤ bounds[1] ≤ …; a batch may be empty
   std::int64_t steps() const { return bounds.empty() ? 0 : static_cast<std::int64_t>(bounds.size()) - 1; }
 };
 
@@ -45,6 +46,10 @@ class OrderedSampler : public BatchSampler {
 };
 
 using BatchSamplerRegistry = Registry<std::shared_ptr<BatchSampler>, const TrainingOptions&>;
+
+/// The registry's name of the sampler the options ask for: "poisson" under private
+/// training with Poisson sampling, else "ordered".
+const char* sampler_name(const PrivacyOptions& privacy);
 
 BatchSamplerRegistry& batch_sampler_registry();
 

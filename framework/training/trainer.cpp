@@ -1,9 +1,11 @@
 #include "training/trainer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 
 #include "core/error.h"
 #include "core/fault_injection.h"
@@ -67,6 +69,12 @@ std::pair<std::vector<double>, std::vector<double>> evaluate_batched(BatchedMode
   return {loss, accuracy};
 }
 
+// A 64-bit key from a CPU generator (under its lock, as LibTorch's own draws take it).
+std::uint64_t draw_key(at::Generator& generator) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
+}
+
 // Copies of model k's slice of every parameter and buffer.
 void save_slice(const BatchedModel& model, std::int64_t k, std::vector<at::Tensor>& store) {
   at::NoGradGuard no_grad;
@@ -123,7 +131,15 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
   const std::shared_ptr<const BatchSampler> sampler =
       seams.sampler ? seams.sampler : batch_sampler_registry().create("ordered", options);
   const std::shared_ptr<const GradientStep> gradient_step =
-      seams.gradient_step ? seams.gradient_step : gradient_step_registry().create("mean_cross_entropy", options);
+      seams.gradient_step ? seams.gradient_step
+                          : gradient_step_registry().create("mean_cross_entropy", options, PrivacyOptions{});
+  // A step that draws noise gets one key per model, drawn from the model's own generator
+  // before anything else of its training, so a model's noise is the same trained alone or
+  // beside others.
+  std::vector<std::uint64_t> noise_keys;
+  if (gradient_step->needs_noise_keys()) {
+    for (auto& member : members) noise_keys.push_back(draw_key(member.generator));
+  }
 
   BatchedModel batched(models);
   if (batched_kernels) batched.set_batched_kernels(*batched_kernels);
@@ -139,7 +155,7 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
   for (const auto& t : batched.parameters()) saved.push_back(at::empty_like(t, at::MemoryFormat::Contiguous).detach());
   for (const auto& t : batched.buffers()) saved.push_back(at::empty_like(t, at::MemoryFormat::Contiguous));
   std::vector<bool> has_saved(members.size(), false);
-  const std::int64_t n = first.size();
+  std::int64_t run_step = 0;
 
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
     if (std::none_of(active.begin(), active.end(), [](bool a) { return a; })) break;
@@ -150,31 +166,63 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
     std::vector<EpochBatches> batches;
     for (auto& member : members) batches.push_back(sampler->epoch(*member.training, member.generator));
     for (std::size_t k = 1; k < members.size(); ++k) {
-      UFM_CHECK(batches[k].bounds == batches[0].bounds, RuntimeError, "train_classifiers: member ", k,
-                "'s batches differ in size from member 0's (models trained together step through equal batch sizes)");
+      UFM_CHECK(batches[k].steps() == batches[0].steps(), RuntimeError, "train_classifiers: member ", k, " takes ",
+                batches[k].steps(), " steps this epoch, member 0 ", batches[0].steps(),
+                " (models trained together step together)");
     }
     at::Tensor loss_total = at::zeros({K}, at::TensorOptions().dtype(at::kDouble).device(device));
     at::Tensor correct_total = at::zeros({K}, at::TensorOptions().dtype(at::kLong).device(device));
-    for (std::int64_t step = 0; step < batches[0].steps(); ++step) {
-      const std::int64_t begin = batches[0].bounds[step], end = batches[0].bounds[step + 1];
+    std::vector<std::int64_t> rows_seen(members.size(), 0);
+    for (std::int64_t step = 0; step < batches[0].steps(); ++step, ++run_step) {
+      StepBatch batch;
+      batch.step = run_step;
+      batch.noise_keys = noise_keys;
       std::vector<at::Tensor> images, labels;
+      std::vector<std::int64_t> rows;
       for (std::size_t k = 0; k < members.size(); ++k) {
+        const std::int64_t begin = batches[k].bounds[step], end = batches[k].bounds[step + 1];
         auto [batch_images, batch_labels] = members[k].training->batch(batches[k].order, begin, end);
         if (augmentation.enabled) batch_images = augment_batch(batch_images, augmentation, members[k].generator);
         images.push_back(batch_images);
         labels.push_back(batch_labels);
+        rows.push_back(end - begin);
+        rows_seen[k] += end - begin;
       }
-      const at::Tensor x = stack_models(images);  // [K, B, C, H, W]
-      const at::Tensor y = stack_models(labels);  // [K, B]
+      // Batches of different sizes (or an empty one) are padded with zero rows to a common
+      // size of at least one; the step and the records use each model's own rows only.
+      const std::int64_t widest = std::max<std::int64_t>(1, *std::max_element(rows.begin(), rows.end()));
+      const bool padded = std::any_of(rows.begin(), rows.end(), [&](std::int64_t r) { return r != widest; });
+      if (padded) {
+        for (std::size_t k = 0; k < members.size(); ++k) {
+          const std::int64_t missing = widest - rows[k];
+          if (missing == 0) continue;
+          std::vector<std::int64_t> shape = images[k].sizes().vec();
+          shape[0] = missing;
+          images[k] = at::cat({images[k], at::zeros(shape, images[k].options())});
+          labels[k] = at::cat({labels[k], at::zeros({missing}, labels[k].options())});
+        }
+        batch.rows = rows;
+      }
+      batch.x = stack_models(images);  // [K, B, C, H, W]
+      batch.y = stack_models(labels);  // [K, B]
       for (auto& p : parameters) p.mutable_grad().reset();
-      const StepOutput out = gradient_step->compute(batched, x, y);
+      const StepOutput out = gradient_step->compute(batched, batch);
+      batched.set_rows({});
       optimizer->step(active);
       fault_point("train_step");
       // The loss and accuracy of each batch are accumulated on the tensor side and read
       // once per epoch: .item() per batch would synchronise a GPU every step.
       at::NoGradGuard no_grad;
-      loss_total.add_(out.losses.to(at::kDouble) * static_cast<double>(end - begin));
-      correct_total.add_(out.logits.argmax(2).eq(y).sum(1));
+      const at::Tensor hits = out.logits.argmax(2).eq(batch.y);
+      if (padded) {
+        const at::Tensor real_rows = at::tensor(rows, at::TensorOptions().dtype(at::kLong)).to(device);
+        loss_total.add_(out.losses.to(at::kDouble) * real_rows.to(at::kDouble));
+        const at::Tensor positions = at::arange(widest, at::TensorOptions().dtype(at::kLong).device(device));
+        correct_total.add_(hits.logical_and(positions.unsqueeze(0).lt(real_rows.unsqueeze(1))).sum(1));
+      } else {
+        loss_total.add_(out.losses.to(at::kDouble) * static_cast<double>(rows.front()));
+        correct_total.add_(hits.sum(1));
+      }
     }
     const at::Tensor loss_cpu = loss_total.cpu();
     const at::Tensor correct_cpu = correct_total.cpu();
@@ -185,9 +233,10 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
       if (!active[k]) continue;
       const auto index = static_cast<std::int64_t>(k);
       TrainingHistory& history = histories[k];
-      history.train_loss.push_back(loss_cpu[index].item<double>() / static_cast<double>(n));
-      history.train_accuracy.push_back(static_cast<double>(correct_cpu[index].item<std::int64_t>()) /
-                                       static_cast<double>(n));
+      // Per example the model trained on this epoch (N with fixed batches).
+      const double seen = static_cast<double>(std::max<std::int64_t>(1, rows_seen[k]));
+      history.train_loss.push_back(loss_cpu[index].item<double>() / seen);
+      history.train_accuracy.push_back(static_cast<double>(correct_cpu[index].item<std::int64_t>()) / seen);
       history.val_loss.push_back(val_loss[k]);
       history.val_accuracy.push_back(val_accuracy[k]);
       history.epoch_seconds.push_back(seconds);

@@ -1,10 +1,13 @@
 // The paper's batch sampler: consecutive batches in a fixed order, or shuffled from the
 // model's own generator.
 #include "training/batch_sampler.h"
+#include "training/poisson_sampler.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace ufm {
 namespace {
@@ -39,8 +42,46 @@ TEST(OrderedSampler, ShufflesAFreshPermutationFromTheGeneratorEachEpoch) {
   EXPECT_EQ(first.bounds.back(), 50);
 }
 
-TEST(BatchSamplerRegistry, OffersThePapersSampler) {
+// Property: Poisson sampling takes ceil(N/B) steps per epoch, each example joining each
+// step independently with probability q = B/N: batch sizes average B with the binomial
+// spread, every example is used at rate q, a batch lists examples once in index order,
+// and the same seed draws the same batches.
+TEST(PoissonSampler, DrawsEachExampleIndependentlyWithRateBatchSizeOverN) {
+  TrainingOptions options;
+  options.batch_size = 20;
+  const std::int64_t n = 400;
+  const TrainingView view = view_of(n);
+  const PoissonSampler sampler(options);
+  EXPECT_DOUBLE_EQ(sampler.rate(n), 0.05);
+  at::Generator a = at::make_generator<at::CPUGeneratorImpl>(3), b = at::make_generator<at::CPUGeneratorImpl>(3);
+  at::Tensor uses = at::zeros({n}, at::kLong);
+  std::int64_t steps = 0, total = 0;
+  double squares = 0;
+  for (int epoch = 0; epoch < 50; ++epoch) {
+    const EpochBatches batches = sampler.epoch(view, a);
+    EXPECT_EQ(batches.steps(), 20);
+    if (epoch == 0) EXPECT_TRUE(batches.order.equal(sampler.epoch(view, b).order));
+    for (std::int64_t s = 0; s < batches.steps(); ++s) {
+      const at::Tensor members = batches.order.slice(0, batches.bounds[s], batches.bounds[s + 1]);
+      if (members.numel() > 1) EXPECT_TRUE((members.slice(0, 1) > members.slice(0, 0, -1)).all().item<bool>());
+      uses.index_add_(0, members, at::ones_like(members));
+      const double size = static_cast<double>(members.numel());
+      total += members.numel();
+      squares += size * size;
+      ++steps;
+    }
+  }
+  const double mean = static_cast<double>(total) / steps, variance = squares / steps - mean * mean;
+  EXPECT_NEAR(mean, 20.0, 5 * std::sqrt(19.0 / steps));
+  EXPECT_NEAR(variance, 19.0, 5 * 19.0 * std::sqrt(2.0 / steps));  // n q (1 − q)
+  // Each example used about steps·q = 50 times (binomial sd ≈ 6.9).
+  EXPECT_NEAR(uses.to(at::kDouble).mean().item<double>(), 50.0, 1.0);
+  EXPECT_LT((uses.to(at::kDouble) - 50.0).abs().max().item<double>(), 35.0);
+}
+
+TEST(BatchSamplerRegistry, OffersThePapersSamplerAndPoissonSampling) {
   EXPECT_TRUE(batch_sampler_registry().contains("ordered"));
+  EXPECT_TRUE(batch_sampler_registry().contains("poisson"));
   EXPECT_THROW(batch_sampler_registry().create("poison", TrainingOptions{}), ConfigError);
 }
 

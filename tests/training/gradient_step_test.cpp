@@ -27,7 +27,10 @@ TEST(MeanCrossEntropy, GivesEachStackedModelItsOwnGradientAndMeanLoss) {
   const at::Tensor x = at::randn({2, 6, 1, 4, 4}, generator);
   const at::Tensor y = at::randint(0, 3, {2, 6}, generator, at::TensorOptions().dtype(at::kLong));
   BatchedModel stacked({a.get(), b.get()});
-  const StepOutput out = MeanCrossEntropy().compute(stacked, x, y);
+  StepBatch batch;
+  batch.x = x;
+  batch.y = y;
+  const StepOutput out = MeanCrossEntropy().compute(stacked, batch);
   ASSERT_EQ(out.losses.sizes(), (std::vector<std::int64_t>{2}));
   std::size_t k = 0;
   for (Classifier* alone : {a.get(), b.get()}) {

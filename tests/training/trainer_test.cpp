@@ -142,11 +142,11 @@ bool same(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
 // Computes the paper's loss but leaves no gradient: Adam then moves nothing.
 class NoGradient : public GradientStep {
  public:
-  StepOutput compute(BatchedModel& model, const at::Tensor& x, const at::Tensor& y) const override {
+  StepOutput compute(BatchedModel& model, const StepBatch& batch) const override {
     at::NoGradGuard no_grad;
     ++calls;
-    const at::Tensor logits = model.forward(x);
-    return {at::cross_entropy_loss(logits[0], y[0]).unsqueeze(0), logits};
+    const at::Tensor logits = model.forward(batch.x);
+    return {at::cross_entropy_loss(logits[0], batch.y[0]).unsqueeze(0), logits};
   }
   mutable int calls = 0;
 };
@@ -209,15 +209,73 @@ class UnequalSizes : public BatchSampler {
   }
 };
 
-TEST(TrainerSeams, ModelsTrainedTogetherMustGetEqualBatchSizes) {
-  TrainingCase a, b;
-  b.generator = at::make_generator<at::CPUGeneratorImpl>(99);
+// Property: models whose batches differ in size are trained together on a padded stack,
+// and each ends with the weights and history it gets alone, bit for bit.
+TEST(TrainerSeams, ModelsWithBatchesOfDifferentSizesTrainTogetherAsAlone) {
   TrainingSeams seams;
   seams.sampler = std::make_shared<UnequalSizes>();
+  TrainingCase a, b, alone_a, alone_b;
+  b.generator = at::make_generator<at::CPUGeneratorImpl>(99);
+  alone_b.generator = at::make_generator<at::CPUGeneratorImpl>(99);
   std::vector<TrainingMember> members{{a.model.get(), &a.view, a.generator, nullptr},
                                       {b.model.get(), &a.view, b.generator, nullptr}};
-  EXPECT_THROW(train_classifiers(members, a.test_images, a.data.test.labels, a.options, AugmentationOptions{}, seams),
-               RuntimeError);
+  const auto together = train_classifiers(members, a.test_images, a.data.test.labels, a.options, AugmentationOptions{}, seams);
+  const TrainingHistory first = train_classifier(*alone_a.model, alone_a.view, a.test_images, a.data.test.labels,
+                                                 a.options, alone_a.generator, nullptr, AugmentationOptions{}, seams);
+  const TrainingHistory second = train_classifier(*alone_b.model, alone_b.view, a.test_images, a.data.test.labels,
+                                                  a.options, alone_b.generator, nullptr, AugmentationOptions{}, seams);
+  EXPECT_TRUE(same(a.weights(), alone_a.weights()));
+  EXPECT_TRUE(same(b.weights(), alone_b.weights()));
+  EXPECT_EQ(together[0].train_loss, first.train_loss);
+  EXPECT_EQ(together[1].train_loss, second.train_loss);
+  EXPECT_EQ(together[1].val_loss, second.val_loss);
+}
+
+// Property: DP-SGD (Poisson batches, clipped per-example gradients, noise) with dropout
+// gives each model trained beside others the weights and history it gets alone, bit for bit
+// on the CPU: its masks, noise and dropout come from its own generator and noise key.
+TEST(TrainerSeams, PrivateTrainingOfManyModelsIsBitIdenticalToEachAlone) {
+  TrainingOptions options;
+  options.max_epochs = 2;
+  options.early_stopping = false;
+  options.batch_size = 16;
+  PrivacyOptions privacy;
+  privacy.enabled = true;
+  privacy.noise_multiplier = 1.0;
+  privacy.clip_norm = 0.5;
+  TrainingSeams seams;
+  seams.sampler = batch_sampler_registry().create(sampler_name(privacy), options);
+  seams.gradient_step = gradient_step_registry().create(gradient_step_name(privacy), options, privacy);
+  auto dropout_model = [](std::uint64_t seed) {
+    ModelOptions model_options;
+    model_options.hidden = {16};
+    model_options.dropout = true;
+    auto model = create_model(model_options, InputShape{1, 28, 28, 10});
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    initialise_keras_defaults(*model, generator);
+    model->set_generator(generator);
+    return model;
+  };
+  Fixture f;
+  const TrainingView view(f.train_images, f.data.train.labels);
+  std::vector<std::shared_ptr<Classifier>> together{dropout_model(1), dropout_model(2)};
+  std::vector<TrainingMember> members;
+  for (auto& model : together) members.push_back({model.get(), &view, model->generator().value(), nullptr});
+  const auto histories = train_classifiers(members, f.test_images, f.data.test.labels, options, AugmentationOptions{}, seams);
+  for (std::uint64_t seed : {1u, 2u}) {
+    auto alone = dropout_model(seed);
+    at::Generator generator = alone->generator().value();
+    const TrainingHistory history =
+        train_classifier(*alone, view, f.test_images, f.data.test.labels, options, generator, nullptr,
+                         AugmentationOptions{}, seams);
+    const auto& mine = together[seed - 1]->parameters();
+    const auto theirs = alone->parameters();
+    for (std::size_t i = 0; i < theirs.size(); ++i) EXPECT_TRUE(mine[i].equal(theirs[i])) << seed << " parameter " << i;
+    EXPECT_EQ(histories[seed - 1].train_loss, history.train_loss);
+    EXPECT_EQ(histories[seed - 1].val_loss, history.val_loss);
+  }
+  // Private training moved the weights (the step is not a no-op) and two seeds differ.
+  EXPECT_FALSE(together[0]->parameters()[0].equal(dropout_model(1)->parameters()[0]));
 }
 
 }  // namespace

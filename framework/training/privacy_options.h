@@ -1,0 +1,45 @@
+#pragma once
+/// YAML block `privacy`: differentially private training, DP-SGD (Abadi et al. 2016,
+/// "Deep learning with differential privacy", CCS, Algorithm 1): each example's gradient
+/// clipped to L2 norm clip_norm, the clipped gradients summed, Gaussian noise
+/// N(0, σ²·clip_norm²) added to the sum, divided by the expected batch size
+/// train.batch_size; the optimiser that consumes it is post-processing.
+/// ../shared/privacy.md summarises the background.
+#include <string>
+
+#include "core/option_table.h"
+
+namespace ufm {
+
+inline constexpr const char* kSamplingPoisson = "poisson";
+inline constexpr const char* kSamplingShuffled = "shuffled";
+inline constexpr const char* kNeighbouringReplace = "replace";
+inline constexpr const char* kNeighbouringAddRemove = "add_remove";
+
+struct PrivacyOptions {
+  bool enabled = false;
+  /// σ: the noise's standard deviation in units of clip_norm.
+  double noise_multiplier = 1.0;
+  /// C: the L2 norm each example's gradient is clipped to.
+  double clip_norm = 1.0;
+  /// poisson: each example joins each step's batch with probability q = train.batch_size / N
+  /// (what the accountant assumes); shuffled: the fixed-size batches of train.shuffle, for
+  /// which no accounted ε or μ is a guarantee.
+  std::string sampling = kSamplingPoisson;
+  /// Which neighbouring datasets the guarantee is stated for: replace (one example swapped
+  /// for another: what stamping a feature onto an image is) or add_remove.
+  std::string neighbouring = kNeighbouringReplace;
+  /// δ of the (ε, δ) statements.
+  double delta = 1e-5;
+
+  bool poisson() const { return sampling == kSamplingPoisson; }
+
+  /// Declared once (core/option_table.h): key, default, allowed values, description. Every
+  /// key is declared late: a run without private training keeps the identity it had
+  /// before this block existed.
+  static const OptionTable<PrivacyOptions>& options();
+  static constexpr const char* kBlock = "privacy";
+  void validate() const;
+};
+
+}  // namespace ufm
