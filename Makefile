@@ -8,7 +8,8 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES := cmake g++ make git pkg-config zlib1g-dev \
   libtorch-dev libopenblas0-openmp libhdf5-dev libyaml-cpp-dev libboost-program-options-dev \
-  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist slurm-wlm munge gnuplot-nox
+  libtbb-dev libgtest-dev libbenchmark-dev dataset-fashion-mnist slurm-wlm munge gnuplot-nox \
+  python3-scipy
 # Tools that may already come from elsewhere (a non-Debian Node.js): installed from Debian only
 # when the command is missing, so a machine's own node/npm is never fought over.
 DEB_TOOLS := node:nodejs npm:npm

@@ -29,7 +29,8 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
 // single-model trainer's step (module forward, mean cross-entropy, the fused Adam kernel on
 // the module's own memory); 2 = the one trainer's step (the model stacked as K = 1,
 // MeanCrossEntropy, Adam over the stacked parameters); 3 = the one trainer's DP-SGD step
-// (ClippedNoisyGradient with σ = 1, C = 1: ghost clipping and 535,818 noise draws).
+// (ClippedNoisyGradient with σ = 1, C = 1: per-example clipping and 535,818 noise draws);
+// 4 = the same with σ = 0 (clipping alone).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const int variant = static_cast<int>(state.range(1));
@@ -49,7 +50,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
   ufm::BatchedModel stacked({model.get()});
   ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
-  const ufm::ClippedNoisyGradient private_step(1.0, 1.0, 128.0);
+  const ufm::ClippedNoisyGradient private_step(1.0, variant == 4 ? 0.0 : 1.0, 128.0);
   ufm::StepBatch batch;
   batch.x = images.unsqueeze(0);
   batch.y = labels.unsqueeze(0);
@@ -84,7 +85,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
                                                                               benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "step"})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
-    ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Args({2, 4})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The noise of one DP-SGD step of the MLP: 535,818 standard normals from the counter-based
 // stream (core/counter_random.h).

@@ -1,6 +1,6 @@
 #include "core/counter_random.h"
 
-#include <cmath>
+#include <math.h>
 
 namespace ufm {
 namespace {
@@ -49,39 +49,53 @@ void standard_normals(std::uint64_t key, std::uint64_t stream, std::uint64_t fir
   const auto s0 = static_cast<std::uint32_t>(stream), s1 = static_cast<std::uint32_t>(stream >> 32);
   const std::uint64_t wanted_end = first + static_cast<std::uint64_t>(count);
   // Tasks are fixed runs of kElementsPerTask elements counted from element 0, computed
-  // whole: an element's bits never depend on `first`, `count` or the thread count.
+  // whole: an element's bits never depend on `first`, `count` or the thread count (each
+  // element always takes the same lane of the same vector loop).
   const std::uint64_t first_task = first / kElementsPerTask;
   const std::uint64_t last_task = (wanted_end - 1) / kElementsPerTask;
   const auto tasks = static_cast<std::int64_t>(last_task - first_task + 1);
+  constexpr std::uint32_t kBlocks = kElementsPerTask / 4;
   constexpr float kTwoPi = 6.28318530717958647692f;
 #pragma omp parallel for schedule(static) if (tasks > 1)
   for (std::int64_t t = 0; t < tasks; ++t) {
     const std::uint64_t task = first_task + static_cast<std::uint64_t>(t);
-    alignas(64) float values[kElementsPerTask];
-    alignas(64) float radius[kElementsPerTask / 2], angle[kElementsPerTask / 2];
-    for (std::uint64_t b = 0; b < kElementsPerTask / 4; ++b) {
-      const std::uint64_t block = task * (kElementsPerTask / 4) + b;
+    const std::uint64_t first_block = task * kBlocks;
+    // Philox over the task's blocks, structure of arrays so the rounds vectorise.
+    alignas(64) std::uint32_t w0[kBlocks], w1[kBlocks], w2[kBlocks], w3[kBlocks];
+#pragma omp simd
+    for (std::uint32_t b = 0; b < kBlocks; ++b) {
+      const std::uint64_t block = first_block + b;
       std::uint32_t c0 = static_cast<std::uint32_t>(block), c1 = static_cast<std::uint32_t>(block >> 32), c2 = s0,
                     c3 = s1;
       philox_rounds(c0, c1, c2, c3, k0, k1);
-      radius[2 * b] = open_uniform(c0);
-      angle[2 * b] = open_uniform(c1);
-      radius[2 * b + 1] = open_uniform(c2);
-      angle[2 * b + 1] = open_uniform(c3);
+      w0[b] = c0;
+      w1[b] = c1;
+      w2[b] = c2;
+      w3[b] = c3;
     }
-    // Box–Muller over the whole task in one loop of fixed length (vectorised with the
-    // vector math library): z = sqrt(-2 ln u1) (cos, sin)(2 pi u2).
+    // Box–Muller, z = sqrt(-2 ln u1) (cos, sin)(2 pi u2), over word pairs (0, 1) and (2, 3)
+    // of each block, in loops of fixed length vectorised with glibc's vector math library.
+    alignas(64) float cosine[2][kBlocks], sine[2][kBlocks];
+    for (int pair = 0; pair < 2; ++pair) {
+      const std::uint32_t* radius = pair == 0 ? w0 : w2;
+      const std::uint32_t* angle = pair == 0 ? w1 : w3;
+      float* c = cosine[pair];
+      float* s = sine[pair];
 #pragma omp simd
-    for (std::uint64_t i = 0; i < kElementsPerTask / 2; ++i) {
-      const float r = std::sqrt(-2.0f * std::log(radius[i]));
-      const float theta = kTwoPi * angle[i];
-      values[2 * i] = r * std::cos(theta);
-      values[2 * i + 1] = r * std::sin(theta);
+      for (std::uint32_t b = 0; b < kBlocks; ++b) {
+        const float r = sqrtf(-2.0f * logf(open_uniform(radius[b])));
+        const float theta = kTwoPi * open_uniform(angle[b]);
+        c[b] = r * cosf(theta);
+        s[b] = r * sinf(theta);
+      }
     }
     const std::uint64_t task_first = task * kElementsPerTask;
     const std::uint64_t from = task_first > first ? task_first : first;
     const std::uint64_t to = task_first + kElementsPerTask < wanted_end ? task_first + kElementsPerTask : wanted_end;
-    for (std::uint64_t e = from; e < to; ++e) out[e - first] = values[e - task_first];
+    for (std::uint64_t e = from; e < to; ++e) {
+      const std::uint64_t local = e - task_first, block = local / 4, word = local % 4;
+      out[e - first] = word & 1 ? sine[word / 2][block] : cosine[word / 2][block];
+    }
   }
 }
 

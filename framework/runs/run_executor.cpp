@@ -138,8 +138,9 @@ std::vector<RunRecord> train_and_finish(std::vector<std::unique_ptr<RunState>>& 
                                      epoch_callback(*state, progress)});
   }
   const auto train_start = Clock::now();
-  const std::vector<TrainingHistory> histories = train_classifiers(
-      members, data.on_device.test_images, data.on_device.test_labels, config.train, config.augmentation);
+  const std::vector<TrainingHistory> histories =
+      train_classifiers(members, data.on_device.test_images, data.on_device.test_labels, config.train,
+                        config.augmentation, training_seams(config.train, config.privacy));
   const double train_seconds = seconds_since(train_start);
   std::vector<RunRecord> records;
   for (std::size_t k = 0; k < states.size(); ++k) {

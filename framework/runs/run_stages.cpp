@@ -18,6 +18,7 @@
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "runs/record_arrays.h"
+#include "runs/privacy_record.h"
 #include "scoring/scorer_registry.h"
 #include "storage/schema.h"
 
@@ -325,7 +326,8 @@ const std::vector<RunStage>& setup_stages() {
 
 const std::vector<RunStage>& finish_stages() {
   static const std::vector<RunStage> stages = {
-      RunStage{"history", record_history},  RunStage{"post_train", run_post_training},
+      RunStage{"history", record_history},  RunStage{"privacy", record_privacy},
+      RunStage{"post_train", run_post_training},
       RunStage{"score", score_run},         RunStage{"influence", score_influence},
       RunStage{"control", score_control},   RunStage{"exposure", score_exposure},
       RunStage{"store", store_outputs},

@@ -41,6 +41,22 @@ constexpr const char* kValAccuracy = "history/val_accuracy";
 constexpr const char* kEpochSeconds = "history/epoch_seconds";
 constexpr const char* kBestEpoch = "best_epoch";  ///< 1-based epoch whose weights were kept
 constexpr const char* kEpochsRun = "epochs_run";
+/// Private training (privacy.enabled), per run: the schedule and what the accountant
+/// says it costs (privacy/dp_sgd_account.h).
+constexpr const char* kPrivacySamplingRate = "privacy_sampling_rate";
+constexpr const char* kPrivacyNoiseMultiplier = "privacy_noise_multiplier";
+constexpr const char* kPrivacyClipNorm = "privacy_clip_norm";
+constexpr const char* kPrivacySampling = "privacy_sampling";
+constexpr const char* kPrivacyNeighbouring = "privacy_neighbouring";
+constexpr const char* kPrivacyDelta = "privacy_delta";
+constexpr const char* kPrivacyStepsPlanned = "privacy_steps_planned";
+constexpr const char* kPrivacyStepsTaken = "privacy_steps_taken";
+constexpr const char* kPrivacyAccountant = "privacy_accountant";
+constexpr const char* kPrivacyEpsilon = "privacy_epsilon";
+constexpr const char* kPrivacyEpsilonOrder = "privacy_epsilon_rdp_order";
+constexpr const char* kPrivacyEpsilonAddRemove = "privacy_epsilon_add_remove";
+constexpr const char* kPrivacyEpsilonExPost = "privacy_epsilon_ex_post";
+constexpr const char* kPrivacyValidity = "privacy_validity";
 constexpr const char* kScoreM2 = "scores/M2";
 constexpr const char* kScoreM = "scores/M";  ///< scalar on a canary; axis "label" on a control
 constexpr const char* kScoreMTtestP = "scores/M_ttest_p";

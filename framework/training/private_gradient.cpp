@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "core/counter_random.h"
@@ -32,6 +34,50 @@ at::Tensor layer_norms(const BatchedLayerRecord& record, const at::Tensor& input
                 step_kind_name(record.step.kind), " ", record.step.name);
   }
   return {};
+}
+
+struct ClippedLayerGradient {
+  at::Tensor weight;  ///< Σ_i c_i ∂ℓ_i/∂W, flattened per output ([out, fan-in])
+  at::Tensor bias;    ///< Σ_i c_i ∂ℓ_i/∂b
+};
+
+// One layer's clipped sum over examples: with G the output gradients scaled row by row by
+// the clip factors, a linear layer's is Gᵀ A (A its inputs) and Σ_i g_i; a convolution's is
+// Σ_i G_i A_iᵀ over the unfolded inputs A_i, one matrix product over examples × positions.
+ClippedLayerGradient clipped_layer_gradient(const BatchedLayerRecord& record, const at::Tensor& input,
+                                            const at::Tensor& grad, const at::Tensor& factors) {
+  const std::int64_t rows = input.size(0);
+  if (record.step.kind == ForwardStep::Kind::kLinear) {
+    const at::Tensor scaled = grad * factors.unsqueeze(1);  // [rows, out]
+    return {at::mm(scaled.t(), input), scaled.sum(0)};
+  }
+  UFM_CHECK(record.step.kind == ForwardStep::Kind::kConv2d, RuntimeError, "private training: no clipped gradient for step ",
+            step_kind_name(record.step.kind), " ", record.step.name);
+  const std::int64_t out_channels = grad.size(1);
+  const std::int64_t kernel_h = input.size(2) + 2 * record.step.padding - grad.size(2) + 1;
+  const std::int64_t kernel_w = input.size(3) + 2 * record.step.padding - grad.size(3) + 1;
+  const at::Tensor unfolded = at::im2col(input, {kernel_h, kernel_w}, {1, 1}, {record.step.padding, record.step.padding},
+                                         {1, 1});  // [rows, fan-in, P]
+  const at::Tensor scaled = grad.reshape({rows, out_channels, -1}) * factors.view({rows, 1, 1});  // [rows, O, P]
+  const std::int64_t positions = scaled.size(2);
+  const at::Tensor weight = at::mm(scaled.permute({1, 0, 2}).reshape({out_channels, rows * positions}),
+                                   unfolded.permute({0, 2, 1}).reshape({rows * positions, unfolded.size(1)}));
+  return {weight, scaled.sum(at::IntArrayRef{0, 2})};
+}
+
+// grad = (grad + scale·noise)/divisor, one pass on the CPU (float, contiguous); tensor
+// operations elsewhere.
+void add_noise_and_scale(at::Tensor& grad, const at::Tensor& noise, double scale, double divisor) {
+  if (!grad.device().is_cpu() || grad.scalar_type() != at::kFloat || !grad.is_contiguous()) {
+    grad.add_(noise.to(grad.device(), grad.scalar_type()), scale).div_(divisor);
+    return;
+  }
+  float* g = grad.data_ptr<float>();
+  const float* z = noise.data_ptr<float>();
+  const auto s = static_cast<float>(scale), d = static_cast<float>(divisor);
+  const std::int64_t n = grad.numel();
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+  for (std::int64_t i = 0; i < n; ++i) g[i] = (g[i] + s * z[i]) / d;
 }
 
 }  // namespace
@@ -75,62 +121,90 @@ StepOutput ClippedNoisyGradient::compute(BatchedModel& model, const StepBatch& b
   // Every batch empty (possible under Poisson sampling): the released gradient is the noise.
   const bool any_rows = total.requires_grad();
   const std::vector<at::Tensor> output_grads =
-      any_rows ? torch::autograd::grad({total}, outputs, /*grad_outputs=*/{}, /*retain_graph=*/true)
-               : std::vector<at::Tensor>{};
+      any_rows ? torch::autograd::grad({total}, outputs) : std::vector<at::Tensor>{};
 
-  std::vector<at::Tensor> factors_of_models;
+  at::NoGradGuard no_grad;
+  std::map<std::string, std::size_t> parameter_index;
+  for (std::size_t i = 0; i < model.parameter_names().size(); ++i) parameter_index[model.parameter_names()[i]] = i;
+  // Model k's clipped sum of every parameter (undefined until a layer writes it).
+  const std::size_t parameter_count = model.parameters().size();
+  std::vector<std::vector<at::Tensor>> model_grads(parameter_count, std::vector<at::Tensor>(static_cast<std::size_t>(K)));
   std::vector<at::Tensor> norms_of_models;
-  {
-    at::NoGradGuard no_grad;
-    for (std::int64_t k = 0; k < K; ++k) {
-      const std::int64_t rows = batch.rows_of(k);
-      at::Tensor squared = at::zeros({rows}, logits.options().dtype(at::kDouble));
-      for (std::size_t i = 0; i < trace.size(); ++i) {
-        const BatchedLayerRecord& record = trace[i];
-        if (k < record.first || k >= record.first + record.models) continue;
-        const at::Tensor grad = record.model_major(output_grads[i]).select(0, k - record.first).narrow(0, 0, rows);
-        const at::Tensor input = record.input.select(0, k - record.first).narrow(0, 0, rows);
-        squared += layer_norms(record, input, grad);
-      }
-      const at::Tensor norms = squared.sqrt();
-      // c_i = min(1, C/‖g_i‖); a zero gradient (norm 0) keeps factor 1.
-      factors_of_models.push_back((clip_norm_ / norms).clamp_max(1.0).to(losses[k].scalar_type()));
-      at::Tensor padded = at::zeros({batch.x.size(1)}, norms.options());
-      padded.narrow(0, 0, rows).copy_(norms);
-      norms_of_models.push_back(padded);
+  for (std::int64_t k = 0; k < K; ++k) {
+    const std::int64_t rows = batch.rows_of(k);
+    std::vector<const BatchedLayerRecord*> records;
+    std::vector<at::Tensor> inputs, output_gradients;
+    at::Tensor squared = at::zeros({rows}, logits.options().dtype(at::kDouble));
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+      const BatchedLayerRecord& record = trace[i];
+      if (k < record.first || k >= record.first + record.models) continue;
+      records.push_back(&record);
+      output_gradients.push_back(record.model_major(output_grads[i]).select(0, k - record.first).narrow(0, 0, rows));
+      inputs.push_back(record.input.select(0, k - record.first).narrow(0, 0, rows));
+      squared += layer_norms(record, inputs.back(), output_gradients.back());
+    }
+    const at::Tensor norms = squared.sqrt();
+    at::Tensor padded = at::zeros({batch.x.size(1)}, norms.options());
+    padded.narrow(0, 0, rows).copy_(norms);
+    norms_of_models.push_back(padded);
+    if (rows == 0) continue;
+    // c_i = min(1, C/‖g_i‖); a zero gradient (norm 0) keeps factor 1. Then each layer's
+    // clipped sum from its own inputs and output gradients ("book-keeping", Bu et al. 2023):
+    // Σ_i c_i ∂ℓ_i/∂W without a second backward pass.
+    const at::Tensor factors = (clip_norm_ / norms).clamp_max(1.0).to(logits.scalar_type());
+    for (std::size_t j = 0; j < records.size(); ++j) {
+      const std::string& name = records[j]->step.name;
+      const auto weight = parameter_index.find(name + ".weight"), bias = parameter_index.find(name + ".bias");
+      UFM_CHECK(weight != parameter_index.end() && bias != parameter_index.end(), RuntimeError,
+                "private training: layer ", name, " has no weight and bias parameters");
+      const ClippedLayerGradient clipped = clipped_layer_gradient(*records[j], inputs[j], output_gradients[j], factors);
+      const auto& weight_shape = model.parameters()[weight->second].sizes().slice(1);
+      model_grads[weight->second][static_cast<std::size_t>(k)] = clipped.weight.view(weight_shape);
+      model_grads[bias->second][static_cast<std::size_t>(k)] = clipped.bias;
     }
   }
   last_norms_ = at::stack(norms_of_models);
-  at::Tensor clipped_total;
-  for (std::int64_t k = 0; k < K; ++k) {
-    const at::Tensor weighted = (losses[k] * factors_of_models[k]).sum();
-    clipped_total = k == 0 ? weighted : clipped_total + weighted;
+  std::vector<at::Tensor> grads;
+  for (std::size_t i = 0; i < parameter_count; ++i) {
+    const at::Tensor& parameter = model.parameters()[i];
+    for (std::int64_t k = 0; k < K; ++k) {
+      at::Tensor& slot = model_grads[i][static_cast<std::size_t>(k)];
+      if (slot.defined()) continue;
+      // A model without rows this step contributes nothing; any other gap is a parameter
+      // outside the traced layers, whose gradient would be missed.
+      UFM_CHECK(batch.rows_of(k) == 0, RuntimeError, "private training: parameter ", model.parameter_names()[i],
+                " is not in a traced linear or conv2d layer, so its gradient would be missed");
+      slot = at::zeros(parameter.sizes().slice(1), parameter.options());
+    }
+    at::Tensor grad = stack_models(model_grads[i]).contiguous();
+    parameter.mutable_grad() = grad;
+    grads.push_back(grad);
   }
-  // Parameter gradient of Σ_i c_i ℓ_i (c fixed) = Σ_i c_i g_i: the clipped sum.
-  if (any_rows) clipped_total.backward();
 
-  at::NoGradGuard no_grad;
+  // g̃ = (Σ_i c_i g_i + σC·z)/L, z the noise of all of model k's parameters (element e of
+  // its parameters in parameters() order) from one call, in one pass over each gradient.
   const double noise_scale = noise_multiplier_ * clip_norm_;
-  std::uint64_t offset = 0;  // element of model k's parameters, in parameters() order
-  std::vector<float> noise;
-  for (const at::Tensor& parameter : model.parameters()) {
-    at::Tensor grad = parameter.mutable_grad();
-    if (!grad.defined()) {
-      grad = at::zeros_like(parameter);
-      parameter.mutable_grad() = grad;
-    }
-    const std::int64_t per_model = parameter.numel() / K;
+  std::int64_t per_model_total = 0;
+  for (const at::Tensor& grad : grads) per_model_total += grad.numel() / K;
+  if (noise_scale > 0.0 && (!noise_.defined() || noise_.numel() != per_model_total)) {
+    noise_ = at::empty({per_model_total}, at::TensorOptions().dtype(at::kFloat));
+  }
+  for (std::int64_t k = 0; k < K; ++k) {
     if (noise_scale > 0.0) {
-      noise.resize(static_cast<std::size_t>(per_model));
-      for (std::int64_t k = 0; k < K; ++k) {
-        standard_normals(batch.noise_keys[static_cast<std::size_t>(k)], static_cast<std::uint64_t>(batch.step), offset,
-                         noise.data(), per_model);
-        const at::Tensor z = at::from_blob(noise.data(), {per_model}, at::kFloat).to(grad.device());
-        grad.select(0, k).view({-1}).add_(z, noise_scale);
-      }
+      standard_normals(batch.noise_keys[static_cast<std::size_t>(k)], static_cast<std::uint64_t>(batch.step), 0,
+                       noise_.data_ptr<float>(), per_model_total);
     }
-    grad.div_(expected_batch_size_);
-    offset += static_cast<std::uint64_t>(per_model);
+    std::int64_t offset = 0;
+    for (at::Tensor& grad : grads) {
+      const std::int64_t per_model = grad.numel() / K;
+      at::Tensor slice = grad.select(0, k).view({-1});
+      if (noise_scale > 0.0) {
+        add_noise_and_scale(slice, noise_.narrow(0, offset, per_model), noise_scale, expected_batch_size_);
+      } else {
+        slice.div_(expected_batch_size_);
+      }
+      offset += per_model;
+    }
   }
 
   std::vector<at::Tensor> mean_losses;

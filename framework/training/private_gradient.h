@@ -4,13 +4,13 @@
 /// summed, Gaussian noise N(0, σ²C²I) added, the result divided by the expected batch size
 /// L = qN (dividing by the realised batch size would leak it; ../shared/privacy.md).
 ///
-/// Clipping without one backward pass per example ("ghost clipping", Li, Tramèr, Liang,
-/// Hashimoto 2022, "Large language models can be strong differentially private learners",
-/// §4): one traced forward pass in training mode (this step's dropout masks and augmented
-/// inputs), one backward pass to the layer outputs giving every example's norm from the
-/// layers' per-example identities (models/per_example_norms.h), and one backward pass of
-/// Σ_i c_i ℓ_i with the clip factors c_i = min(1, C/‖g_i‖) held fixed, whose parameter
-/// gradient is exactly Σ_i c_i g_i. The noise of model k at step t is the counter-based
+/// Clipping without one backward pass per example ("book-keeping", Bu, Wang, Zha, Karypis
+/// 2023, "Differentially private optimization on large model at small cost", ICML): one
+/// traced forward pass in training mode (this step's dropout masks and augmented inputs),
+/// one backward pass to the layer outputs giving every example's norm from the layers'
+/// per-example identities (models/per_example_norms.h; Goodfellow 2015), then each layer's
+/// clipped sum Σ_i c_i g_i, c_i = min(1, C/‖g_i‖), from the same inputs and output
+/// gradients: one matrix product per layer, no second backward pass. The noise of model k at step t is the counter-based
 /// stream (core/counter_random.h) under model k's noise key, stream t, one element per
 /// parameter entry in parameters() order: the same bits at any thread count and for any
 /// number of models trained together.
@@ -34,6 +34,7 @@ class ClippedNoisyGradient : public GradientStep {
   double noise_multiplier_;
   double expected_batch_size_;
   mutable at::Tensor last_norms_;
+  mutable at::Tensor noise_;  ///< reused buffer of one model's noise
 };
 
 }  // namespace ufm

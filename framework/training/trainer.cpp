@@ -93,6 +93,13 @@ void restore_slice(const std::vector<at::Tensor>& store, std::int64_t k, Classif
 
 }  // namespace
 
+TrainingSeams training_seams(const TrainingOptions& options, const PrivacyOptions& privacy) {
+  TrainingSeams seams;
+  seams.sampler = batch_sampler_registry().create(sampler_name(privacy), options);
+  seams.gradient_step = gradient_step_registry().create(gradient_step_name(privacy), options, privacy);
+  return seams;
+}
+
 EvaluationResult evaluate(Classifier& model, const at::Tensor& images, const at::Tensor& labels,
                           std::int64_t batch_size) {
   at::NoGradGuard no_grad;

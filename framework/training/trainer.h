@@ -71,6 +71,10 @@ struct TrainingSeams {
   std::function<void(std::size_t member, Classifier& model, TrainingHistory& history)> after_training;
 };
 
+/// The seams the options ask for: the registered sampler and gradient step of
+/// sampler_name(privacy) and gradient_step_name(privacy) (DP-SGD under privacy.enabled).
+TrainingSeams training_seams(const TrainingOptions& options, const PrivacyOptions& privacy);
+
 /// Trains the members together; returns their histories in order. `options.seed` is not
 /// used (the generators carry the seeds). `batched_kernels` chooses BatchedModel's kernels
 /// (unset: its default for the device; on the CPU the default makes each model's
