@@ -365,8 +365,6 @@ double inverse_incomplete_beta_upper(double a, double b, double target) {
 
 }  // namespace
 
-double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-
 double student_t_cdf(double t, double df) {
   if (std::isnan(t) || std::isnan(df)) return kNaN;
   if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/normal_distribution.h"
+
 namespace ufm {
 
 struct TestResult {
@@ -12,8 +14,7 @@ struct TestResult {
   double p_value = 1.0;
 };
 
-/// Standard normal CDF.
-double normal_cdf(double z);
+// normal_cdf: core/normal_distribution.h.
 
 /// Student's t CDF with `df` degrees of freedom (df > 0, may be non-integer).
 double student_t_cdf(double t, double df);

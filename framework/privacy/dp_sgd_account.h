@@ -4,6 +4,7 @@
 /// relation, with whether the figure is a guarantee at all.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ufm {
 
@@ -22,6 +23,20 @@ struct DpSgdAccount {
   double order = 0.0;               ///< the RDP order that gave it
   double epsilon_add_remove = 0.0;  ///< planned schedule, add/remove neighbours
   double epsilon_ex_post = 0.0;     ///< steps taken (early stopping): not a guarantee
+  /// The planned schedule's privacy profile δ(ε) for the stated relation (the RDP bound;
+  /// replace-one from add/remove by group privacy, δ_r(ε) = (1 + e^{ε/2}) δ(ε/2)), on the grid
+  /// profile_epsilons (0, 0.05, …, 30).
+  std::vector<double> profile_epsilons, profile_deltas;
+  /// The smallest μ whose GDP profile dominates that profile on the grid: the schedule is
+  /// μ-GDP (privacy/gdp.h). For replace-one the smaller of that and twice the add/remove μ
+  /// (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
+  double mu = 0.0;
+  /// The central-limit approximation (Bu et al. 2020), twice it for replace-one: an
+  /// approximation, not a guarantee.
+  double mu_clt = 0.0;
+  /// How well GDP fits: ε at δ read off the μ-GDP profile, beside `epsilon` (equal when the
+  /// profile is Gaussian; larger when μ-GDP is loose for this schedule).
+  double epsilon_of_mu = 0.0;
   /// "guarantee" under Poisson sampling; otherwise why the figure is none.
   std::string validity;
 };

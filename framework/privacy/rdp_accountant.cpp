@@ -99,21 +99,35 @@ RdpEpsilon epsilon_from_rdp(const std::vector<double>& orders, const std::vector
   return epsilon_at_log_delta(orders, rdp, std::log(delta));
 }
 
+double delta_from_rdp(const std::vector<double>& orders, const std::vector<double>& rdp, double epsilon) {
+  UFM_CHECK(orders.size() == rdp.size() && !orders.empty(), RuntimeError, "delta_from_rdp: ", orders.size(),
+            " orders and ", rdp.size(), " RDP values");
+  double best = 0.0;  // log δ, capped at log 1
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const double a = orders[i];
+    const double log_delta = (a - 1) * (rdp[i] - epsilon) + (a - 1) * std::log1p(-1.0 / a) - std::log(a);
+    best = std::min(best, log_delta);
+  }
+  return std::exp(best);
+}
+
+std::vector<double> dp_sgd_rdp(double q, double sigma, std::int64_t steps) {
+  std::vector<double> rdp;
+  for (double a : default_rdp_orders()) rdp.push_back(static_cast<double>(steps) * subsampled_gaussian_rdp(q, sigma, a));
+  return rdp;
+}
+
 RdpEpsilon dp_sgd_epsilon_add_remove(double q, double sigma, std::int64_t steps, double delta) {
   UFM_CHECK(steps >= 0, RuntimeError, "dp_sgd_epsilon: steps must be >= 0, got ", steps);
   if (steps == 0) return {0.0, default_rdp_orders().front()};  // nothing released
-  const auto& orders = default_rdp_orders();
-  std::vector<double> rdp;
-  for (double a : orders) rdp.push_back(static_cast<double>(steps) * subsampled_gaussian_rdp(q, sigma, a));
-  return epsilon_from_rdp(orders, rdp, delta);
+  return epsilon_from_rdp(default_rdp_orders(), dp_sgd_rdp(q, sigma, steps), delta);
 }
 
 RdpEpsilon dp_sgd_epsilon_replace(double q, double sigma, std::int64_t steps, double delta) {
   UFM_CHECK(delta > 0.0 && delta < 1.0, RuntimeError, "dp_sgd_epsilon: delta must be in (0, 1), got ", delta);
   if (steps == 0) return {0.0, default_rdp_orders().front()};
   const auto& orders = default_rdp_orders();
-  std::vector<double> rdp;
-  for (double a : orders) rdp.push_back(static_cast<double>(steps) * subsampled_gaussian_rdp(q, sigma, a));
+  const std::vector<double> rdp = dp_sgd_rdp(q, sigma, steps);
   // (1 + e^{ε₁(δ₁)})δ₁ grows with δ₁ (ε₁ falls more slowly than log δ₁ rises): bisect in
   // log δ₁ for the largest δ₁ meeting δ.
   auto spent = [&](double log_delta1) {

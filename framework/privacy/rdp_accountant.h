@@ -33,6 +33,13 @@ struct RdpEpsilon {
 };
 RdpEpsilon epsilon_from_rdp(const std::vector<double>& orders, const std::vector<double>& rdp, double delta);
 
+/// The same conversion solved for δ: the RDP bound on the privacy profile,
+/// δ(ε) = min_α exp((α − 1)(rdp(α) − ε) + (α − 1) log(1 − 1/α) − log α), at most 1.
+double delta_from_rdp(const std::vector<double>& orders, const std::vector<double>& rdp, double epsilon);
+
+/// Total RDP of `steps` DP-SGD steps at each of default_rdp_orders(), add/remove neighbours.
+std::vector<double> dp_sgd_rdp(double q, double sigma, std::int64_t steps);
+
 /// ε at δ of `steps` steps of DP-SGD with Poisson rate q and noise multiplier σ, add/remove
 /// neighbours, over default_rdp_orders().
 RdpEpsilon dp_sgd_epsilon_add_remove(double q, double sigma, std::int64_t steps, double delta);

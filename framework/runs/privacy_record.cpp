@@ -47,6 +47,12 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacyEpsilonAddRemove] = account.epsilon_add_remove;
   a[schema::kPrivacyEpsilonExPost] = account.epsilon_ex_post;
   a[schema::kPrivacyValidity] = account.validity;
+  a[schema::kPrivacyMu] = account.mu;
+  a[schema::kPrivacyMuClt] = account.mu_clt;
+  a[schema::kPrivacyEpsilonOfMu] = account.epsilon_of_mu;
+  ArrayData profile = ArrayData::vector(account.profile_deltas, "epsilon");
+  state.record.arrays[schema::kPrivacyProfileDelta] = std::move(profile);
+  state.record.arrays[schema::kPrivacyProfileEpsilon] = ArrayData::vector(account.profile_epsilons, "epsilon");
 }
 
 }  // namespace ufm

@@ -57,6 +57,14 @@ constexpr const char* kPrivacyEpsilonOrder = "privacy_epsilon_rdp_order";
 constexpr const char* kPrivacyEpsilonAddRemove = "privacy_epsilon_add_remove";
 constexpr const char* kPrivacyEpsilonExPost = "privacy_epsilon_ex_post";
 constexpr const char* kPrivacyValidity = "privacy_validity";
+/// μ-GDP of the planned schedule (dominating the stored profile), the CLT approximation
+/// (not a guarantee) and ε at privacy_delta read off μ-GDP (how well GDP fits).
+constexpr const char* kPrivacyMu = "privacy_mu";
+constexpr const char* kPrivacyMuClt = "privacy_mu_clt_approximation";
+constexpr const char* kPrivacyEpsilonOfMu = "privacy_epsilon_of_mu";
+/// The planned schedule's privacy profile δ(ε) (RDP bound, the stated relation), axis "epsilon".
+constexpr const char* kPrivacyProfileDelta = "privacy/profile_delta";
+constexpr const char* kPrivacyProfileEpsilon = "privacy/profile_epsilon";
 constexpr const char* kScoreM2 = "scores/M2";
 constexpr const char* kScoreM = "scores/M";  ///< scalar on a canary; axis "label" on a control
 constexpr const char* kScoreMTtestP = "scores/M_ttest_p";
