@@ -1,32 +1,84 @@
 #include "runs/privacy_record.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/text.h"
 #include "privacy/dp_sgd_account.h"
+#include "privacy/noise_calibration.h"
 #include "storage/schema.h"
 
 namespace ufm {
+namespace {
 
-void record_privacy(RunState& state) {
-  const ExperimentConfig& config = state.run->config;
+// The planned schedule of a private run over n training examples (noise as configured).
+// The guarantee covers every step the run may take: early stopping chooses among the
+// released iterates, so only the full schedule is a guarantee (the realised stop is ex post).
+DpSgdSchedule planned_schedule(const ExperimentConfig& config, std::int64_t n) {
   const PrivacyOptions& privacy = config.privacy;
-  if (!privacy.enabled) return;
-  const std::int64_t n = state.training->size();
   const std::int64_t batch = config.train.batch_size;
-  const std::int64_t steps_per_epoch = (n + batch - 1) / batch;
   DpSgdSchedule schedule;
   schedule.sampling_rate = std::min(1.0, static_cast<double>(batch) / static_cast<double>(n));
   schedule.noise_multiplier = privacy.noise_multiplier;
-  // The guarantee covers every step the run may take: early stopping chooses among the
-  // released iterates, so only the full schedule is a guarantee (the realised stop is ex post).
-  schedule.steps_planned = config.train.max_epochs * steps_per_epoch;
-  schedule.steps_taken = state.history.epochs_run() * steps_per_epoch;
+  schedule.steps_planned = config.train.max_epochs * ((n + batch - 1) / batch);
+  schedule.steps_taken = schedule.steps_planned;
   schedule.delta = privacy.delta;
   schedule.replace = privacy.neighbouring == kNeighbouringReplace;
   schedule.poisson = privacy.poisson();
+  return schedule;
+}
+
+PrivacyTarget target_of(const PrivacyOptions& privacy) {
+  PrivacyTarget target;
+  target.kind = privacy.target;
+  target.epsilon = privacy.target_epsilon;
+  target.mu = privacy.target_mu;
+  target.attack_tpr = privacy.attack_tpr;
+  target.attack_fpr = privacy.attack_fpr;
+  target.advantage = privacy.target_advantage;
+  return target;
+}
+
+}  // namespace
+
+PrivacyOptions resolved_privacy(const ExperimentConfig& config, std::int64_t training_size) {
+  PrivacyOptions privacy = config.privacy;
+  if (!privacy.enabled || privacy.target == "none") return privacy;
+  static std::mutex mutex;
+  static std::map<std::string, double> solved;
+  const DpSgdSchedule schedule = planned_schedule(config, training_size);
+  const std::string key = detail::concat(schedule.sampling_rate, "/", schedule.steps_planned, "/", schedule.delta, "/",
+                                         schedule.replace, "/", privacy.target, "/", privacy.target_epsilon, "/",
+                                         privacy.target_mu, "/", privacy.attack_tpr, "/", privacy.attack_fpr, "/",
+                                         privacy.target_advantage);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto found = solved.find(key);
+    if (found != solved.end()) {
+      privacy.noise_multiplier = found->second;
+      return privacy;
+    }
+  }
+  const Calibration calibration = calibrate_noise_multiplier(schedule, target_of(privacy));
+  std::lock_guard<std::mutex> lock(mutex);
+  solved[key] = calibration.noise_multiplier;
+  privacy.noise_multiplier = calibration.noise_multiplier;
+  return privacy;
+}
+
+void record_privacy(RunState& state) {
+  const ExperimentConfig& config = state.run->config;
+  if (!config.privacy.enabled) return;
+  const std::int64_t n = state.training->size();
+  const PrivacyOptions privacy = resolved_privacy(config, n);
+  const std::int64_t steps_per_epoch = (n + config.train.batch_size - 1) / config.train.batch_size;
+  DpSgdSchedule schedule = planned_schedule(config, n);
+  schedule.noise_multiplier = privacy.noise_multiplier;
+  schedule.steps_taken = state.history.epochs_run() * steps_per_epoch;
   if (privacy.delta >= 1.0 / static_cast<double>(n)) {
     log_info(detail::concat("warning: privacy.delta = ", privacy.delta, " is not below 1/N = ", 1.0 / n,
                             ": a mechanism that publishes one random example meets such a delta"));
@@ -47,6 +99,11 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacyEpsilonAddRemove] = account.epsilon_add_remove;
   a[schema::kPrivacyEpsilonExPost] = account.epsilon_ex_post;
   a[schema::kPrivacyValidity] = account.validity;
+  a[schema::kPrivacyTarget] = privacy.target;
+  if (privacy.target != "none") {
+    const PrivacyTarget target = target_of(privacy);
+    a[schema::kPrivacyTargetValue] = privacy.target == "epsilon" ? privacy.target_epsilon : target.allowed_mu();
+  }
   a[schema::kPrivacyMu] = account.mu;
   a[schema::kPrivacyMuClt] = account.mu_clt;
   a[schema::kPrivacyEpsilonOfMu] = account.epsilon_of_mu;

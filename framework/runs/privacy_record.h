@@ -8,4 +8,9 @@ namespace ufm {
 
 void record_privacy(RunState& state);
 
+/// The run's privacy options, its noise multiplier solved from privacy.target when one is
+/// set (privacy/noise_calibration.h; solved once per schedule and remembered).
+/// ConfigError when the target cannot be met.
+PrivacyOptions resolved_privacy(const ExperimentConfig& config, std::int64_t training_size);
+
 }  // namespace ufm

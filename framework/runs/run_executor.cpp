@@ -10,6 +10,7 @@
 #include "data/ood_adapter.h"
 #include "features/inject.h"
 #include "features/pattern.h"
+#include "runs/privacy_record.h"
 #include "runs/run_stages.h"
 #include "storage/schema.h"
 #include "training/trainer.h"
@@ -140,7 +141,8 @@ std::vector<RunRecord> train_and_finish(std::vector<std::unique_ptr<RunState>>& 
   const auto train_start = Clock::now();
   const std::vector<TrainingHistory> histories =
       train_classifiers(members, data.on_device.test_images, data.on_device.test_labels, config.train,
-                        config.augmentation, training_seams(config.train, config.privacy));
+                        config.augmentation,
+                        training_seams(config.train, resolved_privacy(config, states.front()->training->size())));
   const double train_seconds = seconds_since(train_start);
   std::vector<RunRecord> records;
   for (std::size_t k = 0; k < states.size(); ++k) {

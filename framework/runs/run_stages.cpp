@@ -14,6 +14,7 @@
 #include "evaluation/exposure.h"
 #include "features/canary_selection.h"
 #include "features/inject.h"
+#include "features/pattern.h"
 #include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"
@@ -168,6 +169,12 @@ void initialise_run(RunState& state) {
   initialise_keras_defaults(*state.model, state.generator);
   if (!data.on_device.device.is_cpu()) state.model->to(data.on_device.device);
   state.record.attributes[schema::kParameterCountAttribute] = parameter_count(*state.model);
+  // An own-noise reference (privacy.draw_stream > 0) draws everything after its shared
+  // initialisation from another stream of its seed.
+  if (config.privacy.draw_stream > 0) {
+    state.generator.set_current_seed(
+        stream_seed(config.train.seed, StreamPurpose::kTrainingDraws, config.privacy.draw_stream));
+  }
   state.model->set_generator(state.generator);
   state.keep_checkpoints = run.is_control() ? run.compute_influence : run.influence_after;
 }

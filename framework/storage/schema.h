@@ -60,6 +60,10 @@ constexpr const char* kPrivacyValidity = "privacy_validity";
 /// μ-GDP of the planned schedule (dominating the stored profile), the CLT approximation
 /// (not a guarantee) and ε at privacy_delta read off μ-GDP (how well GDP fits).
 constexpr const char* kPrivacyMu = "privacy_mu";
+/// privacy.target ("none" when σ was given) and the ε or μ it asked for (an attack or
+/// advantage target as the μ it allows); privacy_noise_multiplier is then the solved σ.
+constexpr const char* kPrivacyTarget = "privacy_target";
+constexpr const char* kPrivacyTargetValue = "privacy_target_value";
 constexpr const char* kPrivacyMuClt = "privacy_mu_clt_approximation";
 constexpr const char* kPrivacyEpsilonOfMu = "privacy_epsilon_of_mu";
 /// The planned schedule's privacy profile δ(ε) (RDP bound, the stated relation), axis "epsilon".

@@ -1,5 +1,7 @@
 #include "training/privacy_options.h"
 
+#include "core/error.h"
+
 namespace ufm {
 
 const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
@@ -25,12 +27,49 @@ const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
         .one_of({kNeighbouringReplace, kNeighbouringAddRemove})
         .add_late("delta", &PrivacyOptions::delta, "delta of the (epsilon, delta) statements", unset.delta)
         .above(0)
-        .below(1);
+        .below(1)
+        .add_late("target", &PrivacyOptions::target,
+                  "calibrate sigma to a target instead: none | epsilon | mu | attack (TPR at attack_fpr) | advantage",
+                  unset.target)
+        .one_of({"none", "epsilon", "mu", "attack", "advantage"})
+        .add_late("target_epsilon", &PrivacyOptions::target_epsilon, "target epsilon at delta (target: epsilon)",
+                  unset.target_epsilon)
+        .above(0)
+        .add_late("target_mu", &PrivacyOptions::target_mu, "target mu-GDP (target: mu)", unset.target_mu)
+        .above(0)
+        .add_late("attack_tpr", &PrivacyOptions::attack_tpr,
+                  "highest true-positive rate of a membership test allowed at attack_fpr (target: attack)",
+                  unset.attack_tpr)
+        .above(0)
+        .below(1)
+        .add_late("attack_fpr", &PrivacyOptions::attack_fpr, "false-positive rate of the attack target",
+                  unset.attack_fpr)
+        .above(0)
+        .below(1)
+        .add_late("target_advantage", &PrivacyOptions::target_advantage,
+                  "highest advantage TPR - FPR allowed (target: advantage)", unset.target_advantage)
+        .above(0)
+        .below(1)
+        .add_late("references", &PrivacyOptions::references,
+                  "controls of DP runs: own_noise (shared initialisation, own masks and noise) | shared_noise "
+                  "(seed-paired: cancels the noise)",
+                  unset.references)
+        .one_of({kReferencesOwnNoise, kReferencesSharedNoise})
+        .add_late("draw_stream", &PrivacyOptions::draw_stream,
+                  "set by planning in run configs: stream of train.seed the run draws batches, masks and noise from "
+                  "after initialisation (0 = the initialisation's)",
+                  unset.draw_stream)
+        .at_least(0);
     return t;
   }();
   return table;
 }
 
-void PrivacyOptions::validate() const { check_options(options(), *this, kBlock); }
+void PrivacyOptions::validate() const {
+  check_options(options(), *this, kBlock);
+  UFM_CHECK(target != "attack" || attack_tpr > attack_fpr, ConfigError, "privacy.attack_tpr: ", attack_tpr,
+            " is not above privacy.attack_fpr = ", attack_fpr,
+            " (no test does worse than chance, so such a target cannot be met)");
+}
 
 }  // namespace ufm

@@ -15,6 +15,8 @@ inline constexpr const char* kSamplingPoisson = "poisson";
 inline constexpr const char* kSamplingShuffled = "shuffled";
 inline constexpr const char* kNeighbouringReplace = "replace";
 inline constexpr const char* kNeighbouringAddRemove = "add_remove";
+inline constexpr const char* kReferencesOwnNoise = "own_noise";
+inline constexpr const char* kReferencesSharedNoise = "shared_noise";
 
 struct PrivacyOptions {
   bool enabled = false;
@@ -31,6 +33,27 @@ struct PrivacyOptions {
   std::string neighbouring = kNeighbouringReplace;
   /// δ of the (ε, δ) statements.
   double delta = 1e-5;
+  /// The references of memorisation verdicts under DP: own_noise (a control shares its
+  /// canary's initialisation but draws its own Poisson masks, dropout and noise, so the
+  /// comparison measures what DP leaves) or shared_noise (the seed-paired control of
+  /// non-private runs: it shares the canary's noise, which then cancels, so it would detect
+  /// the feature at any σ).
+  std::string references = kReferencesOwnNoise;
+  /// Set by planning in run configs: 0 = the run draws batches, masks, dropout and noise
+  /// from its initialisation's stream (train.seed); k > 0 = from stream k of train.seed
+  /// after initialisation (an own-noise reference).
+  std::int64_t draw_stream = 0;
+
+  /// Noise calibrated to a target instead of a given noise_multiplier (Kulynych et al.
+  /// 2024, "Attack-aware noise calibration for differential privacy"): none | epsilon (ε at
+  /// delta) | mu (μ-GDP) | attack (the highest TPR of a membership test at attack_fpr) |
+  /// advantage (the highest TPR − FPR). ufm solves for the smallest σ that meets it.
+  std::string target = "none";
+  double target_epsilon = 1.0;
+  double target_mu = 1.0;
+  double attack_tpr = 0.5;
+  double attack_fpr = 0.01;
+  double target_advantage = 0.2;
 
   bool poisson() const { return sampling == kSamplingPoisson; }
 

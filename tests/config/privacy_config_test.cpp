@@ -47,6 +47,11 @@ TEST(PrivacyConfig, RefusesBadSettingsNamingTheKey) {
   EXPECT_NE(error_of({"privacy.enabled=true", "model.batch_norm=true"}).find("batch norm"), std::string::npos);
   EXPECT_NE(error_of({"privacy.enabled=true", "privacy.sampling=shuffled"}).find("train.shuffle=true"),
             std::string::npos);
+  EXPECT_NE(error_of({"privacy.target=attack", "privacy.attack_tpr=0.01", "privacy.attack_fpr=0.05"})
+                .find("privacy.attack_tpr: 0.01 is not above privacy.attack_fpr"),
+            std::string::npos);
+  EXPECT_NE(error_of({"privacy.target=delta"}).find("privacy.target"), std::string::npos);
+  EXPECT_NE(error_of({"privacy.references=none"}).find("privacy.references"), std::string::npos);
 }
 
 }  // namespace

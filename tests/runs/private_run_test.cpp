@@ -33,6 +33,25 @@ ExperimentConfig private_synthetic(const std::string& output) {
   return config;
 }
 
+// Property: a noise target is met: the run stores the solved σ, and its μ is at most the
+// target.
+TEST(PrivateRuns, CalibrateTheNoiseToAMuTarget) {
+  testing::TempDir temp;
+  ExperimentConfig config = private_synthetic(temp.file("mu.h5"));
+  config.canaries.count = 1;
+  config.canaries.pairing = kPairingShared;
+  config.train.max_epochs = 1;
+  config.privacy.target = "mu";
+  config.privacy.target_mu = 2.0;
+  const ResultFile file = testing::run(config);
+  for (const RunRecord& run : file.runs) {
+    EXPECT_EQ(run.string_attribute(schema::kPrivacyTarget), "mu");
+    EXPECT_LE(run.double_attribute(schema::kPrivacyMu), 2.0);
+    EXPECT_GT(run.double_attribute(schema::kPrivacyMu), 1.9);
+    EXPECT_NE(run.double_attribute(schema::kPrivacyNoiseMultiplier), 1.1);  // solved, not the given σ
+  }
+}
+
 // Property: every run of a private experiment stores q, σ, C, sampling, relation, δ, the
 // steps planned and taken and the RDP accountant's ε for exactly that schedule (the
 // full planned schedule is the guarantee), and runs trained four at a time store the
@@ -57,6 +76,15 @@ TEST(PrivateRuns, StoreTheScheduleAndItsEpsilonAndBatchAsAlone) {
     EXPECT_DOUBLE_EQ(run.double_attribute(schema::kPrivacyEpsilon), account_dp_sgd(schedule).epsilon);
     EXPECT_GT(run.double_attribute(schema::kPrivacyEpsilon), run.double_attribute(schema::kPrivacyEpsilonAddRemove));
   }
+  // Own-noise references: each control shares its canary's seed (initialisation) but draws
+  // from stream 1 after it, so it is a run of its own.
+  std::int64_t controls = 0;
+  for (const RunRecord& run : alone.runs) {
+    if (run.int_attribute(schema::kIsControl) == 0) continue;
+    ++controls;
+    EXPECT_NE(run.string_attribute(schema::kRunConfig).find("draw_stream: 1"), std::string::npos);
+  }
+  EXPECT_EQ(controls, 2);
   config.output.path = temp.file("together.h5");
   config.execution.parallel_models = 4;
   const ResultFile together = testing::run(config);

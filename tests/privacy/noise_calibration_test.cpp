@@ -1,0 +1,70 @@
+// Noise calibrated to a target: the solved σ meets the target, a slightly smaller σ does
+// not, and unreachable targets are refused naming the key.
+#include "privacy/noise_calibration.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "privacy/gdp.h"
+
+namespace ufm {
+namespace {
+
+DpSgdSchedule schedule_of(bool replace) {
+  DpSgdSchedule s;
+  s.sampling_rate = 128.0 / 60000.0;
+  s.steps_planned = s.steps_taken = 10 * 469;
+  s.delta = 1e-5;
+  s.replace = replace;
+  return s;
+}
+
+// Property: for each kind of target the calibrated σ meets it and σ·(1 − 1e-3) does not
+// (the smallest σ, to the bisection's tolerance).
+TEST(NoiseCalibration, FindsTheSmallestSigmaThatMeetsEachTarget) {
+  std::vector<PrivacyTarget> targets(4);
+  targets[0].kind = "epsilon";
+  targets[0].epsilon = 2.0;
+  targets[1].kind = "mu";
+  targets[1].mu = 1.0;
+  targets[2].kind = "attack";
+  targets[2].attack_tpr = 0.1;
+  targets[2].attack_fpr = 0.01;
+  targets[3].kind = "advantage";
+  targets[3].advantage = 0.25;
+  for (bool replace : {true, false}) {
+    for (const PrivacyTarget& target : targets) {
+      SCOPED_TRACE(target.kind + (replace ? " replace" : " add/remove"));
+      const Calibration c = calibrate_noise_multiplier(schedule_of(replace), target);
+      DpSgdSchedule below = schedule_of(replace);
+      below.noise_multiplier = c.noise_multiplier * (1 - 1e-3);
+      const DpSgdAccount less_noise = account_dp_sgd(below);
+      if (target.kind == "epsilon") {
+        EXPECT_LE(c.achieved.epsilon, target.epsilon);
+        EXPECT_GT(less_noise.epsilon, target.epsilon);
+      } else {
+        EXPECT_LE(c.achieved.mu, target.allowed_mu());
+        EXPECT_GT(less_noise.mu, target.allowed_mu());
+      }
+      if (target.kind == "attack") {
+        EXPECT_LE(gdp_max_tpr(c.achieved.mu, target.attack_fpr), target.attack_tpr + 1e-9);
+      }
+    }
+  }
+}
+
+// Property: a target no σ up to 200 meets is a ConfigError naming privacy.target.
+TEST(NoiseCalibration, RefusesAnUnreachableTarget) {
+  PrivacyTarget target;
+  target.kind = "mu";
+  target.mu = 1e-4;
+  try {
+    calibrate_noise_multiplier(schedule_of(true), target);
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("privacy.target"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace ufm
