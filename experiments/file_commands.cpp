@@ -150,7 +150,9 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "varies), exposure (per canary: exposure and p against candidates and control), verdicts (pooled exposure p-values, sign/Wilcoxon on M - control, when canaries store\n"
       "exposure), calibration (false-positive rates on null pairs), power (pooled p against the number\n"
       "of pairs), runs (one row per model), influence (M and self-influence ranks before/after\n"
-      "stamping per selection group). Default grouping: every swept key except train.seed");
+      "stamping per selection group), privacy (DP-SGD: sigma, q, steps, epsilon at delta, mu-GDP, the CLT\n"
+      "approximation, relation and guarantee, test accuracy, when runs were trained privately). Default\n"
+      "grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
   ReportOptions report_options;
@@ -160,7 +162,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
-      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence")(
+      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence, privacy")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR")(
       "calibration,c", po::value<std::string>(&report_options.calibration_path),

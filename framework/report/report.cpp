@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "report/influence_table.h"
 #include "report/plots.h"
+#include "report/privacy_table.h"
 #include "report/report_tables.h"
 #include "report/summary_table.h"
 #include "report/verdicts.h"
@@ -16,7 +17,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -63,6 +64,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
     tables.push_back("runs");
     if (has_influence_runs(file)) tables.push_back("influence");
+    if (has_private_runs(file)) tables.push_back("privacy");
   }
   std::ostringstream out;
   bool first = true;
@@ -84,6 +86,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
                                               : render(run_table(file), format);
     }
     if (name == "influence") body = render(influence_table(file), format);
+    if (name == "privacy") body = render(privacy_table(grouped), format);
     if (tables.size() > 1) {
       if (!first) out << "\n";
       switch (format) {

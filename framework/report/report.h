@@ -17,11 +17,12 @@ struct ReportOptions {
   /// "md" (default), "csv" or "latex".
   std::string format = "md";
   /// Tables to print, from "settings", "seeds", "exposure", "verdicts", "calibration", "power",
-  /// "runs", "influence", in that order whatever the order given. Empty = default: "settings"
+  /// "runs", "influence", "privacy", in that order whatever the order given. Empty = default: "settings"
   /// when the file has a sweep or group_by is given, "seeds" when canaries were trained with
   /// several seeds, "exposure" and "verdicts" when canaries store exposure, "calibration" when
   /// the file has null pairs, "power" with exposure and no null pairs, always "runs", and
-  /// "influence" when canaries carry selection groups or self-influence ranks.
+  /// "influence" when canaries carry selection groups or self-influence ranks, "privacy" when
+  /// runs were trained with DP-SGD.
   std::vector<std::string> tables;
   /// When not empty, figures go there (plots.h).
   std::string plots_directory;

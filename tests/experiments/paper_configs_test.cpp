@@ -30,6 +30,9 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
       {"influence.yaml", {"influence.k=1"}},
       {"calibration.yaml", {"canaries.count=2", "evaluation.candidates=19", "evaluation.candidate_probe_limit=50"}},
       {"power.yaml", {"canaries.count=2", "evaluation.candidates=19", "evaluation.candidate_probe_limit=50"}},
+      // One privacy level (its noise calibrated to the μ target), two pairs, one epoch.
+      {"dp.yaml", {"privacy_level=mu_1", "canaries.count=2", "evaluation.candidates=19",
+                   "evaluation.candidate_probe_limit=50", "train.max_epochs=1"}},
   };
   return value;
 }

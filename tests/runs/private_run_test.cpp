@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "privacy/dp_sgd_account.h"
+#include "report/report.h"
 #include "runs/experiment_runner.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
@@ -85,6 +86,10 @@ TEST(PrivateRuns, StoreTheScheduleAndItsEpsilonAndBatchAsAlone) {
     EXPECT_NE(run.string_attribute(schema::kRunConfig).find("draw_stream: 1"), std::string::npos);
   }
   EXPECT_EQ(controls, 2);
+  // The report shows the schedule and its guarantee in a privacy table.
+  const std::string text = report(alone, ReportOptions{}, "alone.h5");
+  EXPECT_NE(text.find("## privacy"), std::string::npos) << text;
+  EXPECT_NE(text.find("| replace | guarantee |"), std::string::npos) << text;
   config.output.path = temp.file("together.h5");
   config.execution.parallel_models = 4;
   const ResultFile together = testing::run(config);
