@@ -2,63 +2,110 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "privacy/gdp.h"
+#include "privacy/pld_accountant.h"
+#include "privacy/privacy_profile.h"
 #include "privacy/rdp_accountant.h"
 
 namespace ufm {
 namespace {
 
-std::vector<double> profile_grid() {
-  std::vector<double> grid;
-  for (int i = 0; i <= 600; ++i) grid.push_back(0.05 * i);
-  return grid;
+// Replace-one from an add/remove profile by group privacy: replacing is removing one
+// example and adding another, (ε₁, δ₁) → (2ε₁, (1 + e^{ε₁})δ₁) (Dwork & Roth 2014, Thm. 2.2).
+double group_of_two(const std::function<double(double)>& add_remove, double epsilon) {
+  return std::min(1.0, (1.0 + std::exp(epsilon / 2)) * add_remove(epsilon / 2));
 }
 
-// ε at δ of μ-GDP: δ_μ(ε) falls in ε, so bisect.
-double gdp_epsilon(double mu, double delta) {
-  if (!std::isfinite(mu)) return mu;
-  double lo = 0.0, hi = 1.0;
-  while (gdp_delta(mu, hi) > delta && hi < 1e4) hi *= 2;
-  for (int i = 0; i < 200 && hi - lo > 1e-12 * std::max(1.0, hi); ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (gdp_delta(mu, mid) > delta ? lo : hi) = mid;
+// The add/remove account of one number of steps: RDP, and the PLD when asked.
+struct AddRemoveProfile {
+  std::vector<double> rdp;
+  std::optional<SubsampledGaussianPld> pld;
+  double rdp_delta(double e) const { return delta_from_rdp(default_rdp_orders(), rdp, e); }
+  double delta(double e) const { return pld ? std::min(pld->delta_upper(e), rdp_delta(e)) : rdp_delta(e); }
+};
+
+AddRemoveProfile add_remove_profile(const DpSgdSchedule& s, std::int64_t steps, Accountant accountant) {
+  AddRemoveProfile profile;
+  profile.rdp = dp_sgd_rdp(s.sampling_rate, s.noise_multiplier, steps);
+  if (accountant == Accountant::kTight && steps > 0 && s.sampling_rate > 0.0 && s.noise_multiplier > 0.0) {
+    profile.pld.emplace(s.sampling_rate, s.noise_multiplier, steps);
   }
-  return hi;
+  return profile;
+}
+
+// ε at δ of the stated relation from an add/remove profile whose dominating μ is mu_ar.
+double relation_epsilon(const AddRemoveProfile& profile, bool replace, double mu_ar, double delta) {
+  auto add_remove = [&](double e) { return profile.delta(e); };
+  if (!replace) return smallest_epsilon(add_remove, delta);
+  return smallest_epsilon(
+      [&](double e) {
+        return std::min(group_of_two(add_remove, e), std::isfinite(mu_ar) ? gdp_delta(2.0 * mu_ar, e) : 1.0);
+      },
+      delta);
 }
 
 }  // namespace
 
-DpSgdAccount account_dp_sgd(const DpSgdSchedule& s) {
-  auto epsilon = [&](std::int64_t steps, bool replace) {
+DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
+  DpSgdAccount account;
+  account.validity = s.poisson ? "guarantee" : kShuffledNotAGuarantee;
+  auto rdp_epsilon = [&](std::int64_t steps, bool replace) {
     return replace ? dp_sgd_epsilon_replace(s.sampling_rate, s.noise_multiplier, steps, s.delta)
                    : dp_sgd_epsilon_add_remove(s.sampling_rate, s.noise_multiplier, steps, s.delta);
   };
-  DpSgdAccount account;
-  const RdpEpsilon planned = epsilon(s.steps_planned, s.replace);
-  account.epsilon = planned.epsilon;
+  const RdpEpsilon planned = rdp_epsilon(s.steps_planned, s.replace);
+  account.epsilon_rdp = planned.epsilon;
   account.order = planned.order;
-  account.epsilon_add_remove = epsilon(s.steps_planned, false).epsilon;
-  account.epsilon_ex_post = epsilon(s.steps_taken, s.replace).epsilon;
-  account.validity = s.poisson ? "guarantee" : kShuffledNotAGuarantee;
 
-  const std::vector<double>& orders = default_rdp_orders();
-  const std::vector<double> rdp = dp_sgd_rdp(s.sampling_rate, s.noise_multiplier, s.steps_planned);
-  auto add_remove_delta = [&](double e) { return delta_from_rdp(orders, rdp, e); };
-  auto replace_delta = [&](double e) { return std::min(1.0, (1.0 + std::exp(e / 2)) * add_remove_delta(e / 2)); };
-  account.profile_epsilons = profile_grid();
+  const AddRemoveProfile profile = add_remove_profile(s, s.steps_planned, accountant);
+  account.profile_epsilons = profile_epsilon_grid();
   std::vector<double> add_remove, replace;
+  for (double e : account.profile_epsilons) add_remove.push_back(profile.delta(e));
+  const double mu_add_remove = dominating_mu(account.profile_epsilons, add_remove);
+  auto add_remove_delta = [&](double e) { return profile.delta(e); };
+  auto rdp_delta = [&](double e) { return profile.rdp_delta(e); };
   for (double e : account.profile_epsilons) {
-    add_remove.push_back(add_remove_delta(e));
-    replace.push_back(replace_delta(e));
+    replace.push_back(std::min({group_of_two(rdp_delta, e), group_of_two(add_remove_delta, e),
+                                std::isfinite(mu_add_remove) ? gdp_delta(2.0 * mu_add_remove, e) : 1.0}));
   }
   account.profile_deltas = s.replace ? replace : add_remove;
-  const double mu_add_remove = dominating_mu(account.profile_epsilons, add_remove);
   account.mu = s.replace ? std::min(2.0 * mu_add_remove, dominating_mu(account.profile_epsilons, replace))
                          : mu_add_remove;
+  for (double e : account.profile_epsilons) {
+    account.profile_gdp_deltas.push_back(std::isfinite(account.mu) ? gdp_delta(account.mu, e) : 1.0);
+  }
+
+  account.epsilon_add_remove = rdp_epsilon(s.steps_planned, false).epsilon;
+  account.epsilon = account.epsilon_rdp;
+  if (profile.pld) {
+    const SubsampledGaussianPld& pld = *profile.pld;
+    account.epsilon_add_remove_pld = pld.epsilon(s.delta);
+    account.epsilon_add_remove_pld_lower = pld.epsilon_lower(s.delta);
+    account.pld_interval = pld.interval();
+    account.pld_epsilon_error = pld.epsilon_error();
+    account.pld_truncated_mass = pld.truncated_mass();
+    account.epsilon_add_remove = std::min(account.epsilon_add_remove, account.epsilon_add_remove_pld);
+    account.epsilon_pld = s.replace ? relation_epsilon(profile, true, mu_add_remove, s.delta) : account.epsilon_add_remove_pld;
+    account.epsilon = std::min(account.epsilon_rdp, account.epsilon_pld);
+  }
+
+  if (s.steps_taken == s.steps_planned) {
+    account.epsilon_ex_post = account.epsilon;
+  } else {
+    const AddRemoveProfile taken = add_remove_profile(s, s.steps_taken, accountant);
+    std::vector<double> taken_deltas;
+    for (double e : account.profile_epsilons) taken_deltas.push_back(taken.delta(e));
+    const double mu_taken = dominating_mu(account.profile_epsilons, taken_deltas);
+    account.epsilon_ex_post = std::min(rdp_epsilon(s.steps_taken, s.replace).epsilon,
+                                       relation_epsilon(taken, s.replace, mu_taken, s.delta));
+  }
   const double clt = dp_sgd_mu_clt(s.sampling_rate, s.noise_multiplier, s.steps_planned);
   account.mu_clt = s.replace ? 2.0 * clt : clt;
-  account.epsilon_of_mu = gdp_epsilon(account.mu, s.delta);
+  account.epsilon_of_mu = std::isfinite(account.mu)
+                              ? smallest_epsilon([&](double e) { return gdp_delta(account.mu, e); }, s.delta)
+                              : account.mu;
   return account;
 }
 

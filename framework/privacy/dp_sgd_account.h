@@ -1,7 +1,8 @@
 #pragma once
-/// What a DP-SGD schedule costs: the accountant's ε at δ for the planned schedule (the
-/// guarantee) and for the steps actually taken (ex post), for the stated neighbouring
-/// relation, with whether the figure is a guarantee at all.
+/// What a DP-SGD schedule costs: ε at δ for the planned schedule (the guarantee) and for the
+/// steps actually taken (ex post), for the stated neighbouring relation, with whether the
+/// figure is a guarantee at all. Two accountants: RDP (privacy/rdp_accountant.h) and the
+/// tight PLD accountant (privacy/pld_accountant.h); the reported guarantee is the smaller.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,18 +19,34 @@ struct DpSgdSchedule {
   bool poisson = true;   ///< Poisson sampling (else fixed-size shuffled batches)
 };
 
+/// Which accountants to run: RDP alone is cheap (milliseconds) and is what noise calibration
+/// brackets with; kTight adds the PLD accountant (seconds at T ≈ 3,500).
+enum class Accountant { kRdp, kTight };
+
 struct DpSgdAccount {
-  double epsilon = 0.0;             ///< planned schedule, the stated relation (RDP)
+  double epsilon = 0.0;             ///< planned schedule, the stated relation: min(PLD, RDP)
+  double epsilon_rdp = 0.0;         ///< the RDP accountant's alone
   double order = 0.0;               ///< the RDP order that gave it
+  /// The PLD accountant's upper bound and the grid's stated errors (privacy/pld_accountant.h);
+  /// 0 with Accountant::kRdp. For replace-one `epsilon_pld` comes from the add/remove PLD profile by group privacy (see
+  /// `profile_deltas`).
+  double epsilon_pld = 0.0;
+  /// The add/remove PLD bracket: the true add/remove ε at δ lies in [lower, upper].
+  double epsilon_add_remove_pld = 0.0, epsilon_add_remove_pld_lower = 0.0;
+  double pld_interval = 0.0, pld_epsilon_error = 0.0, pld_truncated_mass = 0.0;
   double epsilon_add_remove = 0.0;  ///< planned schedule, add/remove neighbours
   double epsilon_ex_post = 0.0;     ///< steps taken (early stopping): not a guarantee
-  /// The planned schedule's privacy profile δ(ε) for the stated relation (the RDP bound;
-  /// replace-one from add/remove by group privacy, δ_r(ε) = (1 + e^{ε/2}) δ(ε/2)), on the grid
-  /// profile_epsilons (0, 0.05, …, 30).
+  /// The planned schedule's privacy profile δ(ε) for the stated relation on the grid
+  /// profile_epsilons (0, 0.05, …, 30). Add/remove: the smaller of the PLD upper bound and
+  /// RDP's at each ε. Replace-one, derived from add/remove (an accountant of substitution
+  /// itself would be tighter): the smallest of RDP's group-privacy profile
+  /// (1 + e^{ε/2})·δ_RDP(ε/2), the same of the add/remove profile, and the profile of 2μ-GDP
+  /// for the add/remove μ (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
   std::vector<double> profile_epsilons, profile_deltas;
+  /// δ_μ(ε) of the μ below, on the same grid: the GDP curve beside the profile.
+  std::vector<double> profile_gdp_deltas;
   /// The smallest μ whose GDP profile dominates that profile on the grid: the schedule is
-  /// μ-GDP (privacy/gdp.h). For replace-one the smaller of that and twice the add/remove μ
-  /// (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
+  /// μ-GDP (privacy/gdp.h). For replace-one the smaller of that and twice the add/remove μ.
   double mu = 0.0;
   /// The central-limit approximation (Bu et al. 2020), twice it for replace-one: an
   /// approximation, not a guarantee.
@@ -41,8 +58,8 @@ struct DpSgdAccount {
   std::string validity;
 };
 
-/// ε by the RDP accountant (privacy/rdp_accountant.h).
-DpSgdAccount account_dp_sgd(const DpSgdSchedule& schedule);
+/// The account of the schedule by the chosen accountants.
+DpSgdAccount account_dp_sgd(const DpSgdSchedule& schedule, Accountant accountant = Accountant::kTight);
 
 /// The validity text of fixed-size shuffled batches.
 inline constexpr const char* kShuffledNotAGuarantee = "Poisson accounting, not valid for shuffled batches";

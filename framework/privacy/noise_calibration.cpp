@@ -15,33 +15,46 @@ Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarg
   UFM_CHECK(target.kind == "epsilon" || target.kind == "mu" || target.kind == "attack" || target.kind == "advantage",
             ConfigError, "privacy.target: expected epsilon, mu, attack or advantage, got '", target.kind, "'");
   const double allowed_mu = target.kind == "epsilon" ? 0.0 : target.allowed_mu();
-  auto account_at = [&](double sigma) {
+  auto account_at = [&](double sigma, Accountant accountant) {
     schedule.noise_multiplier = sigma;
-    return account_dp_sgd(schedule);
+    return account_dp_sgd(schedule, accountant);
   };
   auto meets = [&](const DpSgdAccount& account) {
     return target.kind == "epsilon" ? account.epsilon <= target.epsilon : account.mu <= allowed_mu;
   };
-  double lo = 0.2, hi = 200.0;
-  DpSgdAccount best = account_at(hi);
-  UFM_CHECK(meets(best), ConfigError, "privacy.target: ", target.kind, " target ",
-            target.kind == "epsilon" ? target.epsilon : allowed_mu, " is not met even with noise_multiplier 200 (",
-            target.kind == "epsilon" ? "epsilon " + std::to_string(best.epsilon) : "mu " + std::to_string(best.mu),
-            "); allow more privacy loss or fewer steps");
-  Calibration result{hi, best};
-  const DpSgdAccount at_lo = account_at(lo);
-  if (meets(at_lo)) return {lo, at_lo};
-  while (hi - lo > 1e-4 * hi) {
-    const double mid = 0.5 * (lo + hi);
-    const DpSgdAccount account = account_at(mid);
-    if (meets(account)) {
-      hi = mid;
-      result = {mid, account};
-    } else {
-      lo = mid;
+  // Bisection on σ keeping the σ that meets the target, ε and μ falling as σ grows.
+  auto bisect = [&](double lo, double hi, Calibration best, Accountant accountant, double tolerance) {
+    while (hi - lo > tolerance * hi) {
+      const double mid = 0.5 * (lo + hi);
+      const DpSgdAccount account = account_at(mid, accountant);
+      if (meets(account)) {
+        hi = mid;
+        best = {mid, account};
+      } else {
+        lo = mid;
+      }
     }
-  }
-  return result;
+    return best;
+  };
+  constexpr double kLowest = 0.2, kHighest = 200.0;
+  const DpSgdAccount at_highest = account_at(kHighest, Accountant::kRdp);
+  UFM_CHECK(meets(at_highest), ConfigError, "privacy.target: ", target.kind, " target ",
+            target.kind == "epsilon" ? target.epsilon : allowed_mu, " is not met even with noise_multiplier 200 (",
+            target.kind == "epsilon" ? "epsilon " + std::to_string(at_highest.epsilon)
+                                     : "mu " + std::to_string(at_highest.mu),
+            "); allow more privacy loss or fewer steps");
+  // RDP alone first (a fraction of a second an account): the tight guarantee is never looser, so the
+  // RDP solution bounds the tight one from above.
+  double rdp_sigma = kLowest;
+  const DpSgdAccount rdp_lowest = account_at(kLowest, Accountant::kRdp);
+  if (!meets(rdp_lowest)) rdp_sigma = bisect(kLowest, kHighest, {kHighest, at_highest}, Accountant::kRdp, 1e-4).noise_multiplier;
+  // Then the reported (tight) guarantee, between half the RDP σ and the RDP σ, to 1e-3.
+  const DpSgdAccount tight_at_rdp = account_at(rdp_sigma, Accountant::kTight);
+  const double lo = std::max(kLowest, 0.5 * rdp_sigma);
+  if (lo >= rdp_sigma) return {rdp_sigma, tight_at_rdp};
+  const DpSgdAccount tight_lo = account_at(lo, Accountant::kTight);
+  if (meets(tight_lo)) return {lo, tight_lo};
+  return bisect(lo, rdp_sigma, {rdp_sigma, tight_at_rdp}, Accountant::kTight, 1e-3);
 }
 
 }  // namespace ufm

@@ -216,6 +216,45 @@ std::string plot_pattern(const std::string& pattern, const std::string& name, co
   return name;
 }
 
+// The privacy profile δ(ε) of each private setting (the stated relation, min of PLD and RDP)
+// with its dominating μ-GDP profile dashed beside it, on a log scale; "" when no run is private.
+std::string plot_privacy_profiles(const GroupedRuns& grouped, const fs::path& directory) {
+  std::ostringstream data, plots;
+  std::size_t block = 0;
+  double largest_epsilon = 1.0;
+  for (const Setting& setting : grouped.settings) {
+    if (setting.canaries.empty()) continue;
+    const RunRecord& run = *setting.canaries.front().run;
+    if (!run.has_array(schema::kPrivacyProfileDelta) || !run.has_array(schema::kPrivacyProfileGdpDelta)) continue;
+    const auto epsilons = run.array(schema::kPrivacyProfileEpsilon).as_doubles();
+    const auto deltas = run.array(schema::kPrivacyProfileDelta).as_doubles();
+    const auto gdp = run.array(schema::kPrivacyProfileGdpDelta).as_doubles();
+    const std::string label = grouped.keys.empty() ? "profile" : setting_label(grouped.keys, setting);
+    const std::string mu = plot_number(run.double_attribute(schema::kPrivacyMu));
+    data << (block ? "\n\n" : "") << "# " << label << ": epsilon delta delta_mu_gdp (mu " << mu << ")\n";
+    for (std::size_t i = 0; i < epsilons.size() && i < deltas.size() && i < gdp.size(); ++i) {
+      data << plot_number(epsilons[i]) << " " << plot_number(deltas[i]) << " " << plot_number(gdp[i]) << "\n";
+      if (deltas[i] > 1e-10) largest_epsilon = std::max(largest_epsilon, epsilons[i]);
+    }
+    const int colour = static_cast<int>(block) + 1;
+    plots << (block ? ", \\\n  " : "") << "'privacy_profile.dat' index " << block
+          << " using 1:2 with lines lw 2 lc " << colour << " title " << quoted(label + ": delta(epsilon)") << ", \\\n  "
+          << "'privacy_profile.dat' index " << block << " using 1:3 with lines dashtype 2 lc " << colour
+          << " title " << quoted(label + ": " + mu + "-GDP");
+    ++block;
+  }
+  if (block == 0) return "";
+  write_text(directory / "privacy_profile.dat", data.str());
+  std::ostringstream script;
+  script << terminal("privacy_profile") << "set title 'Privacy profile of the planned schedule, with its mu-GDP bound'\n"
+         << "set xlabel 'epsilon'\nset ylabel 'delta(epsilon)'\nset logscale y\nset format y '%.0e'\n"
+         << "set yrange [1e-10:1]\nset xrange [0:" << plot_number(largest_epsilon) << "]\n"
+         << "set grid\nset key outside right\nplot " << plots.str() << "\n";
+  write_text(directory / "privacy_profile.gp", script.str());
+  run_gnuplot(directory, "privacy_profile");
+  return "privacy_profile";
+}
+
 }  // namespace
 
 std::string plot_number(double value) {
@@ -258,6 +297,8 @@ std::vector<std::string> write_plots(const ResultFile& file, const GroupedRuns& 
   }
   const std::string per_epoch = plot_m_per_epoch(grouped, dir);
   if (!per_epoch.empty()) names.push_back(per_epoch);
+  const std::string privacy = plot_privacy_profiles(grouped, dir);
+  if (!privacy.empty()) names.push_back(privacy);
 
   std::vector<std::string> patterns;
   for (const auto& run : file.runs) {

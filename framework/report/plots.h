@@ -25,6 +25,8 @@ bool gnuplot_available();
 ///  - m_by_seed: M against seed, one line per canary index and setting (only when seeds vary);
 ///  - m_per_epoch: scores_per_epoch/M, one line per canary and a dashed one per control at
 ///    each label its canaries have (only when some run stores scores_per_epoch/M);
+///  - privacy_profile: δ(ε) of each private setting on a log scale, its μ-GDP profile dashed
+///    beside it (only when some run stores privacy/profile_gdp_delta);
 ///  - feature_pattern: the unique feature (run attribute feature_pattern, "00100/01010/...")
 ///    as a grey heat map, 1 = white as stamped (feature_pattern_<i> for the first 8 when patterns differ).
 /// Returns the PNG paths written. RuntimeError with one line when gnuplot is not on PATH

@@ -16,7 +16,8 @@ Table privacy_table(const GroupedRuns& grouped) {
   Table table;
   table.name = "privacy";
   table.header = grouped.keys.empty() ? std::vector<std::string>{"setting"} : grouped.keys;
-  for (const char* column : {"pairs", "sigma", "q", "steps", "epsilon (delta)", "mu", "mu (CLT approx.)", "relation",
+  for (const char* column : {"pairs", "sigma", "q", "steps", "epsilon (delta)", "epsilon PLD", "epsilon RDP",
+                             "PLD add/remove bracket", "mu", "mu (CLT approx.)", "relation",
                              "guarantee", "test acc"}) {
     table.header.push_back(column);
   }
@@ -32,12 +33,19 @@ Table privacy_table(const GroupedRuns& grouped) {
       row.push_back(std::to_string(first->int_attribute(schema::kPrivacyStepsPlanned)));
       row.push_back(format_number(first->double_attribute(schema::kPrivacyEpsilon)) + " (" +
                     format_number(first->double_attribute(schema::kPrivacyDelta)) + ")");
+      const bool has_pld = first->has_attribute(schema::kPrivacyEpsilonPld);  // files before the PLD accountant
+      row.push_back(has_pld ? format_number(first->double_attribute(schema::kPrivacyEpsilonPld)) : "not run");
+      row.push_back(format_number(first->double_attribute(
+          has_pld ? schema::kPrivacyEpsilonRdp : schema::kPrivacyEpsilon)));
+      row.push_back(has_pld ? "[" + format_number(first->double_attribute(schema::kPrivacyEpsilonAddRemovePldLower)) +
+                                  ", " + format_number(first->double_attribute(schema::kPrivacyEpsilonAddRemovePld)) + "]"
+                            : "");
       row.push_back(format_number(first->double_attribute(schema::kPrivacyMu)));
       row.push_back(format_number(first->double_attribute(schema::kPrivacyMuClt)));
       row.push_back(first->string_attribute(schema::kPrivacyNeighbouring));
       row.push_back(first->string_attribute(schema::kPrivacyValidity));
     } else {
-      for (int i = 0; i < 8; ++i) row.push_back(i == 0 ? "not private" : "");
+      for (int i = 0; i < 11; ++i) row.push_back(i == 0 ? "not private" : "");
     }
     row.push_back(setting.canaries.empty() ? "" : format_number(accuracy / static_cast<double>(setting.canaries.size())));
     table.rows.push_back(row);

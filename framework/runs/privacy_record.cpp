@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/logging.h"
@@ -41,6 +42,23 @@ PrivacyTarget target_of(const PrivacyOptions& privacy) {
   target.attack_fpr = privacy.attack_fpr;
   target.advantage = privacy.target_advantage;
   return target;
+}
+
+// The tight account takes seconds; every model of a study shares its schedule, so keep it.
+DpSgdAccount account_of(const DpSgdSchedule& s) {
+  static std::mutex mutex;
+  using Key = std::tuple<double, double, std::int64_t, std::int64_t, double, bool, bool>;
+  static std::map<Key, DpSgdAccount> accounts;
+  const Key key{s.sampling_rate, s.noise_multiplier, s.steps_planned, s.steps_taken, s.delta, s.replace, s.poisson};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto found = accounts.find(key);
+    if (found != accounts.end()) return found->second;
+  }
+  DpSgdAccount account = account_dp_sgd(s);
+  std::lock_guard<std::mutex> lock(mutex);
+  accounts.emplace(key, account);
+  return account;
 }
 
 }  // namespace
@@ -83,7 +101,7 @@ void record_privacy(RunState& state) {
     log_info(detail::concat("warning: privacy.delta = ", privacy.delta, " is not below 1/N = ", 1.0 / n,
                             ": a mechanism that publishes one random example meets such a delta"));
   }
-  const DpSgdAccount account = account_dp_sgd(schedule);
+  const DpSgdAccount account = account_of(schedule);
   auto& a = state.record.attributes;
   a[schema::kPrivacySamplingRate] = schedule.sampling_rate;
   a[schema::kPrivacyNoiseMultiplier] = privacy.noise_multiplier;
@@ -93,8 +111,15 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacyDelta] = privacy.delta;
   a[schema::kPrivacyStepsPlanned] = schedule.steps_planned;
   a[schema::kPrivacyStepsTaken] = schedule.steps_taken;
-  a[schema::kPrivacyAccountant] = std::string("rdp");
+  a[schema::kPrivacyAccountant] = std::string("pld+rdp");
   a[schema::kPrivacyEpsilon] = account.epsilon;
+  a[schema::kPrivacyEpsilonRdp] = account.epsilon_rdp;
+  a[schema::kPrivacyEpsilonPld] = account.epsilon_pld;
+  a[schema::kPrivacyEpsilonAddRemovePld] = account.epsilon_add_remove_pld;
+  a[schema::kPrivacyEpsilonAddRemovePldLower] = account.epsilon_add_remove_pld_lower;
+  a[schema::kPrivacyPldInterval] = account.pld_interval;
+  a[schema::kPrivacyPldEpsilonError] = account.pld_epsilon_error;
+  a[schema::kPrivacyPldTruncatedMass] = account.pld_truncated_mass;
   a[schema::kPrivacyEpsilonOrder] = account.order;
   a[schema::kPrivacyEpsilonAddRemove] = account.epsilon_add_remove;
   a[schema::kPrivacyEpsilonExPost] = account.epsilon_ex_post;
@@ -110,6 +135,7 @@ void record_privacy(RunState& state) {
   ArrayData profile = ArrayData::vector(account.profile_deltas, "epsilon");
   state.record.arrays[schema::kPrivacyProfileDelta] = std::move(profile);
   state.record.arrays[schema::kPrivacyProfileEpsilon] = ArrayData::vector(account.profile_epsilons, "epsilon");
+  state.record.arrays[schema::kPrivacyProfileGdpDelta] = ArrayData::vector(account.profile_gdp_deltas, "epsilon");
 }
 
 }  // namespace ufm

@@ -52,7 +52,18 @@ constexpr const char* kPrivacyDelta = "privacy_delta";
 constexpr const char* kPrivacyStepsPlanned = "privacy_steps_planned";
 constexpr const char* kPrivacyStepsTaken = "privacy_steps_taken";
 constexpr const char* kPrivacyAccountant = "privacy_accountant";
+/// The reported ε at privacy_delta: the smaller of the two accountants' (privacy_accountant
+/// says which ran: "pld+rdp"), each also stored.
 constexpr const char* kPrivacyEpsilon = "privacy_epsilon";
+constexpr const char* kPrivacyEpsilonRdp = "privacy_epsilon_rdp";
+constexpr const char* kPrivacyEpsilonPld = "privacy_epsilon_pld";
+/// The PLD accountant's add/remove bracket (the true ε lies in it), its grid width h, the ε
+/// error T·h and the probability mass counted into δ for truncation (privacy/pld_accountant.h).
+constexpr const char* kPrivacyEpsilonAddRemovePld = "privacy_epsilon_add_remove_pld";
+constexpr const char* kPrivacyEpsilonAddRemovePldLower = "privacy_epsilon_add_remove_pld_lower";
+constexpr const char* kPrivacyPldInterval = "privacy_pld_interval";
+constexpr const char* kPrivacyPldEpsilonError = "privacy_pld_epsilon_error";
+constexpr const char* kPrivacyPldTruncatedMass = "privacy_pld_truncated_mass";
 constexpr const char* kPrivacyEpsilonOrder = "privacy_epsilon_rdp_order";
 constexpr const char* kPrivacyEpsilonAddRemove = "privacy_epsilon_add_remove";
 constexpr const char* kPrivacyEpsilonExPost = "privacy_epsilon_ex_post";
@@ -66,8 +77,10 @@ constexpr const char* kPrivacyTarget = "privacy_target";
 constexpr const char* kPrivacyTargetValue = "privacy_target_value";
 constexpr const char* kPrivacyMuClt = "privacy_mu_clt_approximation";
 constexpr const char* kPrivacyEpsilonOfMu = "privacy_epsilon_of_mu";
-/// The planned schedule's privacy profile δ(ε) (RDP bound, the stated relation), axis "epsilon".
+/// The planned schedule's privacy profile δ(ε) (the stated relation; min of the PLD and RDP
+/// bounds), axis "epsilon", and the μ-GDP profile δ_μ(ε) beside it.
 constexpr const char* kPrivacyProfileDelta = "privacy/profile_delta";
+constexpr const char* kPrivacyProfileGdpDelta = "privacy/profile_gdp_delta";
 constexpr const char* kPrivacyProfileEpsilon = "privacy/profile_epsilon";
 constexpr const char* kScoreM2 = "scores/M2";
 constexpr const char* kScoreM = "scores/M";  ///< scalar on a canary; axis "label" on a control

@@ -13,20 +13,21 @@ namespace {
 DpSgdSchedule schedule_of(bool replace) {
   DpSgdSchedule s;
   s.sampling_rate = 128.0 / 60000.0;
-  s.steps_planned = s.steps_taken = 10 * 469;
+  s.steps_planned = s.steps_taken = 2 * 469;
   s.delta = 1e-5;
   s.replace = replace;
   return s;
 }
 
-// Property: for each kind of target the calibrated σ meets it and σ·(1 − 1e-3) does not
-// (the smallest σ, to the bisection's tolerance).
+// Property: for each kind of target the calibrated σ meets it by the reported (tight)
+// guarantee and σ·(1 − 2e-3) does not (the smallest σ, to the bisection's 1e-3), and it is
+// no larger than the σ RDP alone would need.
 TEST(NoiseCalibration, FindsTheSmallestSigmaThatMeetsEachTarget) {
   std::vector<PrivacyTarget> targets(4);
   targets[0].kind = "epsilon";
   targets[0].epsilon = 2.0;
   targets[1].kind = "mu";
-  targets[1].mu = 1.0;
+  targets[1].mu = 0.5;
   targets[2].kind = "attack";
   targets[2].attack_tpr = 0.1;
   targets[2].attack_fpr = 0.01;
@@ -34,10 +35,11 @@ TEST(NoiseCalibration, FindsTheSmallestSigmaThatMeetsEachTarget) {
   targets[3].advantage = 0.25;
   for (bool replace : {true, false}) {
     for (const PrivacyTarget& target : targets) {
+      if (!replace && (target.kind == "attack" || target.kind == "advantage")) continue;  // μ targets, seconds each
       SCOPED_TRACE(target.kind + (replace ? " replace" : " add/remove"));
       const Calibration c = calibrate_noise_multiplier(schedule_of(replace), target);
       DpSgdSchedule below = schedule_of(replace);
-      below.noise_multiplier = c.noise_multiplier * (1 - 1e-3);
+      below.noise_multiplier = c.noise_multiplier * (1 - 2e-3);
       const DpSgdAccount less_noise = account_dp_sgd(below);
       if (target.kind == "epsilon") {
         EXPECT_LE(c.achieved.epsilon, target.epsilon);
@@ -46,6 +48,10 @@ TEST(NoiseCalibration, FindsTheSmallestSigmaThatMeetsEachTarget) {
         EXPECT_LE(c.achieved.mu, target.allowed_mu());
         EXPECT_GT(less_noise.mu, target.allowed_mu());
       }
+      DpSgdSchedule rdp_only = schedule_of(replace);
+      rdp_only.noise_multiplier = c.noise_multiplier * (1 - 2e-3);
+      const DpSgdAccount rdp_less = account_dp_sgd(rdp_only, Accountant::kRdp);
+      EXPECT_TRUE(target.kind == "epsilon" ? rdp_less.epsilon > target.epsilon : rdp_less.mu > target.allowed_mu());
       if (target.kind == "attack") {
         EXPECT_LE(gdp_max_tpr(c.achieved.mu, target.attack_fpr), target.attack_tpr + 1e-9);
       }
