@@ -64,11 +64,12 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
   std::vector<double> add_remove, replace;
   for (double e : account.profile_epsilons) add_remove.push_back(profile.delta(e));
   const double mu_add_remove = dominating_mu(account.profile_epsilons, add_remove);
+  // The add/remove profile is already min(PLD, RDP), so its group-privacy profile is never
+  // above RDP's: one group term suffices.
   auto add_remove_delta = [&](double e) { return profile.delta(e); };
-  auto rdp_delta = [&](double e) { return profile.rdp_delta(e); };
   for (double e : account.profile_epsilons) {
-    replace.push_back(std::min({group_of_two(rdp_delta, e), group_of_two(add_remove_delta, e),
-                                std::isfinite(mu_add_remove) ? gdp_delta(2.0 * mu_add_remove, e) : 1.0}));
+    replace.push_back(std::min(group_of_two(add_remove_delta, e),
+                               std::isfinite(mu_add_remove) ? gdp_delta(2.0 * mu_add_remove, e) : 1.0));
   }
   account.profile_deltas = s.replace ? replace : add_remove;
   account.mu = s.replace ? std::min(2.0 * mu_add_remove, dominating_mu(account.profile_epsilons, replace))
@@ -77,7 +78,7 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
     account.profile_gdp_deltas.push_back(std::isfinite(account.mu) ? gdp_delta(account.mu, e) : 1.0);
   }
 
-  account.epsilon_add_remove = rdp_epsilon(s.steps_planned, false).epsilon;
+  account.epsilon_add_remove = s.replace ? rdp_epsilon(s.steps_planned, false).epsilon : planned.epsilon;
   account.epsilon = account.epsilon_rdp;
   if (profile.pld) {
     const SubsampledGaussianPld& pld = *profile.pld;

@@ -39,9 +39,8 @@ struct DpSgdAccount {
   /// The planned schedule's privacy profile δ(ε) for the stated relation on the grid
   /// profile_epsilons (0, 0.05, …, 30). Add/remove: the smaller of the PLD upper bound and
   /// RDP's at each ε. Replace-one, derived from add/remove (an accountant of substitution
-  /// itself would be tighter): the smallest of RDP's group-privacy profile
-  /// (1 + e^{ε/2})·δ_RDP(ε/2), the same of the add/remove profile, and the profile of 2μ-GDP
-  /// for the add/remove μ (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
+  /// itself would be tighter): the smaller of the add/remove profile's group-privacy profile
+  /// (1 + e^{ε/2})·δ(ε/2) (never above RDP's own) and the profile of 2μ-GDP for the add/remove μ (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
   std::vector<double> profile_epsilons, profile_deltas;
   /// δ_μ(ε) of the μ below, on the same grid: the GDP curve beside the profile.
   std::vector<double> profile_gdp_deltas;

@@ -44,21 +44,27 @@ PrivacyTarget target_of(const PrivacyOptions& privacy) {
   return target;
 }
 
-// The tight account takes seconds; every model of a study shares its schedule, so keep it.
-DpSgdAccount account_of(const DpSgdSchedule& s) {
-  static std::mutex mutex;
-  using Key = std::tuple<double, double, std::int64_t, std::int64_t, double, bool, bool>;
-  static std::map<Key, DpSgdAccount> accounts;
-  const Key key{s.sampling_rate, s.noise_multiplier, s.steps_planned, s.steps_taken, s.delta, s.replace, s.poisson};
+// A value computed once per key for the whole process (thread-safe; computed outside the lock).
+template <class Key, class Value, class Compute>
+Value computed_once(std::map<Key, Value>& values, std::mutex& mutex, const Key& key, Compute compute) {
   {
     std::lock_guard<std::mutex> lock(mutex);
-    const auto found = accounts.find(key);
-    if (found != accounts.end()) return found->second;
+    const auto found = values.find(key);
+    if (found != values.end()) return found->second;
   }
-  DpSgdAccount account = account_dp_sgd(s);
+  Value value = compute();
   std::lock_guard<std::mutex> lock(mutex);
-  accounts.emplace(key, account);
-  return account;
+  values.emplace(key, value);
+  return value;
+}
+
+// The tight account takes seconds; every model of a study shares its schedule, so keep it.
+DpSgdAccount account_of(const DpSgdSchedule& s) {
+  using Key = std::tuple<double, double, std::int64_t, std::int64_t, double, bool, bool>;
+  static std::mutex mutex;
+  static std::map<Key, DpSgdAccount> accounts;
+  const Key key{s.sampling_rate, s.noise_multiplier, s.steps_planned, s.steps_taken, s.delta, s.replace, s.poisson};
+  return computed_once(accounts, mutex, key, [&] { return account_dp_sgd(s); });
 }
 
 }  // namespace
@@ -73,18 +79,9 @@ PrivacyOptions resolved_privacy(const ExperimentConfig& config, std::int64_t tra
                                          schedule.replace, "/", privacy.target, "/", privacy.target_epsilon, "/",
                                          privacy.target_mu, "/", privacy.attack_tpr, "/", privacy.attack_fpr, "/",
                                          privacy.target_advantage);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    const auto found = solved.find(key);
-    if (found != solved.end()) {
-      privacy.noise_multiplier = found->second;
-      return privacy;
-    }
-  }
-  const Calibration calibration = calibrate_noise_multiplier(schedule, target_of(privacy));
-  std::lock_guard<std::mutex> lock(mutex);
-  solved[key] = calibration.noise_multiplier;
-  privacy.noise_multiplier = calibration.noise_multiplier;
+  privacy.noise_multiplier = computed_once(solved, mutex, key, [&] {
+    return calibrate_noise_multiplier(schedule, target_of(privacy)).noise_multiplier;
+  });
   return privacy;
 }
 
