@@ -17,6 +17,7 @@
 #include "core/text_file.h"
 #include "core/logging.h"
 #include "core/text.h"
+#include "report/one_run_table.h"
 #include "report/report.h"
 #include "report/summary_table.h"
 #include "report/verdicts.h"
@@ -155,7 +156,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const ResultFile result = read_result_file(outcome.result_path);
   CalibrationEvidence own;
   if (!evidence && has_null_pairs(result)) own = calibration_evidence(result, outcome.result_path);
-  out << markdown_summary(result, evidence ? &*evidence : (own.tests.empty() ? nullptr : &own));
+  const bool one_run_only = std::all_of(result.runs.begin(), result.runs.end(),
+                                        [](const RunRecord& run) { return is_one_run_record(run); });
+  if (!one_run_only) out << markdown_summary(result, evidence ? &*evidence : (own.tests.empty() ? nullptr : &own));
+  if (has_one_run_audits(result)) out << "\n" << render(one_run_table(result), TableFormat::kMarkdown);
   return 0;
 }
 

@@ -143,7 +143,8 @@ int command_status(const std::vector<std::string>& args, std::ostream& out) {
 int command_report(const std::vector<std::string>& args, std::ostream& out) {
   po::options_description options(
       "ufm report FILE.h5 [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
-      "           [--calibration NULL_PAIRS.h5]\n"
+      "           [--calibration NULL_PAIRS.h5] [--audit-score exposure|M]\n"
+      "           [--statement [text|md]]\n"
       "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
       "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
       "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
@@ -151,7 +152,10 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "exposure), calibration (false-positive rates on null pairs), power (pooled p against the number\n"
       "of pairs), runs (one row per model), influence (M and self-influence ranks before/after\n"
       "stamping per selection group), privacy (DP-SGD: sigma, q, steps, epsilon at delta, mu-GDP, the CLT\n"
-      "approximation, relation and guarantee, test accuracy, when runs were trained privately). Default\n"
+      "approximation, relation and guarantee, test accuracy, when runs were trained privately), audit\n"
+      "(epsilon and mu lower bounds from telling canaries from their independent controls, beside the\n"
+      "guarantee, when canaries store their control's exposure), one_run (one-run audits: guesses right,\n"
+      "p-value of no memorisation, epsilon lower bound per training). Default\n"
       "grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
@@ -162,12 +166,19 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
-      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence, privacy")(
+      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence, privacy, "
+      "audit, one_run")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR")(
       "calibration,c", po::value<std::string>(&report_options.calibration_path),
       "a calibration run's result file (null pairs): its measured false-positive rates and "
-      "calibration marks go into the verdicts table");
+      "calibration marks go into the verdicts table")(
+      "audit-score", po::value<std::string>(&report_options.audit_score)->default_value("exposure"),
+      "the per-model score the audit table thresholds: exposure (each model's own rank of the canary's "
+      "feature) or M (the authors' score)")(
+      "statement", po::value<std::string>(&report_options.statement)->implicit_value("text"),
+      "print, instead of tables, a plain-language statement of each setting for a data-protection officer "
+      "(what was tested, the memorisation verdict, the audited lower bound, the DP guarantee): text or md");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "result file");
   po::options_description all;

@@ -1,5 +1,5 @@
 #pragma once
-/// The standard normal distribution, shared by the statistics (evaluation/statistics.h) and
+/// The standard normal distribution, shared by the statistics (core/statistics.h) and
 /// the privacy accounting (privacy/gdp.h).
 
 namespace ufm {

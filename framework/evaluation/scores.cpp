@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 #include "evaluation/kl.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 
 namespace ufm {
 namespace {

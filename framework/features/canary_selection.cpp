@@ -1,5 +1,6 @@
 #include "features/canary_selection.h"
 
+#include <algorithm>
 #include <random>
 
 #include "core/error.h"
@@ -28,14 +29,57 @@ const OptionTable<CanaryOptions>& CanaryOptions::options() {
         .add_late("control_moves", &CanaryOptions::control_moves,
                   "set by planning in a batch-position control's config: the image it moves, unstamped (-1 otherwise)",
                   std::int64_t{-1})
-        .at_least(-1, "-1 = set by planning");
+        .at_least(-1, "-1 = set by planning")
+        .add_late("mode", &CanaryOptions::mode,
+                  "pairs (one model per canary, with its control) | one_run (one training per seed holding `count` "
+                  "canaries, each stamped by its own coin with probability 1/2; audited from that one model)",
+                  std::string(kModePairs))
+        .one_of({kModePairs, kModeOneRun})
+        .add_late("guess_stamped", &CanaryOptions::guess_stamped,
+                  "one_run: the auditor guesses this many highest-scoring features as stamped (-1 = count/10)",
+                  std::int64_t{-1})
+        .at_least(-1, "-1 = count/10, else a count")
+        .add_late("guess_not_stamped", &CanaryOptions::guess_not_stamped,
+                  "one_run: the auditor guesses this many lowest-scoring features as not stamped (-1 = count/10)",
+                  std::int64_t{-1})
+        .at_least(-1, "-1 = count/10, else a count")
+        .add_late("null_audit", &CanaryOptions::null_audit,
+                  "one_run: toss the coins but stamp nothing (measures the test's false-positive rate)", false);
     return t;
   }();
   return table;
 }
 
+std::int64_t CanaryOptions::resolved_guess_stamped() const {
+  return guess_stamped >= 0 ? guess_stamped : std::max<std::int64_t>(1, count / 10);
+}
+
+std::int64_t CanaryOptions::resolved_guess_not_stamped() const {
+  return guess_not_stamped >= 0 ? guess_not_stamped : std::max<std::int64_t>(1, count / 10);
+}
+
 void CanaryOptions::validate() const {
   check_options(options(), *this, kBlock);
+  if (one_run()) {
+    // A one-run audit is one training with its own coins: no paired control, no selection
+    // that looks at a trained model (the coins must be the only link between a feature and
+    // whether it was stamped).
+    UFM_CHECK(select == "random", ConfigError, option_path(kBlock, "select"),
+              ": canaries.mode one_run draws its images at random; got ", select);
+    UFM_CHECK(pairing == kPairingIndependent, ConfigError, option_path(kBlock, "pairing"),
+              ": canaries.mode one_run needs independent (each training is its own audit); got ", pairing);
+    UFM_CHECK(!controls, ConfigError, option_path(kBlock, "controls"),
+              ": canaries.mode one_run trains no control (set canaries.controls: false)");
+    UFM_CHECK(batch_position < 0, ConfigError, option_path(kBlock, "batch_position"),
+              ": not available with canaries.mode one_run");
+    UFM_CHECK(count >= 2, ConfigError, option_path(kBlock, "count"),
+              ": canaries.mode one_run needs at least 2 canaries, got ", count);
+    UFM_CHECK(resolved_guess_stamped() + resolved_guess_not_stamped() <= count, ConfigError,
+              option_path(kBlock, "guess_stamped"), " + guess_not_stamped: ",
+              resolved_guess_stamped() + resolved_guess_not_stamped(), " guesses but only ", count, " canaries");
+  } else {
+    UFM_CHECK(!null_audit, ConfigError, option_path(kBlock, "null_audit"), ": needs canaries.mode one_run");
+  }
   if (select == "random") {
     UFM_CHECK(count >= 0, ConfigError, option_path(kBlock, "count"), ": expected >= 0, got ", count);
     UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError, option_path(kBlock, "seed"),

@@ -13,6 +13,10 @@ namespace ufm {
 /// protocol), or canary k on seed + k with its own control (independent pairs).
 inline constexpr const char* kPairingShared = "shared";
 inline constexpr const char* kPairingIndependent = "independent";
+/// canaries.mode: one model per canary (paired designs), or one training holding every
+/// canary, each stamped by its own coin (a one-run audit, features/one_run_draw.h).
+inline constexpr const char* kModePairs = "pairs";
+inline constexpr const char* kModeOneRun = "one_run";
 
 struct CanaryOptions {
   /// random: `count` indices drawn from `seed` exactly as numpy's RandomState(seed).randint(0, N, count);
@@ -44,6 +48,22 @@ struct CanaryOptions {
   /// image that control moves (unstamped) to the first slot of mini-batch `batch_position`,
   /// so that its batch order is exactly its canary's. −1 = none (every other run).
   std::int64_t control_moves = -1;
+  /// pairs: one model per canary (with its control); one_run: one training per seed with
+  /// `count` canary images, each stamped with its own random feature with probability ½ by an
+  /// independent coin, and audited from that one model (Steinke, Nasr, Jagielski 2023).
+  std::string mode = kModePairs;
+  /// one_run: the auditor guesses the guess_stamped highest-scoring features as stamped and
+  /// the guess_not_stamped lowest as not; −1 = count/10 each (at least 1).
+  std::int64_t guess_stamped = -1;
+  std::int64_t guess_not_stamped = -1;
+  /// one_run: toss the coins but stamp nothing (a null audit: measures the false-positive
+  /// rate of the one-run test).
+  bool null_audit = false;
+
+  bool one_run() const { return mode == kModeOneRun; }
+  /// guess_stamped and guess_not_stamped with −1 resolved.
+  std::int64_t resolved_guess_stamped() const;
+  std::int64_t resolved_guess_not_stamped() const;
   /// Declared once (core/option_table.h): key, default, allowed values, description.
   static const OptionTable<CanaryOptions>& options();
   /// The YAML block these options are read from.

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "core/text.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/per_canary_tests.h"
 #include "report/settings.h"
 

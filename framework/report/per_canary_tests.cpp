@@ -13,9 +13,7 @@ double nan() { return std::nan(""); }
 
 }  // namespace
 
-bool is_canary(const RunRecord& run) {
-  return !(run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0);
-}
+bool is_canary(const RunRecord& run) { return is_canary_record(run); }
 
 std::int64_t pair_key(const RunRecord& run) {
   return run.has_attribute(schema::kPairKey) ? run.int_attribute(schema::kPairKey) : -1;

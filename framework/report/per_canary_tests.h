@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/settings.h"
 #include "report/summary_statistics.h"
 #include "storage/run_record.h"

@@ -6,10 +6,13 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "report/audit_table.h"
 #include "report/influence_table.h"
+#include "report/one_run_table.h"
 #include "report/plots.h"
 #include "report/privacy_table.h"
 #include "report/report_tables.h"
+#include "report/statement.h"
 #include "report/summary_table.h"
 #include "report/verdicts.h"
 #include "storage/result_file.h"
@@ -17,7 +20,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -35,6 +38,9 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     UFM_CHECK(std::find(kTableNames.begin(), kTableNames.end(), name) != kTableNames.end(), ConfigError,
               "--table: unknown table '", name, "' (valid: ", join(kTableNames), ")");
   }
+  UFM_CHECK(options.audit_score == kAuditScoreExposure || options.audit_score == kAuditScoreM, ConfigError,
+            "--audit-score: unknown score '", options.audit_score, "' (valid: ", kAuditScoreExposure, ", ",
+            kAuditScoreM, ")");
   const std::vector<std::string> keys = options.group_by ? *options.group_by : default_group_by(file);
   // Validates the keys even when the settings table is not printed.
   const GroupedRuns grouped = group_runs(file, keys, source);
@@ -54,6 +60,15 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
       check_pooled_verdicts_possible(grouped, pooled);
     }
   }
+  if (!options.statement.empty()) {
+    UFM_CHECK(options.statement == "text" || options.statement == "md", ConfigError, "--statement: unknown form '",
+              options.statement, "' (valid: text, md)");
+    return privacy_statement(grouped, file, options.statement == "md", null_pairs ? &*null_pairs : nullptr);
+  }
+  if (std::find(options.tables.begin(), options.tables.end(), "audit") != options.tables.end()) {
+    const std::string refusal = audit_refusal(grouped, options.audit_score);
+    UFM_CHECK(refusal.empty(), ConfigError, refusal);
+  }
   std::vector<std::string> tables = options.tables;
   if (tables.empty()) {
     if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
@@ -62,9 +77,14 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_exposure(file)) tables.insert(tables.end(), {"exposure", "verdicts"});
     if (has_null_pairs(calibration_source)) tables.push_back("calibration");
     if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
-    tables.push_back("runs");
+    // A file of one-run audits alone has no per-model rows to show.
+    const bool one_run_only = std::all_of(file.runs.begin(), file.runs.end(),
+                                          [](const RunRecord& run) { return is_one_run_record(run); });
+    if (!one_run_only) tables.push_back("runs");
     if (has_influence_runs(file)) tables.push_back("influence");
     if (has_private_runs(file)) tables.push_back("privacy");
+    if (has_audit_scores(file) && audit_refusal(grouped, kAuditScoreExposure).empty()) tables.push_back("audit");
+    if (has_one_run_audits(file)) tables.push_back("one_run");
   }
   std::ostringstream out;
   bool first = true;
@@ -87,6 +107,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     }
     if (name == "influence") body = render(influence_table(file), format);
     if (name == "privacy") body = render(privacy_table(grouped), format);
+    if (name == "audit") body = render(audit_table(grouped, options.audit_score), format);
+    if (name == "one_run") body = render(one_run_table(file), format);
     if (tables.size() > 1) {
       if (!first) out << "\n";
       switch (format) {

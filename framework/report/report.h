@@ -17,12 +17,13 @@ struct ReportOptions {
   /// "md" (default), "csv" or "latex".
   std::string format = "md";
   /// Tables to print, from "settings", "seeds", "exposure", "verdicts", "calibration", "power",
-  /// "runs", "influence", "privacy", in that order whatever the order given. Empty = default: "settings"
+  /// "runs", "influence", "privacy", "audit", in that order whatever the order given. Empty = default: "settings"
   /// when the file has a sweep or group_by is given, "seeds" when canaries were trained with
   /// several seeds, "exposure" and "verdicts" when canaries store exposure, "calibration" when
   /// the file has null pairs, "power" with exposure and no null pairs, always "runs", and
   /// "influence" when canaries carry selection groups or self-influence ranks, "privacy" when
-  /// runs were trained with DP-SGD.
+  /// runs were trained with DP-SGD, "audit" when canaries store their control's exposure
+  /// (scores/exposure_control) and pairs are independent.
   std::vector<std::string> tables;
   /// When not empty, figures go there (plots.h).
   std::string plots_directory;
@@ -30,6 +31,12 @@ struct ReportOptions {
   /// measured false-positive rates and calibration marks go into the verdicts table, and the
   /// calibration table is its. ConfigError when it holds no null pairs.
   std::string calibration_path;
+  /// The per-model score the "audit" table thresholds (report/audit_table.h): "exposure"
+  /// (default) or "M".
+  std::string audit_score = "exposure";
+  /// "" = tables; "text" or "md": print only the plain-language statement of each setting
+  /// (report/statement.h), as plain text or Markdown.
+  std::string statement;
 };
 
 /// The report of `file` (read from `source`, named in messages). In markdown the "runs"

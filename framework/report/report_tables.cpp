@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "core/text.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/per_canary_tests.h"
 #include "report/summary_statistics.h"
 #include "report/test_validity.h"
@@ -16,9 +16,7 @@ namespace ufm {
 namespace {
 
 
-bool is_control(const RunRecord& run) {
-  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
-}
+
 
 }  // namespace
 
@@ -125,7 +123,8 @@ Table run_table(const ResultFile& file) {
   std::vector<const RunRecord*> controls, canaries;
   for (const auto& run : file.runs) {
     by_identity[run.identity] = &run;
-    (is_control(run) ? controls : canaries).push_back(&run);
+    if (is_one_run_record(run)) continue;  // the one_run table's
+    (is_control_record(run) ? controls : canaries).push_back(&run);
   }
   const auto order = [](const RunRecord* a, const RunRecord* b) {
     const auto key = [](const RunRecord* r) {

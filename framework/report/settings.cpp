@@ -95,9 +95,7 @@ bool values_less(const std::vector<std::string>& a, const std::vector<std::strin
   return a.size() < b.size();
 }
 
-bool is_control(const RunRecord& run) {
-  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
-}
+
 
 std::int64_t int_or(const RunRecord& run, const char* name, std::int64_t fallback) {
   return run.has_attribute(name) ? run.int_attribute(name) : fallback;
@@ -149,7 +147,7 @@ std::vector<std::string> default_group_by(const ResultFile& file) {
 bool seeds_vary(const ResultFile& file) {
   std::set<std::int64_t> seeds;
   for (const auto& run : file.runs) {
-    if (!is_control(run)) seeds.insert(int_or(run, schema::kSeed, 0));
+    if (is_canary_record(run)) seeds.insert(int_or(run, schema::kSeed, 0));
   }
   return seeds.size() > 1;
 }
@@ -263,7 +261,7 @@ GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& k
 
   std::map<std::vector<std::string>, Setting> settings;
   for (const auto& run : file.runs) {
-    if (is_control(run)) continue;
+    if (!is_canary_record(run)) continue;
     std::vector<std::string> values;
     for (const auto& key : keys) values.push_back(setting_value(run, key).value_or(""));
     CanaryEntry entry;

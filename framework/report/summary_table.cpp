@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/text.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/per_canary_tests.h"
 #include "report/settings.h"
 #include "report/summary_statistics.h"
@@ -113,7 +113,7 @@ void write_setting_summary(std::ostream& out, const std::vector<std::string>& ke
 std::string markdown_summary(const ResultFile& file, const CalibrationEvidence* evidence) {
   std::vector<const RunRecord*> controls;
   for (const auto& run : file.runs) {
-    if (run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl)) controls.push_back(&run);
+    if (is_control_record(run)) controls.push_back(&run);
   }
   auto order = [](const RunRecord* a, const RunRecord* b) {
     const auto key = [](const RunRecord* r) {

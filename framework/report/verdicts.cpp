@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/text_file.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/calibration.h"
 #include "report/per_canary_tests.h"
 #include "report/plots.h"

@@ -81,6 +81,21 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
   };
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
     const ExperimentConfig& point = plan.points[p].config;
+    if (point.canaries.one_run()) {
+      // One training holds every canary (features/one_run_draw.h): no control, no pairs.
+      UFM_CHECK(point.canaries.count <= train_size(point), ConfigError, "canaries.count: a one-run audit stamps ",
+                point.canaries.count, " distinct images but the training set has ", train_size(point));
+      PlannedRun run;
+      run.config = run_config(point, -1);
+      run.config.canaries = point.canaries;
+      run.identity = run_identity(run.config);
+      run.point = p;
+      run.varying = plan.points[p].varying;
+      run.stage = 1;
+      run.one_run = true;
+      add(std::move(run));
+      continue;
+    }
     const bool influence = needs_influence(point);
     const bool independent = point.canaries.independent_pairs();
     UFM_CHECK(!(influence && independent), ConfigError, "canaries.pairing: independent pairs with canaries.select: ",
@@ -178,6 +193,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
 }
 
 std::string run_label(const PlannedRun& run) {
+  if (run.one_run) return "one-run audit (" + std::to_string(run.config.canaries.count) + " canaries)";
   return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
 }
 

@@ -49,7 +49,10 @@ struct PlannedRun {
   /// RandomState repeats indices): that canary's identity. Under shared pairing the two
   /// train identical models, so they are one observation, not two; "" otherwise.
   std::string duplicate_of;
-  bool is_control() const { return canary_index < 0; }
+  /// A one-run audit (canaries.mode: one_run): one training stamping many canaries by coin;
+  /// canary_index stays −1 (no single canary), and it has no control.
+  bool one_run = false;
+  bool is_control() const { return canary_index < 0 && !one_run; }
 };
 
 /// "control" or "canary 1534": how progress lines and plan tables name a run.

@@ -18,6 +18,7 @@
 #include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"
+#include "runs/one_run_audit.h"
 #include "runs/record_arrays.h"
 #include "runs/privacy_record.h"
 #include "scoring/scorer_registry.h"
@@ -124,7 +125,9 @@ void stamp_run(RunState& state) {
   // Training reads the tensors on the execution device (the CPU ones on the CPU).
   state.training = std::make_unique<TrainingView>(data.on_device.train_images, data.on_device.train_labels);
   TrainingView& training = *state.training;
-  if (!run.is_control()) {
+  if (run.one_run) {
+    stamp_one_run(state);
+  } else if (!run.is_control()) {
     state.canary_label = data.dataset.train.labels[run.canary_index].item<std::int64_t>();
     // Null pairs stamp a decoy: the model never sees the pattern it is tested on.
     const Pattern stamped_pattern =
@@ -246,7 +249,7 @@ void score_control(RunState& state) {
 void score_exposure(RunState& state) {
   const PlannedRun& run = *state.run;
   const ExperimentConfig& config = run.config;
-  if (!config.evaluation.exposure || run.is_control()) return;
+  if (!config.evaluation.exposure || run.is_control() || run.one_run) return;
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
   Classifier& model = *state.model;
@@ -288,6 +291,7 @@ void score_exposure(RunState& state) {
                                     : std::nan(""));
     }
     add_rank(record, schema::kExposureVsControl, rank_first(difference(own.known, other.known)));
+    add_rank(record, schema::kExposureControl, rank_first(other.known));
     add_rank(record, schema::kExposureVsControlUnknown, rank_first(difference(own.unknown, control_unknown)));
     if (config.evaluation.save_candidate_scores) {
       record.arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
@@ -337,6 +341,7 @@ const std::vector<RunStage>& finish_stages() {
       RunStage{"post_train", run_post_training},
       RunStage{"score", score_run},         RunStage{"influence", score_influence},
       RunStage{"control", score_control},   RunStage{"exposure", score_exposure},
+      RunStage{"one_run", [](RunState& state) { if (state.run->one_run) score_one_run(state); }},
       RunStage{"store", store_outputs},
   };
   return stages;

@@ -65,7 +65,8 @@ struct RunStage {
 /// Before training, in order: describe, probe, stamp, initialise.
 const std::vector<RunStage>& setup_stages();
 
-/// After training, in order: history, post_train, score, influence, control, exposure, store.
+/// After training, in order: history, privacy, post_train, score, influence, control, exposure,
+/// one_run (a one-run audit's scoring), store.
 const std::vector<RunStage>& finish_stages();
 
 /// What the post_train stage runs, in order, between training and scoring (unlearning plugs

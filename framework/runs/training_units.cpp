@@ -19,7 +19,9 @@ std::vector<TrainingUnit> training_units(const ExperimentPlan& plan, int paralle
       TrainingUnit& last = units.back();
       const PlannedRun& previous = plan.runs[last.runs.back()];
       // Models trained together share one dataset, so a unit never spans two points.
-      if (last.stage == stage && previous.point == run.point &&
+      // A one-run audit trains on its own stamped copy of the images, so it trains alone.
+      if (last.stage == stage && previous.point == run.point && !run.config.canaries.one_run() &&
+          !previous.config.canaries.one_run() &&
           static_cast<int>(last.runs.size()) < parallel_models) {
         last.runs.push_back(i);
         joined = true;

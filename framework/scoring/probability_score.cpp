@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "storage/schema.h"
 
 namespace ufm {

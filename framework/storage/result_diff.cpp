@@ -85,8 +85,18 @@ std::string describe_text_difference(const std::vector<std::string>& x, const st
   return out;
 }
 
+// True when every line of `before` appears in `after` in the same order: `after` only adds
+// lines (a config that gained keys at their defaults).
+bool only_adds_lines(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+  std::size_t next = 0;
+  for (const std::string& line : after) {
+    if (next < before.size() && line == before[next]) ++next;
+  }
+  return next == before.size();
+}
+
 void compare_attributes(const std::map<std::string, AttributeValue>& a, const std::map<std::string, AttributeValue>& b,
-                        const std::string& where, std::vector<std::string>& out) {
+                        const std::string& where, std::vector<std::string>& out, bool allow_added) {
   std::set<std::string> names;
   for (const auto& item : a) names.insert(item.first);
   for (const auto& item : b) names.insert(item.first);
@@ -103,6 +113,7 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
         continue;
       }
       const std::vector<std::string> a_lines = lines_of(a_text), b_lines = lines_of(b_text);
+      if (allow_added && only_adds_lines(a_lines, b_lines)) continue;
       if (a_lines != b_lines) out.push_back(where + "attribute " + name + ": " + describe_text_difference(a_lines, b_lines));
     }
   }
@@ -122,7 +133,7 @@ bool is_circumstantial_attribute(const std::string& name) {
 std::vector<std::string> result_differences(const ResultFile& before, const ResultFile& after,
                                             const ResultDiffOptions& options) {
   std::vector<std::string> out;
-  compare_attributes(before.attributes, after.attributes, "root: ", out);
+  compare_attributes(before.attributes, after.attributes, "root: ", out, options.allow_added);
   std::map<std::string, const RunRecord*> later;
   for (const auto& run : after.runs) later[run.identity] = &run;
   std::set<std::string> seen;
@@ -135,7 +146,7 @@ std::vector<std::string> result_differences(const ResultFile& before, const Resu
     }
     const RunRecord& b = *found->second;
     const std::string where = "run " + a.identity + ": ";
-    compare_attributes(a.attributes, b.attributes, where, out);
+    compare_attributes(a.attributes, b.attributes, where, out, options.allow_added);
     for (const auto& [path, array] : a.arrays) {
       if (path == schema::kEpochSeconds) continue;
       if (!b.has_array(path)) {

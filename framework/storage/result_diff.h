@@ -13,7 +13,9 @@
 namespace ufm {
 
 struct ResultDiffOptions {
-  /// Outputs present in `after` only (a new scorer) are not differences.
+  /// Outputs present in `after` only (a new scorer), and lines a multi-line attribute of
+  /// `after` adds to `before`'s (a config with new keys at their defaults), are not
+  /// differences.
   bool allow_added = false;
   /// 0: floating-point arrays must agree bit for bit. > 0: they may differ by up to
   /// tolerance · max(1, |before|) per element (another CPU's BLAS kernels round

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "storage/schema.h"
 
 namespace ufm {
 
@@ -109,5 +110,15 @@ std::string attribute_text(const std::map<std::string, AttributeValue>& attribut
 std::string attribute_text(const RunRecord& run, const std::string& name) {
   return attribute_text(run.attributes, name);
 }
+
+bool is_control_record(const RunRecord& run) {
+  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
+}
+
+bool is_one_run_record(const RunRecord& run) {
+  return run.has_attribute(schema::kOneRunAudit) && run.int_attribute(schema::kOneRunAudit) != 0;
+}
+
+bool is_canary_record(const RunRecord& run) { return !is_control_record(run) && !is_one_run_record(run); }
 
 }  // namespace ufm

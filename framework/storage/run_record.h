@@ -41,6 +41,12 @@ struct RunRecord {
   bool has_array(const std::string& path) const;
 };
 
+/// What a stored run is: a control (is_control set), a one-run audit (one_run_audit set:
+/// one training holding many canaries, canaries.mode one_run), or else a canary model.
+bool is_control_record(const RunRecord& run);
+bool is_one_run_record(const RunRecord& run);
+bool is_canary_record(const RunRecord& run);
+
 /// An attribute as text: strings as stored, integers in decimal, doubles with 17 significant
 /// digits; "" for an attribute `run` does not have.
 std::string attribute_text(const AttributeValue& value);

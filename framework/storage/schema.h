@@ -135,11 +135,32 @@ constexpr const char* kControlMoves = "control_moves";
 /// pairing the two models are identical.
 constexpr const char* kDuplicateOf = "duplicate_of";
 
+// One-run audits (canaries.mode: one_run; Steinke, Nasr, Jagielski 2023): one training with m
+// canaries, each stamped by its own coin. Arrays have axis "canary" (feature j).
+constexpr const char* kOneRunAudit = "one_run_audit";  ///< run attribute: 1 on a one-run audit
+constexpr const char* kOneRunImage = "one_run/image";            ///< training index of canary j (int)
+constexpr const char* kOneRunLabel = "one_run/label";            ///< its label (int)
+constexpr const char* kOneRunStamped = "one_run/stamped";        ///< coin j: 1 = stamped in training (int)
+constexpr const char* kOneRunScore = "one_run/score";            ///< s_j = mean log p(y_j | probe ⊕ π_j) over its label's probes
+constexpr const char* kOneRunStandardised = "one_run/score_standardised";  ///< s_j standardised per label
+constexpr const char* kOneRunGuesses = "one_run_guesses";        ///< attribute: r = k₊ + k₋
+constexpr const char* kOneRunGuessStamped = "one_run_guess_stamped";  ///< attribute: k₊
+constexpr const char* kOneRunCorrect = "one_run_correct";        ///< attribute: v
+constexpr const char* kOneRunStampedCount = "one_run_stamped_count";  ///< attribute: coins that came up stamped
+constexpr const char* kOneRunPValue = "one_run_p_value";         ///< attribute: P(Bin(r, ½) >= v)
+constexpr const char* kOneRunEpsilonLower = "one_run_epsilon_lower";  ///< attribute: at 95 %, δ = one_run_delta
+constexpr const char* kOneRunDelta = "one_run_delta";
+constexpr const char* kOneRunNull = "one_run_null";              ///< attribute: 1 when nothing was stamped
+constexpr const char* kOneRunSecondsAttribute = "one_run_scoring_seconds";
+
 // Exposure (evaluation.exposure), on canaries. Each ranking X is stored as X (exposure in
 // bits, log2(C+1) − log2(rank)), X_rank (int, 1 = highest) and X_p (rank/(C+1)).
 constexpr const char* kExposure = "scores/exposure";  ///< label known: s(π) over the label's probe images
 constexpr const char* kExposureUnknown = "scores/exposure_label_unknown";  ///< label guessed per pattern (M14)
 constexpr const char* kExposureVsControl = "scores/exposure_vs_control";    ///< d(π) = s_canary − s_control
+/// The control's own ranking of this canary's feature among the same candidates: the score of a
+/// model that never saw the feature (the non-member side of an audit, report/audit_table.h).
+constexpr const char* kExposureControl = "scores/exposure_control";
 constexpr const char* kExposureVsControlUnknown = "scores/exposure_vs_control_label_unknown";
 constexpr const char* kExposureRankSuffix = "_rank";
 constexpr const char* kExposurePSuffix = "_p";
@@ -198,3 +219,4 @@ constexpr const char* kUpdatedAtAttribute = "updated_at";
 constexpr const char* kWorkersAttribute = "workers";
 
 }  // namespace ufm::schema
+

@@ -19,6 +19,19 @@ void TrainingView::set_canary(std::int64_t index, at::Tensor stamped_image) {
   canary_image_ = stamped_image.to(images_.device());
 }
 
+void TrainingView::set_stamped(const std::vector<std::int64_t>& indices, const at::Tensor& stamped_images) {
+  UFM_CHECK(stamped_images.size(0) == static_cast<std::int64_t>(indices.size()), RuntimeError, "TrainingView: ",
+            indices.size(), " indices but ", stamped_images.size(0), " stamped images");
+  if (indices.empty()) return;
+  for (std::int64_t index : indices) {
+    UFM_CHECK(index >= 0 && index < size(), RuntimeError, "TrainingView: stamped index ", index,
+              " outside the training set of ", size());
+  }
+  images_ = images_.clone();
+  const at::Tensor where = at::tensor(indices, at::kLong).to(images_.device());
+  images_.index_copy_(0, where, stamped_images.to(images_.device(), images_.scalar_type()));
+}
+
 void TrainingView::set_order(at::Tensor order) {
   UFM_CHECK(order.numel() == size(), RuntimeError, "TrainingView: an order of ", order.numel(), " for ", size(),
             " examples");

@@ -1,10 +1,12 @@
 #pragma once
-/// The training set as a model sees it: normalised images in a fixed order, with at most
-/// one image replaced by its stamped copy. A view, never an edit of the shared tensors,
-/// so one loaded dataset serves every canary model and its control.
+/// The training set as a model sees it: normalised images in a fixed order, with one image
+/// replaced by its stamped copy (or, for a one-run audit, many, in a private copy). A view,
+/// never an edit of the shared tensors, so one loaded dataset serves every canary model and
+/// its control.
 #include <ATen/Tensor.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace ufm {
 
@@ -17,12 +19,18 @@ class TrainingView {
   /// The image is moved to the device of the view's images.
   void set_canary(std::int64_t index, at::Tensor stamped_image);
 
+  /// Replaces examples `indices` by `stamped_images` (normalised [n, C, H, W]) in a private
+  /// copy of the images, so every batch and every reader of images() sees them (a one-run
+  /// audit stamps hundreds of images; the shared tensors stay untouched).
+  void set_stamped(const std::vector<std::int64_t>& indices, const at::Tensor& stamped_images);
+
   /// A fixed training order (int64 [N], a permutation) used when not shuffling.
   void set_order(at::Tensor order);
   const at::Tensor& order() const { return order_; }
 
   std::int64_t size() const { return images_.size(0); }
-  /// The shared tensors the view reads (never modified).
+  /// The tensors the view reads: the shared ones (never modified), or the private copy made
+  /// by set_stamped.
   const at::Tensor& images() const { return images_; }
   const at::Tensor& labels() const { return labels_; }
   std::int64_t canary_index() const { return canary_index_; }

@@ -5,20 +5,13 @@
 #include <functional>
 
 #include "config/experiment_config.h"
+#include "config_error.h"
 #include "core/error.h"
 
 namespace ufm {
 namespace {
 
-std::string error_of(const std::vector<std::string>& overrides) {
-  try {
-    parse_experiment_config("", "configs/x.yaml", overrides);
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ConfigError";
-  return "";
-}
+std::string error_of(const std::vector<std::string>& overrides) { return testing::config_error_of(overrides); }
 
 // Property: without private training the resolved config and the scientific form (the
 // input of run identities) have no privacy block, so results stored before it existed keep

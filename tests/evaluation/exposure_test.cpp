@@ -7,7 +7,7 @@
 #include <random>
 
 #include "core/error.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 
 namespace ufm {
 namespace {

@@ -65,6 +65,8 @@ TEST(RedesignGuard, TheCoreConfigGivesThePreRedesignScoresHistoriesAndWeights) {
   const bool same_arithmetic = specific_cpu && golden_cpu == runtime.cpu_model &&
                                text_attribute(golden.attributes, schema::kBlasAttribute) == runtime.blas;
   ResultDiffOptions options;
+  // Outputs added since (scores/exposure_control) are allowed; every stored value must match.
+  options.allow_added = true;
   if (!same_arithmetic) {
     options.tolerance = 1e-4;
     std::cout << "[guard] this CPU or BLAS is not the golden file's ("

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Writes tests/evaluation/statistics_golden.h: reference values from scipy for the tests of
-framework/evaluation/statistics.cpp.
+"""Writes tests/core/statistics_golden.h: reference values from scipy for the tests of
+framework/core/statistics.cpp.
 
 Run with Debian's Python (it has numpy and scipy 1.10):
     /usr/bin/python3 tests/golden/make_statistics_golden.py
@@ -18,7 +18,7 @@ from scipy import stats, special
 
 warnings.simplefilter("ignore")  # scipy warns about small samples on the approximate paths
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "evaluation", "statistics_golden.h")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "statistics_golden.h")
 rng = np.random.default_rng(20240611)
 
 

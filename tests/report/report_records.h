@@ -107,4 +107,35 @@ inline ResultFile seed_sweep() {
   return file;
 }
 
+inline std::string audit_config_yaml(const std::string& pairing, int seed) {
+  return "name: test\ndata:\n  name: fashion_mnist\nmodel:\n  name: mlp\nfeature:\n  size: 5\ncanaries:\n  select: "
+         "random\n  pairing: " +
+         pairing + "\n  pair: " + std::to_string(seed) + "\ntrain:\n  seed: " + std::to_string(seed) +
+         "\nprivacy:\n  delta: 1.0e-05\n";
+}
+
+/// n pairs (canary k on seed k with its own control); canary k's own exposure is
+/// member[k], its control's exposure of the same feature non_member[k]; every M is 0.1
+/// against a control M of 0.
+inline ResultFile audit_pairs(const std::vector<double>& member, const std::vector<double>& non_member,
+                              const std::string& pairing = "independent") {
+  ResultFile file;
+  for (std::size_t k = 0; k < member.size(); ++k) {
+    const int seed = static_cast<int>(k);
+    const std::string control = "c" + std::to_string(100 + k);
+    RunRecord c = control_run(control, std::vector<double>(10, 0.0), "mlp", seed, "");
+    c.attributes[schema::kRunConfig] = audit_config_yaml(pairing, seed);
+    file.runs.push_back(c);
+    RunRecord canary =
+        canary_run({"k" + std::to_string(100 + k), static_cast<std::int64_t>(k), 3, seed, 0.1, 0.5, 0.8, control},
+                   "mlp", "");
+    canary.attributes[schema::kRunConfig] = audit_config_yaml(pairing, seed);
+    canary.attributes[schema::kPairKey] = static_cast<std::int64_t>(k);
+    canary.arrays[schema::kExposure] = ArrayData::scalar(member[k]);
+    canary.arrays[schema::kExposureControl] = ArrayData::scalar(non_member[k]);
+    file.runs.push_back(canary);
+  }
+  return file;
+}
+
 }  // namespace ufm::testing

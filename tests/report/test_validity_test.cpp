@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/report.h"
 #include "report/report_tables.h"
 #include "report/summary_table.h"

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "report/plots.h"
 #include "report/report.h"
 #include "report_records.h"

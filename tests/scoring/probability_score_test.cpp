@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 #include "storage/schema.h"
 
 namespace ufm {

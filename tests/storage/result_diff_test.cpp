@@ -50,6 +50,21 @@ TEST(ResultDifferences, NameMissingRunsAttributesAndOutputs) {
   EXPECT_EQ(result_differences(before, after).size(), 2u);  // each run only in one file
 }
 
+// Property: with allow_added a multi-line attribute (a stored config) may gain lines, never
+// lose or change one.
+TEST(ResultDifferences, AllowAddedAcceptsAConfigThatOnlyGainsLines) {
+  ResultFile before = one_run();
+  before.runs[0].attributes["config"] = std::string("canaries:\n  count: 10\ntrain:\n  seed: 0\n");
+  ResultFile after = before;
+  after.runs[0].attributes["config"] = std::string("canaries:\n  count: 10\n  mode: pairs\ntrain:\n  seed: 0\n");
+  ResultDiffOptions allow;
+  allow.allow_added = true;
+  EXPECT_EQ(result_differences(before, after).size(), 1u);
+  EXPECT_TRUE(result_differences(before, after, allow).empty());
+  after.runs[0].attributes["config"] = std::string("canaries:\n  count: 11\n  mode: pairs\ntrain:\n  seed: 0\n");
+  EXPECT_EQ(result_differences(before, after, allow).size(), 1u);
+}
+
 TEST(ResultDifferences, ToleranceAdmitsRoundingOfFloatsOnlyAndNeverOfIntegers) {
   const ResultFile before = one_run();
   ResultFile after = one_run();

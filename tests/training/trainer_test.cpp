@@ -114,6 +114,23 @@ TEST(TrainingView, ReplacesOnlyTheCanaryAndLeavesTheDataUntouched) {
   EXPECT_EQ(shuffled_labels[0].item<std::int64_t>(), 6);
 }
 
+// Property: set_stamped replaces many examples in the view's own copy (every batch, in any
+// order, and images() see them) and never the shared tensor.
+TEST(TrainingView, StampsManyExamplesInItsOwnCopy) {
+  at::Tensor images = at::zeros({10, 1, 2, 2});
+  TrainingView view(images, at::arange(10, at::kLong));
+  view.set_stamped({1, 7}, at::ones({2, 1, 2, 2}));
+  EXPECT_EQ(images.sum().item<float>(), 0.0f);
+  EXPECT_EQ(view.images().sum().item<float>(), 8.0f);
+  auto [batch, labels] = view.batch({}, 0, 10);
+  EXPECT_EQ(batch[1].sum().item<float>(), 4.0f);
+  EXPECT_EQ(batch[7].sum().item<float>(), 4.0f);
+  auto [shuffled, shuffled_labels] = view.batch(at::tensor(std::vector<std::int64_t>{7, 0}, at::kLong), 0, 2);
+  EXPECT_EQ(shuffled[0].sum().item<float>(), 4.0f);
+  EXPECT_EQ(shuffled[1].sum().item<float>(), 0.0f);
+  EXPECT_THROW(view.set_stamped({10}, at::ones({1, 1, 2, 2})), RuntimeError);
+}
+
 // The seams: a sampler, a loss-to-gradient step and a post-training hook given in
 // TrainingSeams are the ones training uses.
 struct TrainingCase : Fixture {

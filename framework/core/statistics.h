@@ -1,6 +1,6 @@
 #pragma once
 /// Hypothesis tests used by the memorisation scores and reports, implemented in C++ and
-/// checked against scipy 1.10 (tests/evaluation/statistics_test.cpp). Torch-free.
+/// checked against scipy 1.10 (tests/core/statistics_test.cpp). Torch-free.
 #include <cstdint>
 #include <utility>
 #include <vector>

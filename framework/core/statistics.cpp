@@ -1,4 +1,4 @@
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "evaluation/statistics.h"
+#include "core/statistics.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,79 @@
+#include "report/one_run_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "core/statistics.h"
+#include "core/text.h"
+#include "storage/schema.h"
+
+namespace ufm {
+
+namespace {
+
+double scalar_of(const RunRecord& run, const char* path) {
+  return run.has_array(path) ? run.array(path).as_doubles().front() : std::nan("");
+}
+
+}  // namespace
+
+bool has_one_run_audits(const ResultFile& file) {
+  return std::any_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) { return is_one_run_record(run); });
+}
+
+Table one_run_table(const ResultFile& file) {
+  Table table;
+  table.name = "one_run";
+  table.header = {"settings", "seed", "null", "canaries", "stamped", "guesses", "correct", "p (no memorisation)",
+                  "epsilon lower (delta)", "guarantee", "test acc", "scoring s", "train s"};
+  std::vector<const RunRecord*> runs;
+  for (const auto& run : file.runs) {
+    if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) runs.push_back(&run);
+  }
+  std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
+    return std::make_tuple(a->string_attribute(schema::kVaryingKeys), a->int_attribute(schema::kSeed)) <
+           std::make_tuple(b->string_attribute(schema::kVaryingKeys), b->int_attribute(schema::kSeed));
+  });
+  std::map<std::string, std::vector<double>> p_by_setting;
+  std::vector<std::string> order;
+  for (const RunRecord* run : runs) {
+    const std::string setting = run->string_attribute(schema::kVaryingKeys);
+    const double p = run->double_attribute(schema::kOneRunPValue);
+    const double epsilon = run->double_attribute(schema::kOneRunEpsilonLower);
+    std::string guarantee = "not private";
+    if (run->has_attribute(schema::kPrivacyEpsilon)) {
+      const double upper = run->double_attribute(schema::kPrivacyEpsilon);
+      guarantee = format_number(upper) + " (" + format_number(run->double_attribute(schema::kPrivacyDelta)) + ")";
+      if (run->string_attribute(schema::kPrivacyValidity) != "guarantee") {
+        guarantee += ", not a guarantee";
+      } else if (epsilon > upper) {
+        guarantee += ": lower bound exceeds the guarantee (p < 0.05): check the DP code or the audit";
+      }
+    }
+    table.rows.push_back({setting.empty() ? "all runs" : setting, std::to_string(run->int_attribute(schema::kSeed)),
+                          run->int_attribute(schema::kOneRunNull) != 0 ? "yes" : "no",
+                          std::to_string(run->array(schema::kOneRunStamped).element_count()),
+                          std::to_string(run->int_attribute(schema::kOneRunStampedCount)),
+                          std::to_string(run->int_attribute(schema::kOneRunGuesses)),
+                          std::to_string(run->int_attribute(schema::kOneRunCorrect)), format_number(p, 3),
+                          format_number(epsilon, 3) + " (" +
+                              format_number(run->double_attribute(schema::kOneRunDelta)) + ")",
+                          guarantee, format_number(scalar_of(*run, schema::kTestAccuracy)),
+                          format_number(run->double_attribute(schema::kOneRunSecondsAttribute), 3),
+                          format_number(run->double_attribute(schema::kTrainSecondsAttribute), 3)});
+    if (p_by_setting.count(setting) == 0) order.push_back(setting);
+    p_by_setting[setting].push_back(p);
+  }
+  for (const std::string& setting : order) {
+    const std::vector<double>& p = p_by_setting[setting];
+    if (p.size() < 2) continue;
+    table.rows.push_back({setting.empty() ? "all runs" : setting, "pooled (" + std::to_string(p.size()) + ")", "", "",
+                          "", "", "", "Fisher " + format_number(fisher_combination(p).p_value, 3), "", "", "", "",
+                          ""});
+  }
+  return table;
+}
+
+}  // namespace ufm

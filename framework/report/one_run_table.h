@@ -1,0 +1,25 @@
+#pragma once
+/// The table of one-run audits (canaries.mode: one_run; Steinke, Nasr, Jagielski 2023): per
+/// training, how many of the auditor's guesses about which canaries were stamped were
+/// right, the p-value of "no memorisation" and the ε lower bound.
+#include "report/table.h"
+#include "storage/run_record.h"
+
+namespace ufm {
+
+/// True when `file` holds a one-run audit.
+bool has_one_run_audits(const ResultFile& file);
+
+/// "one_run": one row per one-run training, ordered by settings then seed:
+///   settings (varying_keys), seed, null (yes: coins tossed, nothing stamped)
+///   canaries (m), stamped (coins that came up), guesses (k₊ + k₋), correct (v)
+///   p (no memorisation)   P(Bin(r, ½) ≥ v): exact under independent ½ coins
+///   epsilon lower (delta) at 95 % (Steinke et al. 2023, Thm. 3.1 with δ)
+///   guarantee             the accountant's ε (δ) for DP runs, else "not private"; "lower bound
+///                         exceeds the guarantee (p < 0.05): check the DP code or the audit" when so
+///   test acc, scoring s, train s
+/// Then one row "pooled" per setting with several trainings: Fisher's combination of their
+/// p-values (independent trainings with independent coins).
+Table one_run_table(const ResultFile& file);
+
+}  // namespace ufm
