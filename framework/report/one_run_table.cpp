@@ -19,6 +19,23 @@ double scalar_of(const RunRecord& run, const char* path) {
 
 }  // namespace
 
+std::string one_run_group(const RunRecord& run) {
+  std::vector<std::string> parts;
+  for (const auto& [key, value] : parse_varying_keys(run.string_attribute(schema::kVaryingKeys))) {
+    if (key != "train.seed") parts.push_back(key + "=" + value);
+  }
+  return parts.empty() ? "all runs" : join(parts, ";");
+}
+
+namespace {
+
+struct Pooled {
+  std::vector<double> p_values;
+  std::int64_t guesses = 0, correct = 0;
+};
+
+}  // namespace
+
 bool has_one_run_audits(const ResultFile& file) {
   return std::any_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) { return is_one_run_record(run); });
 }
@@ -36,7 +53,7 @@ Table one_run_table(const ResultFile& file) {
     return std::make_tuple(a->string_attribute(schema::kVaryingKeys), a->int_attribute(schema::kSeed)) <
            std::make_tuple(b->string_attribute(schema::kVaryingKeys), b->int_attribute(schema::kSeed));
   });
-  std::map<std::string, std::vector<double>> p_by_setting;
+  std::map<std::string, Pooled> pooled;
   std::vector<std::string> order;
   for (const RunRecord* run : runs) {
     const std::string setting = run->string_attribute(schema::kVaryingKeys);
@@ -63,15 +80,23 @@ Table one_run_table(const ResultFile& file) {
                           guarantee, format_number(scalar_of(*run, schema::kTestAccuracy)),
                           format_number(run->double_attribute(schema::kOneRunSecondsAttribute), 3),
                           format_number(run->double_attribute(schema::kTrainSecondsAttribute), 3)});
-    if (p_by_setting.count(setting) == 0) order.push_back(setting);
-    p_by_setting[setting].push_back(p);
+    const std::string group = one_run_group(*run);
+    if (pooled.count(group) == 0) order.push_back(group);
+    Pooled& pool = pooled[group];
+    pool.p_values.push_back(p);
+    pool.guesses += run->int_attribute(schema::kOneRunGuesses);
+    pool.correct += run->int_attribute(schema::kOneRunCorrect);
   }
-  for (const std::string& setting : order) {
-    const std::vector<double>& p = p_by_setting[setting];
-    if (p.size() < 2) continue;
-    table.rows.push_back({setting.empty() ? "all runs" : setting, "pooled (" + std::to_string(p.size()) + ")", "", "",
-                          "", "", "", "Fisher " + format_number(fisher_combination(p).p_value, 3), "", "", "", "",
-                          ""});
+  for (const std::string& group : order) {
+    const Pooled& pool = pooled[group];
+    if (pool.p_values.size() < 2) continue;
+    // Independent trainings with independent coins: the summed count is Binomial(Σr, ½).
+    const double binomial = binomial_test_greater(pool.correct, pool.guesses, 0.5).p_value;
+    table.rows.push_back({group, "pooled (" + std::to_string(pool.p_values.size()) + " trainings)", "", "", "",
+                          std::to_string(pool.guesses), std::to_string(pool.correct),
+                          "binomial " + format_number(binomial, 3) + ", Fisher " +
+                              format_number(fisher_combination(pool.p_values).p_value, 3),
+                          "", "", "", "", ""});
   }
   return table;
 }

@@ -7,6 +7,10 @@
 
 namespace ufm {
 
+/// The setting of a one-run training without its seed ("k=v;k=v", "all runs" when nothing
+/// else was swept): the trainings a pooled row combines.
+std::string one_run_group(const RunRecord& run);
+
 /// True when `file` holds a one-run audit.
 bool has_one_run_audits(const ResultFile& file);
 
@@ -18,8 +22,10 @@ bool has_one_run_audits(const ResultFile& file);
 ///   guarantee             the accountant's ε (δ) for DP runs, else "not private"; "lower bound
 ///                         exceeds the guarantee (p < 0.05): check the DP code or the audit" when so
 ///   test acc, scoring s, train s
-/// Then one row "pooled" per setting with several trainings: Fisher's combination of their
-/// p-values (independent trainings with independent coins).
+/// Then one row "pooled" per setting (varying keys without train.seed) with several
+/// trainings: their summed guesses and correct guesses, the exact binomial p-value of the
+/// sum (independent trainings with independent coins: Binomial(Σr, ½) under the null) and
+/// Fisher's combination of their p-values.
 Table one_run_table(const ResultFile& file);
 
 }  // namespace ufm

@@ -8,6 +8,7 @@
 #include "core/statistics.h"
 #include "core/text.h"
 #include "report/audit_table.h"
+#include "report/one_run_table.h"
 #include "report/privacy_table.h"
 #include "report/verdicts.h"
 #include "storage/schema.h"
@@ -156,23 +157,22 @@ std::string privacy_statement(const GroupedRuns& grouped, const ResultFile& file
   std::map<std::string, std::vector<const RunRecord*>> one_runs;
   for (const auto& run : file.runs) {
     if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) {
-      one_runs[run.string_attribute(schema::kVaryingKeys)].push_back(&run);
+      one_runs[one_run_group(run)].push_back(&run);
     }
   }
   for (const auto& [setting, runs] : one_runs) {
     const RunRecord& first = *runs.front();
     const bool null_audit = first.int_attribute(schema::kOneRunNull) != 0;
-    std::vector<double> p_values;
     std::int64_t guesses = 0, correct = 0;
     std::vector<std::string> epsilons;
     for (const RunRecord* run : runs) {
-      p_values.push_back(run->double_attribute(schema::kOneRunPValue));
       guesses += run->int_attribute(schema::kOneRunGuesses);
       correct += run->int_attribute(schema::kOneRunCorrect);
       epsilons.push_back(format_number(run->double_attribute(schema::kOneRunEpsilonLower), 3));
     }
-    const double pooled = fisher_combination(p_values).p_value;
-    out << (markdown ? "### " : "") << "One-run audit: " << (setting.empty() ? "all runs" : setting) << "\n\n";
+    // Independent trainings with independent coins: the summed count is Binomial(Σr, ½).
+    const double pooled = binomial_test_greater(correct, guesses, 0.5).p_value;
+    out << (markdown ? "### " : "") << "One-run audit: " << setting << "\n\n";
     out << bold << "What was tested." << bold << " " << runs.size() << " training" << (runs.size() == 1 ? "" : "s")
         << ", each holding " << first.array(schema::kOneRunStamped).element_count()
         << " candidate images with a pattern of their own; a fair coin decided for each whether its pattern "
@@ -181,7 +181,11 @@ std::string privacy_statement(const GroupedRuns& grouped, const ResultFile& file
         << ". An auditor who saw only the trained model guessed, for the patterns it was surest about, whether they "
            "had been in the training data.\n\n";
     out << bold << "Result." << bold << " " << correct << " of " << guesses << " guesses right (chance: half); ";
-    if (pooled < 0.05) {
+    if (null_audit) {
+      out << (pooled < 0.05 ? "the test rejected although nothing was stamped (p = "
+                            : "as it should with nothing stamped, the test did not reject (p = ")
+          << format_number(pooled, 3) << "); null audits measure its false-positive rate.";
+    } else if (pooled < 0.05) {
       out << "memorisation detected (p = " << format_number(pooled, 3) << (runs.size() > 1 ? ", pooled" : "") << ").";
     } else {
       out << "not detected with " << runs.size() << " training" << (runs.size() == 1 ? "" : "s") << " (p = "

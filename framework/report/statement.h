@@ -11,7 +11,7 @@
 namespace ufm {
 
 /// One paragraph block per setting of `grouped`, then one per setting of the file's one-run
-/// audits (pooled over trainings by Fisher's method): plain text, or Markdown (`markdown`)
+/// audits (pooled over seeds: the exact binomial test of all their guesses): plain text, or Markdown (`markdown`)
 /// for a paper's appendix. `null_pairs`: a calibration run's file whose measured false-positive
 /// rates are quoted (nullptr: those of `file`, if it has null pairs).
 std::string privacy_statement(const GroupedRuns& grouped, const ResultFile& file, bool markdown,

@@ -1,0 +1,58 @@
+// The one_run table: one row per training, and a pooled row per setting whose p-value is
+// the exact binomial test of all its trainings' guesses.
+#include "report/one_run_table.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/statistics.h"
+#include "core/text.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+RunRecord one_run(const std::string& identity, int seed, std::int64_t guesses, std::int64_t correct) {
+  RunRecord run;
+  run.identity = identity;
+  run.attributes[schema::kOneRunAudit] = std::int64_t{1};
+  run.attributes[schema::kIsControl] = std::int64_t{0};
+  run.attributes[schema::kSeed] = std::int64_t{seed};
+  run.attributes[schema::kVaryingKeys] = "audit_level=m_100;train.seed=" + std::to_string(seed);
+  run.attributes[schema::kOneRunNull] = std::int64_t{0};
+  run.attributes[schema::kOneRunStampedCount] = std::int64_t{50};
+  run.attributes[schema::kOneRunGuesses] = guesses;
+  run.attributes[schema::kOneRunCorrect] = correct;
+  run.attributes[schema::kOneRunPValue] = binomial_test_greater(correct, guesses, 0.5).p_value;
+  run.attributes[schema::kOneRunEpsilonLower] = 0.0;
+  run.attributes[schema::kOneRunDelta] = 1e-5;
+  run.attributes[schema::kOneRunSecondsAttribute] = 1.0;
+  run.attributes[schema::kTrainSecondsAttribute] = 20.0;
+  run.arrays[schema::kOneRunStamped] = ArrayData{{100}, "canary", std::vector<std::int64_t>(100, 0)};
+  run.arrays[schema::kTestAccuracy] = ArrayData::scalar(0.87);
+  return run;
+}
+
+// Property: two trainings of one setting (seeds 0 and 1) give two rows and a pooled row whose
+// counts are their sums and whose p-values are the binomial test of the sums and Fisher's
+// combination of the two.
+TEST(OneRunTable, PoolsTheSeedsOfASettingByTheirSummedGuesses) {
+  ResultFile file;
+  file.runs = {one_run("a", 0, 20, 14), one_run("b", 1, 20, 13)};
+  const Table table = one_run_table(file);
+  ASSERT_EQ(table.rows.size(), 3u);
+  const auto& pooled = table.rows.back();
+  EXPECT_EQ(pooled[0], "audit_level=m_100");
+  EXPECT_EQ(pooled[5], "40");
+  EXPECT_EQ(pooled[6], "27");
+  const double fisher =
+      fisher_combination({binomial_test_greater(14, 20, 0.5).p_value, binomial_test_greater(13, 20, 0.5).p_value})
+          .p_value;
+  EXPECT_EQ(pooled[7], "binomial " + format_number(binomial_test_greater(27, 40, 0.5).p_value, 3) + ", Fisher " +
+                           format_number(fisher, 3));
+  EXPECT_TRUE(has_one_run_audits(file));
+  EXPECT_FALSE(has_one_run_audits(ResultFile{}));
+}
+
+}  // namespace
+}  // namespace ufm
