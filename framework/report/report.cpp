@@ -71,15 +71,16 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   }
   std::vector<std::string> tables = options.tables;
   if (tables.empty()) {
-    if (options.group_by || !varying_keys(file).empty()) tables.push_back("settings");
+    // A file of one-run audits alone has no canary or control to tabulate.
+    const bool one_run_only = !file.runs.empty() && std::all_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) {
+      return is_one_run_record(run);
+    });
+    if (!one_run_only && (options.group_by || !varying_keys(file).empty())) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
     // Files without exposure or null pairs (all files before issue 8) keep their old report.
     if (has_exposure(file)) tables.insert(tables.end(), {"exposure", "verdicts"});
     if (has_null_pairs(calibration_source)) tables.push_back("calibration");
     if (has_exposure(file) && !power_table(grouped).rows.empty() && !has_null_pairs(file)) tables.push_back("power");
-    // A file of one-run audits alone has no per-model rows to show.
-    const bool one_run_only = std::all_of(file.runs.begin(), file.runs.end(),
-                                          [](const RunRecord& run) { return is_one_run_record(run); });
     if (!one_run_only) tables.push_back("runs");
     if (has_influence_runs(file)) tables.push_back("influence");
     if (has_private_runs(file)) tables.push_back("privacy");

@@ -7,6 +7,7 @@
 
 #include "core/statistics.h"
 #include "core/text.h"
+#include "report/report.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -52,6 +53,17 @@ TEST(OneRunTable, PoolsTheSeedsOfASettingByTheirSummedGuesses) {
                            format_number(fisher, 3));
   EXPECT_TRUE(has_one_run_audits(file));
   EXPECT_FALSE(has_one_run_audits(ResultFile{}));
+}
+
+// Property: the default report of a file of one-run audits is their table alone, though the
+// file has swept keys: no empty settings or runs table beside it.
+TEST(OneRunTable, IsTheWholeDefaultReportOfAOneRunFile) {
+  ResultFile file;
+  file.runs = {one_run("a", 0, 20, 14), one_run("b", 1, 20, 13)};
+  const std::string text = report(file, ReportOptions{});
+  EXPECT_NE(text.find("pooled (2 trainings)"), std::string::npos);
+  EXPECT_EQ(text.find("## "), std::string::npos) << text;
+  EXPECT_EQ(text.find("M − control"), std::string::npos) << text;
 }
 
 }  // namespace
