@@ -29,6 +29,36 @@ std::string one_run_group(const RunRecord& run) {
 
 namespace {
 
+// The null audit of the same canaries, coins and seed in `runs` (the same training without
+// the stamps), or nullptr.
+const RunRecord* null_twin(const RunRecord& run, const std::vector<const RunRecord*>& runs) {
+  if (run.int_attribute(schema::kOneRunNull) != 0) return nullptr;
+  for (const RunRecord* other : runs) {
+    if (other->int_attribute(schema::kOneRunNull) != 0 &&
+        other->int_attribute(schema::kSeed) == run.int_attribute(schema::kSeed) &&
+        other->array(schema::kOneRunImage).as_doubles() == run.array(schema::kOneRunImage).as_doubles() &&
+        other->array(schema::kOneRunStamped).as_doubles() == run.array(schema::kOneRunStamped).as_doubles()) {
+      return other;
+    }
+  }
+  return nullptr;
+}
+
+// Mean of s_j(run) − s_j(twin) over the canaries whose coin is `stamped` (NaN scores left out).
+double mean_effect(const RunRecord& run, const RunRecord& twin, bool stamped) {
+  const std::vector<double> a = run.array(schema::kOneRunScore).as_doubles();
+  const std::vector<double> b = twin.array(schema::kOneRunScore).as_doubles();
+  const std::vector<double> coins = run.array(schema::kOneRunStamped).as_doubles();
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    if ((coins[j] != 0.0) != stamped || std::isnan(a[j]) || std::isnan(b[j])) continue;
+    sum += a[j] - b[j];
+    ++n;
+  }
+  return n == 0 ? std::nan("") : sum / static_cast<double>(n);
+}
+
 struct Pooled {
   std::vector<double> p_values;
   std::int64_t guesses = 0, correct = 0;
@@ -44,7 +74,8 @@ Table one_run_table(const ResultFile& file) {
   Table table;
   table.name = "one_run";
   table.header = {"settings", "seed", "null", "canaries", "stamped", "guesses", "correct", "p (no memorisation)",
-                  "epsilon lower (delta)", "guarantee", "test acc", "scoring s", "train s"};
+                  "epsilon lower (delta)", "guarantee", "test acc", "effect stamped", "effect not stamped",
+                  "scoring s", "train s"};
   std::vector<const RunRecord*> runs;
   for (const auto& run : file.runs) {
     if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) runs.push_back(&run);
@@ -59,6 +90,7 @@ Table one_run_table(const ResultFile& file) {
     const std::string setting = run->string_attribute(schema::kVaryingKeys);
     const double p = run->double_attribute(schema::kOneRunPValue);
     const double epsilon = run->double_attribute(schema::kOneRunEpsilonLower);
+    const RunRecord* twin = null_twin(*run, runs);
     std::string guarantee = "not private";
     if (run->has_attribute(schema::kPrivacyEpsilon)) {
       const double upper = run->double_attribute(schema::kPrivacyEpsilon);
@@ -78,6 +110,8 @@ Table one_run_table(const ResultFile& file) {
                           format_number(epsilon, 3) + " (" +
                               format_number(run->double_attribute(schema::kOneRunDelta)) + ")",
                           guarantee, format_number(scalar_of(*run, schema::kTestAccuracy)),
+                          twin ? format_number(mean_effect(*run, *twin, true), 3) : "",
+                          twin ? format_number(mean_effect(*run, *twin, false), 3) : "",
                           format_number(run->double_attribute(schema::kOneRunSecondsAttribute), 3),
                           format_number(run->double_attribute(schema::kTrainSecondsAttribute), 3)});
     const std::string group = one_run_group(*run);
@@ -96,7 +130,7 @@ Table one_run_table(const ResultFile& file) {
                           std::to_string(pool.guesses), std::to_string(pool.correct),
                           "binomial " + format_number(binomial, 3) + ", Fisher " +
                               format_number(fisher_combination(pool.p_values).p_value, 3),
-                          "", "", "", "", ""});
+                          "", "", "", "", "", "", ""});
   }
   return table;
 }

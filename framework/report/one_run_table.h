@@ -21,7 +21,12 @@ bool has_one_run_audits(const ResultFile& file);
 ///   epsilon lower (delta) at 95 % (Steinke et al. 2023, Thm. 3.1 with δ)
 ///   guarantee             the accountant's ε (δ) for DP runs, else "not private"; "lower bound
 ///                         exceeds the guarantee (p < 0.05): check the DP code or the audit" when so
-///   test acc, scoring s, train s
+///   test acc
+///   effect stamped, effect not stamped   where the file holds the run's null twin (the same
+///                         canaries, coins and seed, nothing stamped: the same training without
+///                         the stamps), the mean of s_j(run) − s_j(twin) over the canaries whose
+///                         coin came up, and over the others: the per-feature effect of stamping
+///   scoring s, train s
 /// Then one row "pooled" per setting (varying keys without train.seed) with several
 /// trainings: their summed guesses and correct guesses, the exact binomial p-value of the
 /// sum (independent trainings with independent coins: Binomial(Σr, ½) under the null) and

@@ -55,6 +55,32 @@ TEST(OneRunTable, PoolsTheSeedsOfASettingByTheirSummedGuesses) {
   EXPECT_FALSE(has_one_run_audits(ResultFile{}));
 }
 
+// Property: a run's null twin (same canaries, coins and seed, nothing stamped) gives the mean
+// per-feature effect of stamping, over stamped and unstamped canaries, by hand.
+TEST(OneRunTable, ComparesARunWithItsNullTwinFeatureByFeature) {
+  RunRecord stamped = one_run("s", 0, 20, 14);
+  RunRecord twin = one_run("t", 0, 20, 10);
+  twin.attributes[schema::kOneRunNull] = std::int64_t{1};
+  for (RunRecord* run : {&stamped, &twin}) {
+    run->arrays[schema::kOneRunImage] = ArrayData{{4}, "canary", std::vector<std::int64_t>{5, 6, 7, 8}};
+    run->arrays[schema::kOneRunStamped] = ArrayData{{4}, "canary", std::vector<std::int64_t>{1, 0, 1, 0}};
+  }
+  stamped.arrays[schema::kOneRunScore] = ArrayData::vector({-1.0, -2.0, -0.5, -3.0}, "canary");
+  twin.arrays[schema::kOneRunScore] = ArrayData::vector({-1.5, -2.0, -1.5, -2.5}, "canary");
+  ResultFile file;
+  file.runs = {stamped, twin};
+  const Table table = one_run_table(file);
+  std::size_t stamped_column = 0, other_column = 0;
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    if (table.header[c] == "effect stamped") stamped_column = c;
+    if (table.header[c] == "effect not stamped") other_column = c;
+  }
+  ASSERT_GT(stamped_column, 0u);
+  const auto& row = table.rows.front()[2] == "no" ? table.rows.front() : table.rows.at(1);
+  EXPECT_EQ(row[stamped_column], format_number(0.75, 3));    // ((−1 + 1.5) + (−0.5 + 1.5))/2
+  EXPECT_EQ(row[other_column], format_number(-0.25, 3));     // (0 + (−3 + 2.5))/2
+}
+
 // Property: the default report of a file of one-run audits is their table alone, though the
 // file has swept keys: no empty settings or runs table beside it.
 TEST(OneRunTable, IsTheWholeDefaultReportOfAOneRunFile) {
