@@ -28,6 +28,30 @@ constexpr double kAlpha = 0.05;
 
 }  // namespace
 
+namespace {
+
+// s(π) of the canary minus its control's for the feature (element 0) and the mean over the
+// candidates, from the saved candidate scores (evaluation.save_candidate_scores); NaN
+// without them. The same per-feature effect of stamping the one_run table reads against a
+// run's null twin, at m = 1.
+std::pair<double, double> stamping_effect(const RunRecord& canary) {
+  if (!canary.has_array(schema::kCandidateScores) || !canary.has_array(schema::kCandidateScoresControl)) {
+    return {std::nan(""), std::nan("")};
+  }
+  const std::vector<double> own = canary.array(schema::kCandidateScores).as_doubles();
+  const std::vector<double> control = canary.array(schema::kCandidateScoresControl).as_doubles();
+  double sum = 0.0;
+  std::size_t n = 0;
+  for (std::size_t c = 1; c < own.size() && c < control.size(); ++c) {
+    if (std::isnan(own[c]) || std::isnan(control[c])) continue;
+    sum += own[c] - control[c];
+    ++n;
+  }
+  return {own.at(0) - control.at(0), n == 0 ? std::nan("") : sum / static_cast<double>(n)};
+}
+
+}  // namespace
+
 Table exposure_table(const GroupedRuns& grouped) {
   Table table;
   table.name = "exposure";
@@ -41,6 +65,15 @@ Table exposure_table(const GroupedRuns& grouped) {
     table.header.push_back("p " + test.name);
   }
   table.header.push_back("M − control");
+  // Only files that saved candidate scores get the effect columns (older reports unchanged).
+  bool effects = false;
+  for (const Setting& setting : grouped.settings) {
+    for (const CanaryEntry& entry : setting.canaries) effects = effects || !std::isnan(stamping_effect(*entry.run).first);
+  }
+  if (effects) {
+    table.header.push_back("effect stamped");
+    table.header.push_back("effect not stamped");
+  }
   table.header.push_back("validity");
   for (const Setting& setting : grouped.settings) {
     std::vector<const CanaryEntry*> entries;
@@ -62,6 +95,11 @@ Table exposure_table(const GroupedRuns& grouped) {
         row.push_back(cell(scalar_or_nan(*entry->run, test->path.c_str()), 3));
       }
       row.push_back(cell(entry->difference()));
+      if (effects) {
+        const auto [stamped, other] = stamping_effect(*entry->run);
+        row.push_back(cell(stamped, 3));
+        row.push_back(cell(other, 3));
+      }
       std::vector<std::string> notes;
       const std::string descriptive = exposure_descriptive_reason(*entry->run);
       if (!descriptive.empty()) notes.push_back("descriptive: " + descriptive);

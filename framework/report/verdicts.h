@@ -17,7 +17,10 @@ namespace ufm {
 
 /// "exposure": one row per canary storing exposure, ordered by setting then pair key:
 /// grouping columns, run (identity), pair, canary, label, pairing, then for each exposure test
-/// its exposure (bits) and p, M − control, and validity ("descriptive: …" where the design
+/// its exposure (bits) and p, M − control, then, when canaries saved their candidate scores
+/// (evaluation.save_candidate_scores), "effect stamped" (s(π) of the canary minus its
+/// control's, for the feature) and "effect not stamped" (the same averaged over the
+/// candidates), and validity ("descriptive: …" where the design
 /// makes the exposure p descriptive; see exposure_descriptive_reason).
 Table exposure_table(const GroupedRuns& grouped);
 

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 
@@ -212,6 +214,27 @@ TEST(ExposureTable, ListsEveryCanaryByPairKeyWithItsPValues) {
   EXPECT_EQ(table.rows[1][7], "0.001");
   EXPECT_EQ(table.rows[1][table.rows[1].size() - 2], "-0.2");
   EXPECT_EQ(table.rows[1].back(), "");  // a random feature among random candidates: a valid rank test
+}
+
+// Property: with saved candidate scores the table gains the per-feature effect of stamping
+// (canary minus control s(π) for the feature, and its mean over the candidates), by hand;
+// without them it has no such columns.
+TEST(ExposureTable, ShowsTheStampingEffectWhereCandidateScoresWereSaved) {
+  ResultFile file = pairs({0.3, 0.001}, {0.1, -0.2}, "independent", false);
+  const Table plain = exposure_table(group_runs(file, {}));
+  EXPECT_EQ(std::count(plain.header.begin(), plain.header.end(), "effect stamped"), 0);
+  for (auto& run : file.runs) {
+    if (run.int_attribute(schema::kIsControl) != 0) continue;
+    run.arrays[schema::kCandidateScores] = ArrayData::vector({-0.5, -2.0, -1.0}, "candidate");
+    run.arrays[schema::kCandidateScoresControl] = ArrayData::vector({-1.5, -2.5, -1.0}, "candidate");
+  }
+  const Table table = exposure_table(group_runs(file, {}));
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(table.header.begin(), table.header.end(), name) - table.header.begin());
+  };
+  ASSERT_LT(column("effect stamped"), table.header.size());
+  EXPECT_EQ(table.rows[0][column("effect stamped")], "1");                          // −0.5 − (−1.5)
+  EXPECT_EQ(table.rows[0][column("effect not stamped")], format_number(0.25, 3));   // (0.5 + 0)/2
 }
 
 TEST(Report, OldFilesKeepTheirTablesAndNewOnesGainVerdicts) {
