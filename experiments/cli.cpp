@@ -156,9 +156,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const ResultFile result = read_result_file(outcome.result_path);
   CalibrationEvidence own;
   if (!evidence && has_null_pairs(result)) own = calibration_evidence(result, outcome.result_path);
-  const bool one_run_only = std::all_of(result.runs.begin(), result.runs.end(),
-                                        [](const RunRecord& run) { return is_one_run_record(run); });
-  if (!one_run_only) out << markdown_summary(result, evidence ? &*evidence : (own.tests.empty() ? nullptr : &own));
+  if (!only_one_run_audits(result)) out << markdown_summary(result, evidence ? &*evidence : (own.tests.empty() ? nullptr : &own));
   if (has_one_run_audits(result)) out << "\n" << render(one_run_table(result), TableFormat::kMarkdown);
   return 0;
 }

@@ -7,15 +7,12 @@
 
 #include "core/statistics.h"
 #include "core/text.h"
+#include "report/settings.h"
 #include "storage/schema.h"
 
 namespace ufm {
 
 namespace {
-
-double scalar_of(const RunRecord& run, const char* path) {
-  return run.has_array(path) ? run.array(path).as_doubles().front() : std::nan("");
-}
 
 }  // namespace
 
@@ -70,6 +67,11 @@ bool has_one_run_audits(const ResultFile& file) {
   return std::any_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) { return is_one_run_record(run); });
 }
 
+bool only_one_run_audits(const ResultFile& file) {
+  return !file.runs.empty() &&
+         std::all_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) { return is_one_run_record(run); });
+}
+
 Table one_run_table(const ResultFile& file) {
   Table table;
   table.name = "one_run";
@@ -109,7 +111,7 @@ Table one_run_table(const ResultFile& file) {
                           std::to_string(run->int_attribute(schema::kOneRunCorrect)), format_number(p, 3),
                           format_number(epsilon, 3) + " (" +
                               format_number(run->double_attribute(schema::kOneRunDelta)) + ")",
-                          guarantee, format_number(scalar_of(*run, schema::kTestAccuracy)),
+                          guarantee, format_number(scalar_or_nan(*run, schema::kTestAccuracy)),
                           twin ? format_number(mean_effect(*run, *twin, true), 3) : "",
                           twin ? format_number(mean_effect(*run, *twin, false), 3) : "",
                           format_number(run->double_attribute(schema::kOneRunSecondsAttribute), 3),

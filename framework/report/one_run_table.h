@@ -13,6 +13,8 @@ std::string one_run_group(const RunRecord& run);
 
 /// True when `file` holds a one-run audit.
 bool has_one_run_audits(const ResultFile& file);
+/// True when every run of `file` is a one-run audit (no canary or control to tabulate).
+bool only_one_run_audits(const ResultFile& file);
 
 /// "one_run": one row per one-run training, ordered by settings then seed:
 ///   settings (varying_keys), seed, null (yes: coins tossed, nothing stamped)

@@ -38,9 +38,10 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     UFM_CHECK(std::find(kTableNames.begin(), kTableNames.end(), name) != kTableNames.end(), ConfigError,
               "--table: unknown table '", name, "' (valid: ", join(kTableNames), ")");
   }
-  UFM_CHECK(options.audit_score == kAuditScoreExposure || options.audit_score == kAuditScoreM, ConfigError,
-            "--audit-score: unknown score '", options.audit_score, "' (valid: ", kAuditScoreExposure, ", ",
-            kAuditScoreM, ")");
+  // An unknown --audit-score fails whether or not the audit table is printed (no settings:
+  // audit_refusal checks the score alone).
+  const std::string unknown_score = audit_refusal(GroupedRuns{}, options.audit_score);
+  UFM_CHECK(unknown_score.empty(), ConfigError, unknown_score);
   const std::vector<std::string> keys = options.group_by ? *options.group_by : default_group_by(file);
   // Validates the keys even when the settings table is not printed.
   const GroupedRuns grouped = group_runs(file, keys, source);
@@ -72,9 +73,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   std::vector<std::string> tables = options.tables;
   if (tables.empty()) {
     // A file of one-run audits alone has no canary or control to tabulate.
-    const bool one_run_only = !file.runs.empty() && std::all_of(file.runs.begin(), file.runs.end(), [](const RunRecord& run) {
-      return is_one_run_record(run);
-    });
+    const bool one_run_only = only_one_run_audits(file);
     if (!one_run_only && (options.group_by || !varying_keys(file).empty())) tables.push_back("settings");
     if (seeds_vary(file)) tables.push_back("seeds");
     // Files without exposure or null pairs (all files before issue 8) keep their old report.
