@@ -35,6 +35,8 @@ OptionTable<ExperimentConfig> make_experiment_options() {
       // Declared late: written only when private training is asked for (option_yaml::write).
       .add_block(PrivacyOptions::kBlock, &ExperimentConfig::privacy, PrivacyOptions::options())
       .add_block(EvaluationOptions::kBlock, &ExperimentConfig::evaluation, EvaluationOptions::options())
+      // Declared late, as privacy: written only when a run unlearns or forgets.
+      .add_block(UnlearningOptions::kBlock, &ExperimentConfig::unlearning, UnlearningOptions::options())
       // Where and how a run executes never changes its results, so not its identity.
       .add_block(OutputOptions::kBlock, &ExperimentConfig::output, OutputOptions::options())
       .not_scientific()
@@ -149,6 +151,7 @@ void ExperimentConfig::validate() const {
   augmentation.validate();
   privacy.validate();
   evaluation.validate();
+  unlearning.validate();
   output.validate();
   execution.validate();
   // Settings that only make sense together.
@@ -169,6 +172,19 @@ void ExperimentConfig::validate() const {
   UFM_CHECK(canaries.controls || !(selection_needs_influence(canaries.select) || influence.rank_after), ConfigError,
             "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),
             " needs the control model as clean reference; set canaries.controls=true");
+  // Unlearning compares the unlearned canary with three references (docs/unlearning.md): the
+  // control (b), the control unlearned the same way (c), the retrained model (a).
+  if (unlearning.enabled()) {
+    UFM_CHECK(canaries.controls, ConfigError, "unlearning.method: ", unlearning.method,
+              " needs canaries.controls=true (references (b) and (c) are the controls, before and after the same "
+              "unlearning)");
+    UFM_CHECK(!canaries.one_run(), ConfigError, "unlearning.method: a one-run audit (canaries.mode: one_run) has no "
+              "canary image to forget");
+    UFM_CHECK(evaluation.exposure, ConfigError, "unlearning.method: ", unlearning.method,
+              " needs evaluation.exposure=true (exposure against each reference)");
+    UFM_CHECK(canaries.batch_position < 0, ConfigError,
+              "unlearning.method: unlearning a canary moved by canaries.batch_position is not supported");
+  }
   // Candidates must have the feature's shape; checked here so a bad list fails before training.
   if (evaluation.exposure) {
     candidate_patterns(evaluation.candidate_space, evaluation.candidates, evaluation.candidate_list,

@@ -18,6 +18,7 @@
 #include "training/augmentation.h"
 #include "training/privacy_options.h"
 #include "training/training_options.h"
+#include "unlearning/unlearning_options.h"
 
 namespace ufm {
 
@@ -34,6 +35,7 @@ struct ExperimentConfig {
   AugmentationOptions augmentation;
   PrivacyOptions privacy;
   EvaluationOptions evaluation;
+  UnlearningOptions unlearning;
   OutputOptions output;
   ExecutionOptions execution;
   /// Validates every block (throws ConfigError naming the key).

@@ -374,6 +374,19 @@ double student_t_cdf(double t, double df) {
   return t < 0 ? tail : 1.0 - tail;
 }
 
+double student_t_quantile(double p, double df) {
+  if (!(p > 0.0 && p < 1.0) || !(df > 0.0)) return kNaN;
+  // The CDF is increasing: widen a bracket until it holds p, then halve it.
+  double low = -1.0, high = 1.0;
+  while (student_t_cdf(low, df) > p) low *= 2.0;
+  while (student_t_cdf(high, df) < p) high *= 2.0;
+  for (int i = 0; i < 200 && high - low > 1e-15 * std::max(1.0, std::fabs(low)); ++i) {
+    const double mid = 0.5 * (low + high);
+    (student_t_cdf(mid, df) < p ? low : high) = mid;
+  }
+  return 0.5 * (low + high);
+}
+
 double regularized_incomplete_beta(double a, double b, double x) {
   UFM_CHECK(a > 0.0 && b > 0.0, RuntimeError, "regularized_incomplete_beta: expected a, b > 0, found a=", a, " b=", b);
   UFM_CHECK(x >= 0.0 && x <= 1.0, RuntimeError, "regularized_incomplete_beta: expected x in [0, 1], found ", x);

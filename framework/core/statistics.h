@@ -19,6 +19,10 @@ struct TestResult {
 /// Student's t CDF with `df` degrees of freedom (df > 0, may be non-integer).
 double student_t_cdf(double t, double df);
 
+/// Quantile of Student's t: the t with student_t_cdf(t, df) = p (scipy.stats.t.ppf), by
+/// bisection to machine precision. p in (0, 1), df > 0; NaN otherwise.
+double student_t_quantile(double p, double df);
+
 /// Regularised incomplete beta function I_x(a, b).
 double regularized_incomplete_beta(double a, double b, double x);
 

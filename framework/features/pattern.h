@@ -51,7 +51,7 @@ struct FeatureOptions {
 /// kind never moves another.
 enum class StreamPurpose : std::uint64_t {
   kFeature = 1, kDecoy = 2, kCandidates = 3, kPatches = 4, kTrainingDraws = 5,
-  kOneRunImages = 6, kOneRunCoins = 7
+  kOneRunImages = 6, kOneRunCoins = 7, kUnlearning = 8
 };
 
 /// SplitMix64 mix of (base, purpose, key1, key2); different arguments give unrelated seeds.

@@ -11,6 +11,7 @@
 #include "report/one_run_table.h"
 #include "report/plots.h"
 #include "report/privacy_table.h"
+#include "report/unlearning_table.h"
 #include "report/report_tables.h"
 #include "report/statement.h"
 #include "report/summary_table.h"
@@ -20,7 +21,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run", "unlearning", "unlearning_cost"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -85,6 +86,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_private_runs(file)) tables.push_back("privacy");
     if (has_audit_scores(file) && audit_refusal(grouped, kAuditScoreExposure).empty()) tables.push_back("audit");
     if (has_one_run_audits(file)) tables.push_back("one_run");
+    if (has_unlearning_runs(file)) tables.insert(tables.end(), {"unlearning", "unlearning_cost"});
   }
   std::ostringstream out;
   bool first = true;
@@ -109,6 +111,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (name == "privacy") body = render(privacy_table(grouped), format);
     if (name == "audit") body = render(audit_table(grouped, options.audit_score), format);
     if (name == "one_run") body = render(one_run_table(file), format);
+    if (name == "unlearning") body = render(unlearning_table(file, null_pairs ? &*null_pairs : nullptr), format);
+    if (name == "unlearning_cost") body = render(unlearning_cost_table(file), format);
     if (tables.size() > 1) {
       if (!first) out << "\n";
       switch (format) {
@@ -123,6 +127,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   if (!options.plots_directory.empty()) {
     auto written = write_plots(file, grouped, options.plots_directory);
     for (const auto& path : write_verdict_plots(file, grouped, options.plots_directory)) written.push_back(path);
+    const std::string unlearning = write_unlearning_plot(file, options.plots_directory);
+    if (!unlearning.empty()) written.push_back(unlearning);
     if (format == TableFormat::kMarkdown) {
       out << "\nplots (data and .gp scripts beside them): " << join(written) << "\n";
     }

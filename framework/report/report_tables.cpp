@@ -123,7 +123,7 @@ Table run_table(const ResultFile& file) {
   std::vector<const RunRecord*> controls, canaries;
   for (const auto& run : file.runs) {
     by_identity[run.identity] = &run;
-    if (is_one_run_record(run)) continue;  // the one_run table's
+    if (is_one_run_record(run) || is_unlearning_record(run)) continue;  // the one_run and unlearning tables'
     (is_control_record(run) ? controls : canaries).push_back(&run);
   }
   const auto order = [](const RunRecord* a, const RunRecord* b) {

@@ -33,11 +33,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Identity of the experiment a result file belongs to: its points without the canary
-// choice, so that adding canaries to an experiment extends the same file.
+// Identity of the experiment a result file belongs to: its trainings, i.e. its points
+// without the canary choice and without their unlearning stage, each once. So adding
+// canaries, or another unlearning variant of the same trainings, extends the same file (the
+// new variants start from the stored trainings); points without unlearning keep the
+// identity they always had.
 std::string experiment_identity(const std::vector<SweepPoint>& points) {
   std::string text;
-  for (const auto& point : points) text += scientific_yaml(run_config(point.config, -1));
+  std::set<std::string> seen;
+  for (const auto& point : points) {
+    ExperimentConfig training = run_config(point.config, -1);
+    training.unlearning = UnlearningOptions{};
+    const std::string yaml = scientific_yaml(training);
+    if (seen.insert(yaml).second) text += yaml;
+  }
   return fnv1a_hex(text);
 }
 
@@ -182,6 +191,23 @@ RunProgress epoch_logger(const std::string& label, std::size_t unit_size, std::s
   };
 }
 
+// The stored records an unlearned variant starts from and compares with: ConfigError naming
+// unlearning.method when one that was planned is not stored.
+UnlearningInputs unlearning_inputs(const PlannedRun& run, StoredControls& stored) {
+  auto find = [&](const std::string& identity, const char* what) -> const RunRecord* {
+    if (identity.empty()) return nullptr;
+    const RunRecord* record = stored.record(identity);
+    UFM_CHECK(record != nullptr, ConfigError, "unlearning.method: ", what, " ", identity, " of ", run_label(run),
+              " is not stored (the stages before this one must finish first)");
+    return record;
+  };
+  UnlearningInputs inputs;
+  inputs.source = find(run.unlearned_from, "the trained run");
+  inputs.never_seen = find(run.never_seen_identity, "reference (b), the trained control,");
+  inputs.retrained = find(run.retrained_identity, "reference (a), the retrained control,");
+  return inputs;
+}
+
 }  // namespace
 
 ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const std::string& config_text,
@@ -240,7 +266,9 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
     // execution.parallel_models runs of one point trained as one batch), keeping only their
     // runs still to train. Controls (stage 1) train first, a phase of their own, so that every
     // canary that scores its control's model finds it stored, whatever the number of workers.
-    std::vector<std::vector<const PlannedRun*>> control_units, canary_units;
+    // Later stages (runs/training_units.h: unlearned controls, then unlearned canaries) follow
+    // in order, each starting from the pieces the stages before it stored.
+    std::map<int, std::vector<std::vector<const PlannedRun*>>> units_by_stage;
     for (const TrainingUnit& unit : training_units(plan, execution.parallel_models)) {
       std::vector<const PlannedRun*> runs;
       for (std::size_t index : unit.runs) {
@@ -248,11 +276,11 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
         if (done.count(run.identity) || (options.select && !selected.count(run.identity))) continue;
         runs.push_back(&run);
       }
-      if (!runs.empty()) (unit.stage == 1 ? control_units : canary_units).push_back(std::move(runs));
+      if (!runs.empty()) units_by_stage[unit.stage].push_back(std::move(runs));
     }
     std::vector<const PlannedRun*> todo;  // in training order
-    for (const auto* units : {&control_units, &canary_units}) {
-      for (const auto& unit : *units) todo.insert(todo.end(), unit.begin(), unit.end());
+    for (const auto& [unit_stage, units] : units_by_stage) {
+      for (const auto& unit : units) todo.insert(todo.end(), unit.begin(), unit.end());
     }
     std::string pending;
     if (!plan.pending_points.empty()) {
@@ -324,9 +352,15 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
         if (needs_control_record(*run)) control = stored_controls.record(run->control_identity);
         controls.push_back(control);
       }
-      // One piece per run, exactly as in single-model mode.
-      for (const RunRecord& record : execute_runs_batched(unit, run_data, environment, progress, controls)) {
-        write_piece(pieces, record);
+      if (first_run.unlearns()) {
+        // An unlearned variant starts from its stored training and compares with stored references.
+        write_piece(pieces, execute_unlearning(first_run, run_data, environment, controls.front(),
+                                               unlearning_inputs(first_run, stored_controls)));
+      } else {
+        // One piece per run, exactly as in single-model mode.
+        for (const RunRecord& record : execute_runs_batched(unit, run_data, environment, progress, controls)) {
+          write_piece(pieces, record);
+        }
       }
       const double seconds = std::chrono::duration<double>(Clock::now() - unit_start).count();
       double expected = total_seconds.load();
@@ -350,8 +384,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
                           tbb::simple_partitioner());
       });
     };
-    train_units(control_units);
-    train_units(canary_units);
+    for (const auto& [unit_stage, units] : units_by_stage) train_units(units);
     outcome.runs_trained += todo.size();
     outcome.runs_planned = plan.runs.size();
     // A shard works on one stage; the next stage is the next job array's.

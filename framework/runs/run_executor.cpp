@@ -161,6 +161,22 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
   return train_and_finish(states, data, run.config, progress).front();
 }
 
+RunRecord execute_unlearning(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                             const RunRecord* control, const UnlearningInputs& inputs) {
+  UFM_CHECK(run.unlearns(), RuntimeError, "execute_unlearning: run ", run.identity, " is not an unlearned variant");
+  UFM_CHECK(inputs.source != nullptr, ConfigError, "unlearning.method: the trained run ", run.unlearned_from,
+            " that ", run_label(run), " unlearns is not stored (it must be trained first)");
+  std::unique_ptr<RunState> state = start_run(run, data, environment, control);
+  state->source = inputs.source;
+  state->never_seen = inputs.never_seen;
+  state->retrained = inputs.retrained;
+  // The initialisation stage drew the seed's initial weights (what localized resets to);
+  // the model then takes the trained weights.
+  for (const auto& parameter : state->model->parameters()) state->initial_parameters.push_back(parameter.detach().clone());
+  load_weights(*state->model, *inputs.source, "unlearning.method");
+  return finish_run(*state, TrainingHistory{}, 0.0);
+}
+
 std::string batch_compatibility_key(const ExperimentConfig& run_config) {
   ExperimentConfig key = run_config;
   key.train.seed = 0;

@@ -73,6 +73,22 @@ RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const R
 RunRecord execute_run(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
                       const RunProgress& progress, const RunRecord* control);
 
+/// The stored records an unlearned variant starts from and compares with (run_plan.h,
+/// PlannedRun::unlearned_from): its source (the trained run), and on an unlearned canary its
+/// references (b) never_seen and (a) retrained (null when not planned).
+struct UnlearningInputs {
+  const RunRecord* source = nullptr;
+  const RunRecord* never_seen = nullptr;
+  const RunRecord* retrained = nullptr;
+};
+
+/// An unlearned variant (run.unlearns()): rebuilds its source's trained model (the same
+/// initialisation, then the stored weights), runs the finish stages with the unlearning
+/// post-training stage, and returns its record. `control` is its unlearned control (reference
+/// (c)) on an unlearned canary. ConfigError naming unlearning.method when the source is missing.
+RunRecord execute_unlearning(const PlannedRun& run, const ExperimentData& data, const RunEnvironment& environment,
+                             const RunRecord* control, const UnlearningInputs& inputs);
+
 /// Runs with equal keys can be trained as one batch: they differ at most in seed and canary
 /// (index, pair, batch position), so they share data, model and training settings.
 std::string batch_compatibility_key(const ExperimentConfig& run_config);

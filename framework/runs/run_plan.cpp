@@ -66,6 +66,66 @@ ExperimentConfig pair_run_config(const ExperimentConfig& point, std::int64_t can
 
 std::string run_identity(const ExperimentConfig& config) { return fnv1a_hex(scientific_yaml(config)); }
 
+namespace {
+
+// The unlearning variants of one point (issue "Unlearning the canary"): per pair, reference
+// (a) (the control retrained without the forget set), the control unlearned (reference (c))
+// and the canary unlearned, both starting from the trained runs, which keep their weights.
+template <typename Add, typename Share>
+void plan_unlearning(ExperimentPlan& plan, std::size_t p, const UnlearningOptions& unlearning,
+                     const std::vector<std::pair<std::size_t, std::size_t>>& pairs, Add& add, Share& share_varying) {
+  const std::vector<std::string>& varying = plan.points[p].varying;
+  for (const auto& [canary_at, control_at] : pairs) {
+    plan.runs[canary_at].keeps_weights = true;
+    plan.runs[control_at].keeps_weights = true;
+    share_varying(canary_at, varying);
+    share_varying(control_at, varying);
+    const PlannedRun canary = plan.runs[canary_at];
+    const PlannedRun control = plan.runs[control_at];
+    UnlearningOptions forget = unlearning;
+    forget.forget_index = canary.canary_index;
+
+    std::string retrained;
+    if (unlearning.retrain_reference) {
+      PlannedRun run;
+      run.config = control.config;
+      run.config.unlearning = UnlearningOptions{};
+      run.config.unlearning.forget_index = canary.canary_index;
+      run.config.unlearning.extra_forget = unlearning.extra_forget;
+      run.identity = run_identity(run.config);
+      run.point = p;
+      run.keeps_weights = true;
+      const std::size_t at = add(std::move(run));
+      share_varying(at, varying);
+      retrained = plan.runs[at].identity;
+    }
+    PlannedRun unlearned_control;
+    unlearned_control.config = control.config;
+    unlearned_control.config.unlearning = forget;
+    unlearned_control.identity = run_identity(unlearned_control.config);
+    unlearned_control.point = p;
+    unlearned_control.varying = varying;
+    unlearned_control.unlearned_from = control.identity;
+
+    PlannedRun unlearned_canary;
+    unlearned_canary.config = canary.config;
+    unlearned_canary.config.unlearning = forget;
+    unlearned_canary.identity = run_identity(unlearned_canary.config);
+    unlearned_canary.canary_index = canary.canary_index;
+    unlearned_canary.point = p;
+    unlearned_canary.varying = varying;
+    unlearned_canary.unlearned_from = canary.identity;
+    unlearned_canary.control_identity = unlearned_control.identity;
+    unlearned_canary.never_seen_identity = control.identity;
+    unlearned_canary.retrained_identity = retrained;
+    unlearned_control.serves.push_back(unlearned_canary.identity);
+    add(std::move(unlearned_control));
+    add(std::move(unlearned_canary));
+  }
+}
+
+}  // namespace
+
 ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
                                const std::function<std::int64_t(const ExperimentConfig&)>& train_size,
                                const ReferenceLookup& reference) {
@@ -79,8 +139,26 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
     plan.runs.push_back(std::move(run));
     return plan.runs.size() - 1;
   };
+  // The trained runs of unlearning points are shared by every unlearning variant of the same
+  // training: their varying keys are those all the points that asked for them share.
+  std::map<std::string, std::vector<std::string>> shared_varying;
+  auto share_varying = [&](std::size_t at, const std::vector<std::string>& varying) {
+    auto [found, inserted] = shared_varying.emplace(plan.runs[at].identity, varying);
+    if (!inserted) {
+      std::vector<std::string> common;
+      for (const auto& entry : found->second) {
+        if (std::find(varying.begin(), varying.end(), entry) != varying.end()) common.push_back(entry);
+      }
+      found->second = common;
+    }
+  };
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
-    const ExperimentConfig& point = plan.points[p].config;
+    // An unlearning point trains the point without its unlearning block; the variants
+    // (planned after its canaries) start from those trainings.
+    const UnlearningOptions unlearning = plan.points[p].config.unlearning;
+    ExperimentConfig training_point = plan.points[p].config;
+    training_point.unlearning = UnlearningOptions{};
+    const ExperimentConfig& point = training_point;
     if (point.canaries.one_run()) {
       // One training holds every canary (features/one_run_draw.h): no control, no pairs.
       UFM_CHECK(point.canaries.count <= train_size(point), ConfigError, "canaries.count: a one-run audit stamps ",
@@ -155,6 +233,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
         controls.push_back(influence ? reference_control : add_control(-1, -1));
       }
     }
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;  // (canary, control) positions in plan.runs
     std::map<std::int64_t, std::string> first_with_index;
     for (std::size_t k = 0; k < indices.size(); ++k) {
       const std::int64_t index = indices[k];
@@ -186,15 +265,32 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
         if (std::find(serves.begin(), serves.end(), plan.runs[at].identity) == serves.end()) {
           serves.push_back(plan.runs[at].identity);
         }
+        pairs.emplace_back(at, control);
       }
     }
+    if (unlearning.enabled()) {
+      for (std::int64_t index : unlearning.extra_forget) {
+        UFM_CHECK(index < train_size(point), ConfigError, "unlearning.extra_forget: index ", index,
+                  " is outside the training set of ", train_size(point), " images");
+      }
+      plan_unlearning(plan, p, unlearning, pairs, add, share_varying);
+    }
+  }
+  for (auto& run : plan.runs) {
+    const auto found = shared_varying.find(run.identity);
+    if (found != shared_varying.end()) run.varying = found->second;
   }
   return plan;
 }
 
 std::string run_label(const PlannedRun& run) {
   if (run.one_run) return "one-run audit (" + std::to_string(run.config.canaries.count) + " canaries)";
-  return run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
+  const std::string trained = run.is_control() ? "control" : "canary " + std::to_string(run.canary_index);
+  if (run.unlearns()) return trained + " unlearned (" + run.config.unlearning.method + ")";
+  if (run.is_retrained_reference()) {
+    return "control retrained without " + std::to_string(run.config.unlearning.forget_index);
+  }
+  return trained;
 }
 
 }  // namespace ufm

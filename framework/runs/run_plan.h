@@ -52,7 +52,22 @@ struct PlannedRun {
   /// A one-run audit (canaries.mode: one_run): one training stamping many canaries by coin;
   /// canary_index stays −1 (no single canary), and it has no control.
   bool one_run = false;
+  /// An unlearned variant (unlearning.method set): the identity of the trained run it starts
+  /// from (its training identity); it trains nothing itself. "" for every training.
+  std::string unlearned_from;
+  /// On an unlearned canary: reference (b), the control it was paired with before unlearning
+  /// ("feature never seen"), and reference (a), the control retrained with the forget set
+  /// dropped ("image removed"; "" without unlearning.retrain_reference). Its control_identity
+  /// is reference (c), its control unlearned the same way.
+  std::string never_seen_identity;
+  std::string retrained_identity;
+  /// Stores its weights and buffers (weights/) whatever output.save_weights says: a trained
+  /// model that unlearned variants or their comparisons rebuild.
+  bool keeps_weights = false;
   bool is_control() const { return canary_index < 0 && !one_run; }
+  bool unlearns() const { return !unlearned_from.empty(); }
+  /// A reference (a): trained with its forget set dropped from the batches.
+  bool is_retrained_reference() const { return !unlearns() && config.unlearning.forget_index >= 0; }
 };
 
 /// "control" or "canary 1534": how progress lines and plan tables name a run.

@@ -21,6 +21,7 @@
 #include "runs/one_run_audit.h"
 #include "runs/record_arrays.h"
 #include "runs/privacy_record.h"
+#include "runs/unlearning_stage.h"
 #include "scoring/scorer_registry.h"
 #include "storage/schema.h"
 
@@ -33,14 +34,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The model a run trained, rebuilt from its stored weights.
-std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const ExperimentConfig& config,
-                                              const InputShape& shape, const std::string& setting) {
-  std::shared_ptr<Classifier> model = create_model(config.model, shape);
-  load_weights(*model, record, setting);
-  model->eval();
-  return model;
-}
 
 
 // Self-influence of every training image at the checkpoints the rule picks from this
@@ -113,6 +106,12 @@ void probe_run(RunState& state) {
   if (!run.selection_group.empty()) record.attributes[schema::kSelectionGroup] = run.selection_group;
   if (run.rank_before >= 0) record.attributes[schema::kSelfInfluenceRankBefore] = run.rank_before;
   if (!run.duplicate_of.empty()) record.attributes[schema::kDuplicateOf] = run.duplicate_of;
+  if (run.unlearns()) {
+    record.attributes[schema::kUnlearnedFrom] = run.unlearned_from;
+    record.attributes[schema::kUnlearningMethodAttribute] = config.unlearning.method;
+    if (!run.never_seen_identity.empty()) record.attributes[schema::kNeverSeenIdentity] = run.never_seen_identity;
+    if (!run.retrained_identity.empty()) record.attributes[schema::kRetrainedIdentity] = run.retrained_identity;
+  }
 }
 
 // The training view with the run's canary stamped (or, for a batch-position control, its
@@ -154,6 +153,14 @@ void stamp_run(RunState& state) {
     record.attributes[schema::kControlMoves] = config.canaries.control_moves;
     record.attributes[schema::kCanaryTrainingPositionAttribute] = config.canaries.batch_position * config.train.batch_size;
   }
+  if (run.is_retrained_reference()) {
+    // Reference (a): the forget set leaves the batches it falls in, everything else in place.
+    const std::vector<std::int64_t> forget = config.unlearning.forget_set();
+    training.set_removed(forget);
+    std::vector<std::string> indices;
+    for (std::int64_t index : forget) indices.push_back(std::to_string(index));
+    record.attributes[schema::kRetrainedWithout] = join(indices, ",");
+  }
   record.attributes[schema::kCanaryLabel] = state.canary_label;
 }
 
@@ -188,6 +195,11 @@ void initialise_run(RunState& state) {
 
 void record_history(RunState& state) {
   if (!state.data->on_device.device.is_cpu()) state.model->to(at::kCPU);
+  if (state.source != nullptr) {
+    // An unlearned variant trained nothing itself: its history is its source's.
+    copy_training_history(*state.source, state.record);
+    return;
+  }
   state.record.attributes[schema::kTrainSecondsAttribute] = state.train_seconds;
   state.record.attributes[schema::kStoppedEarlyAttribute] = static_cast<std::int64_t>(state.history.stopped_early ? 1 : 0);
   add_history(state.record, state.history);
@@ -253,20 +265,14 @@ void score_exposure(RunState& state) {
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
   Classifier& model = *state.model;
-  const RunProbes& probes = state.probes;
   const std::int64_t canary_label = state.canary_label;
   const std::shared_ptr<Classifier>& control_model = state.control_model;
   const auto exposure_start = Clock::now();
-  const std::int64_t pair = std::max<std::int64_t>(config.canaries.pair, 0);
-  std::vector<Pattern> patterns{probes.feature};
-  for (auto& candidate : candidate_patterns(config.evaluation.candidate_space, config.evaluation.candidates,
-                                            config.evaluation.candidate_list, probes.feature,
-                                            config.evaluation.candidate_seed, pair)) {
-    patterns.push_back(std::move(candidate));
-  }
-  const StampSpec stamp{config.feature.offset, data.dataset.normalisation, config.ood.normalise};
+  const std::vector<Pattern>& patterns = exposure_patterns(state);
+  const StampSpec stamp = exposure_stamp(state);
   const CandidateScores own = score_candidates(model, data.ood.images, data.ood.labels, canary_label, patterns,
                                                stamp, config.evaluation.candidate_probe_limit);
+  state.exposure_scores = own.known;
   record.attributes[schema::kExposureFastPathAttribute] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
   record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
   record.arrays[schema::kExposureImages] = int_scalar(own.known_images);
@@ -316,14 +322,49 @@ void store_outputs(RunState& state) {
         {probe_outputs.labels.numel()}, "image",
         std::vector<std::int64_t>(labels, labels + probe_outputs.labels.numel())};
   }
-  if (config.output.save_weights || stores_control_weights(run)) {
-    // A control's canaries rebuild its model from these (with buffers: batch-norm statistics).
-    save_model_state(record, *state.model, stores_control_weights(run));
+  if (config.output.save_weights || stores_control_weights(run) || run.keeps_weights) {
+    // A control's canaries, and unlearned variants, rebuild its model from these (with
+    // buffers: batch-norm statistics).
+    save_model_state(record, *state.model, stores_control_weights(run) || run.keeps_weights);
   }
   record.attributes[schema::kFinishedAtAttribute] = utc_timestamp();
 }
 
 }  // namespace
+
+std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const ExperimentConfig& config,
+                                              const InputShape& shape, const std::string& setting) {
+  std::shared_ptr<Classifier> model = create_model(config.model, shape);
+  load_weights(*model, record, setting);
+  model->eval();
+  return model;
+}
+
+const std::vector<Pattern>& exposure_patterns(RunState& state) {
+  if (state.exposure_patterns.empty()) {
+    const ExperimentConfig& config = state.run->config;
+    const std::int64_t pair = std::max<std::int64_t>(config.canaries.pair, 0);
+    state.exposure_patterns.push_back(state.probes.feature);
+    for (auto& candidate : candidate_patterns(config.evaluation.candidate_space, config.evaluation.candidates,
+                                              config.evaluation.candidate_list, state.probes.feature,
+                                              config.evaluation.candidate_seed, pair)) {
+      state.exposure_patterns.push_back(std::move(candidate));
+    }
+  }
+  return state.exposure_patterns;
+}
+
+StampSpec exposure_stamp(const RunState& state) {
+  const ExperimentConfig& config = state.run->config;
+  return StampSpec{config.feature.offset, state.data->dataset.normalisation, config.ood.normalise};
+}
+
+std::vector<double> known_candidate_scores(RunState& state, Classifier& model) {
+  const ExperimentConfig& config = state.run->config;
+  return score_candidates(model, state.data->ood.images, state.data->ood.labels, state.canary_label,
+                          exposure_patterns(state), exposure_stamp(state), config.evaluation.candidate_probe_limit)
+      .known;
+}
 
 const std::vector<RunStage>& setup_stages() {
   static const std::vector<RunStage> stages = {
@@ -342,13 +383,14 @@ const std::vector<RunStage>& finish_stages() {
       RunStage{"score", score_run},         RunStage{"influence", score_influence},
       RunStage{"control", score_control},   RunStage{"exposure", score_exposure},
       RunStage{"one_run", [](RunState& state) { if (state.run->one_run) score_one_run(state); }},
+      RunStage{"references", compare_with_references},
       RunStage{"store", store_outputs},
   };
   return stages;
 }
 
 const std::vector<RunStage>& post_training_stages() {
-  static const std::vector<RunStage> stages;
+  static const std::vector<RunStage> stages = {RunStage{"unlearn", unlearn_run}};
   return stages;
 }
 

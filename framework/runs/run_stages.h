@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "evaluation/candidate_scores.h"
+#include "features/pattern.h"
 #include "influence/checkpoints.h"
 #include "models/classifier.h"
 #include "runs/run_executor.h"
@@ -55,6 +57,19 @@ struct RunState {
   ProbeProbabilities probe_outputs;  ///< the kept model's softmax on draw 0
   MemorisationScores scores;         ///< the authors' scores of draw 0
   std::shared_ptr<Classifier> control_model;
+  /// Exposure: the feature then its candidates (exposure_patterns), and the kept model's
+  /// label-known s(pi) of each.
+  std::vector<Pattern> exposure_patterns;
+  std::vector<double> exposure_scores;
+  // An unlearned variant (run->unlearns()): the trained run it starts from, and on an
+  // unlearned canary its references (b) and (a) (null when not planned). See execute_unlearning.
+  const RunRecord* source = nullptr;
+  const RunRecord* never_seen = nullptr;
+  const RunRecord* retrained = nullptr;
+  /// The parameters as initialised from the seed, before the source's weights were loaded.
+  std::vector<at::Tensor> initial_parameters;
+  /// Label-known s(pi) of the source model, before unlearning (an unlearned canary).
+  std::vector<double> exposure_scores_before;
 };
 
 struct RunStage {
@@ -72,6 +87,17 @@ const std::vector<RunStage>& finish_stages();
 /// What the post_train stage runs, in order, between training and scoring (unlearning plugs
 /// in here); empty today.
 const std::vector<RunStage>& post_training_stages();
+
+/// The model a run trained, rebuilt from its stored weights (ConfigError naming `setting`).
+std::shared_ptr<Classifier> model_from_record(const RunRecord& record, const ExperimentConfig& config,
+                                              const InputShape& shape, const std::string& setting);
+
+/// The run's exposure patterns, drawn once: its feature, then its candidates.
+const std::vector<Pattern>& exposure_patterns(RunState& state);
+/// How the run stamps patterns on the OOD images for exposure.
+StampSpec exposure_stamp(const RunState& state);
+/// Label-known s(pi) of `model` for every exposure pattern, at the run's canary label.
+std::vector<double> known_candidate_scores(RunState& state, Classifier& model);
 
 /// Runs `stages` on `state` in order.
 void run_stages(const std::vector<RunStage>& stages, RunState& state);

@@ -4,7 +4,10 @@
 
 namespace ufm {
 
-int run_stage(const PlannedRun& run) { return run.is_control() ? 1 : 2; }
+int run_stage(const PlannedRun& run) {
+  if (run.unlearns()) return run.is_control() ? 3 : 4;
+  return run.is_control() ? 1 : 2;
+}
 
 int parallel_models(const ExperimentConfig& config) { return config.execution.parallel_models; }
 
@@ -21,7 +24,7 @@ std::vector<TrainingUnit> training_units(const ExperimentPlan& plan, int paralle
       // Models trained together share one dataset, so a unit never spans two points.
       // A one-run audit trains on its own stamped copy of the images, so it trains alone.
       if (last.stage == stage && previous.point == run.point && !run.config.canaries.one_run() &&
-          !previous.config.canaries.one_run() &&
+          !previous.config.canaries.one_run() && !run.unlearns() && !previous.unlearns() &&
           static_cast<int>(last.runs.size()) < parallel_models) {
         last.runs.push_back(i);
         joined = true;

@@ -13,7 +13,9 @@
 namespace ufm {
 
 /// The stage of a planned run: 1 for a control (also the reference model of influence-chosen
-/// canaries), 2 for a canary: every canary can rely on the stage-1 pieces existing.
+/// canaries, and a retrained reference), 2 for a canary: every canary can rely on the
+/// stage-1 pieces existing; 3 for an unlearned control and 4 for an unlearned canary, which
+/// start from stored trainings (and an unlearned canary from its unlearned control).
 int run_stage(const PlannedRun& run);
 
 struct TrainingUnit {

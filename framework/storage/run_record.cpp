@@ -111,14 +111,21 @@ std::string attribute_text(const RunRecord& run, const std::string& name) {
   return attribute_text(run.attributes, name);
 }
 
+bool is_unlearning_record(const RunRecord& run) {
+  return run.has_attribute(schema::kUnlearnedFrom) || run.has_attribute(schema::kRetrainedWithout);
+}
+
 bool is_control_record(const RunRecord& run) {
-  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0;
+  return run.has_attribute(schema::kIsControl) && run.int_attribute(schema::kIsControl) != 0 &&
+         !is_unlearning_record(run);
 }
 
 bool is_one_run_record(const RunRecord& run) {
   return run.has_attribute(schema::kOneRunAudit) && run.int_attribute(schema::kOneRunAudit) != 0;
 }
 
-bool is_canary_record(const RunRecord& run) { return !is_control_record(run) && !is_one_run_record(run); }
+bool is_canary_record(const RunRecord& run) {
+  return !is_control_record(run) && !is_one_run_record(run) && !is_unlearning_record(run);
+}
 
 }  // namespace ufm

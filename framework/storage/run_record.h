@@ -42,9 +42,14 @@ struct RunRecord {
 };
 
 /// What a stored run is: a control (is_control set), a one-run audit (one_run_audit set:
-/// one training holding many canaries, canaries.mode one_run), or else a canary model.
+/// one training holding many canaries, canaries.mode one_run), a run of an unlearning
+/// comparison that is not a trained pair (an unlearned variant, unlearned_from set, or a
+/// reference retrained without the forget set, retrained_without set), or else a canary
+/// model. Controls and canaries are the trained pairs only: the memorisation tables never
+/// mix in unlearned models or retrained references (report/unlearning_table.h reads those).
 bool is_control_record(const RunRecord& run);
 bool is_one_run_record(const RunRecord& run);
+bool is_unlearning_record(const RunRecord& run);
 bool is_canary_record(const RunRecord& run);
 
 /// An attribute as text: strings as stored, integers in decimal, doubles with 17 significant

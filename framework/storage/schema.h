@@ -186,6 +186,31 @@ constexpr const char* kConfidence = "influence/confidence";
 /// The 1-based epochs of the checkpoints summed over (axis "checkpoint", int64).
 constexpr const char* kCheckpointEpochs = "influence/checkpoint_epochs";
 
+// Unlearning (issue "Unlearning the canary"; docs/unlearning.md). An unlearned variant is its
+// own run: attributes naming the trained run it started from and its references, the scores
+// of the unlearned model at the usual paths, and the source model's values under "before/"
+// (the "after a post-train stage" convention: before/<path> is <path> of the model as trained).
+constexpr const char* kUnlearnedFrom = "unlearned_from";            ///< identity of the trained run
+constexpr const char* kUnlearningMethodAttribute = "unlearning_method";
+constexpr const char* kUnlearningSecondsAttribute = "unlearning_seconds";
+constexpr const char* kNeverSeenIdentity = "never_seen_identity";  ///< reference (b): the trained control
+constexpr const char* kRetrainedIdentity = "retrained_identity";   ///< reference (a): retrained without j
+/// On reference (a): the training indices dropped from its batches, comma-separated.
+constexpr const char* kRetrainedWithout = "retrained_without";
+constexpr const char* kBeforePrefix = "before/";
+/// Mean cross-entropy and accuracy of the model on the forget set (as it was trained on it).
+constexpr const char* kForgetLoss = "unlearning/forget_loss";
+constexpr const char* kForgetAccuracy = "unlearning/forget_accuracy";
+/// Per reference r (kReference*): references/r/M, the reference model's M at the canary's
+/// label with this canary's probes, and references/r/exposure (+ _rank, _p), the feature's
+/// rank by s_model(pi) - s_reference(pi) among the candidates.
+constexpr const char* kReferencesGroup = "references";
+constexpr const char* kReferenceRetrained = "retrained";        ///< (a) image removed
+constexpr const char* kReferenceNeverSeen = "never_seen";       ///< (b) feature never seen
+constexpr const char* kReferenceSameProcedure = "same_procedure";  ///< (c) the control unlearned alike
+constexpr const char* kReferenceM = "M";
+constexpr const char* kReferenceExposure = "exposure";
+
 /// Attributes of the root or of a run that say how, where and when it was made (root:
 /// config_source, experiment_identity, versions, blas, device, updated_at; run: the
 /// environment, timings and what the run was).

@@ -18,6 +18,26 @@ EpochBatches OrderedSampler::epoch(const TrainingView& view, at::Generator& gene
   return batches;
 }
 
+void drop_removed(EpochBatches& batches, const TrainingView& view) {
+  const std::vector<std::int64_t>& removed = view.removed();
+  if (removed.empty()) return;
+  const std::int64_t n = batches.bounds.empty() ? 0 : batches.bounds.back();
+  const at::Tensor order =
+      batches.order.defined() ? batches.order.to(at::kCPU).contiguous() : at::arange(n, at::TensorOptions().dtype(at::kLong));
+  const auto* visit = order.data_ptr<std::int64_t>();
+  std::vector<std::int64_t> kept;
+  kept.reserve(static_cast<std::size_t>(n));
+  std::vector<std::int64_t> bounds{0};
+  for (std::size_t step = 0; step + 1 < batches.bounds.size(); ++step) {
+    for (std::int64_t i = batches.bounds[step]; i < batches.bounds[step + 1]; ++i) {
+      if (std::find(removed.begin(), removed.end(), visit[i]) == removed.end()) kept.push_back(visit[i]);
+    }
+    bounds.push_back(static_cast<std::int64_t>(kept.size()));
+  }
+  batches.order = at::tensor(kept, at::TensorOptions().dtype(at::kLong));
+  batches.bounds = std::move(bounds);
+}
+
 const char* sampler_name(const PrivacyOptions& privacy) {
   return privacy.enabled && privacy.poisson() ? "poisson" : "ordered";
 }

@@ -45,6 +45,12 @@ class OrderedSampler : public BatchSampler {
   bool shuffle_;
 };
 
+/// Drops the view's removed examples (TrainingView::set_removed) from `batches`: each leaves
+/// the batch it is in, which becomes one shorter; every other batch keeps its examples, so a
+/// model trained on the result differs from the full training only where a removed example
+/// was. Nothing happens when the view removes none.
+void drop_removed(EpochBatches& batches, const TrainingView& view);
+
 using BatchSamplerRegistry = Registry<std::shared_ptr<BatchSampler>, const TrainingOptions&>;
 
 /// The registry's name of the sampler the options ask for: "poisson" under private

@@ -38,6 +38,14 @@ void TrainingView::set_order(at::Tensor order) {
   order_ = order.to(at::kLong).contiguous();
 }
 
+void TrainingView::set_removed(std::vector<std::int64_t> indices) {
+  for (std::int64_t index : indices) {
+    UFM_CHECK(index >= 0 && index < size(), RuntimeError, "TrainingView: removed index ", index,
+              " outside the training set of ", size());
+  }
+  removed_ = std::move(indices);
+}
+
 std::pair<at::Tensor, at::Tensor> TrainingView::batch(const at::Tensor& order, std::int64_t begin,
                                                       std::int64_t end) const {
   if (!order.defined()) {

@@ -28,6 +28,12 @@ class TrainingView {
   void set_order(at::Tensor order);
   const at::Tensor& order() const { return order_; }
 
+  /// Leaves examples `indices` out of training: each is dropped from the batch it falls in,
+  /// every other batch stays as it was (drop_removed in training/batch_sampler.h). The
+  /// retain set of unlearning and the retrained reference (issue "Unlearning the canary").
+  void set_removed(std::vector<std::int64_t> indices);
+  const std::vector<std::int64_t>& removed() const { return removed_; }
+
   std::int64_t size() const { return images_.size(0); }
   /// The tensors the view reads: the shared ones (never modified), or the private copy made
   /// by set_stamped.
@@ -46,6 +52,7 @@ class TrainingView {
   std::int64_t canary_index_ = -1;
   at::Tensor canary_image_;
   at::Tensor order_;
+  std::vector<std::int64_t> removed_;
 };
 
 }  // namespace ufm

@@ -36,7 +36,11 @@ StepOutput MeanCrossEntropy::compute(BatchedModel& model, const StepBatch& batch
   }
   // Model k's loss is the mean over its own batch, as alone; their sum has, for each
   // model's parameters, exactly that model's gradient.
-  losses.sum().backward();
+  if (sign_ == 1.0) {
+    losses.sum().backward();
+  } else {
+    (losses.sum() * sign_).backward();
+  }
   return {losses.detach(), logits.detach()};
 }
 

@@ -58,7 +58,13 @@ class GradientStep {
 /// Padding rows (StepBatch::rows) are left out of each model's mean.
 class MeanCrossEntropy : public GradientStep {
  public:
+  /// `sign` −1 leaves the gradient of minus the loss: a descent step then ascends it
+  /// (unlearning's NegGrad, unlearning/neg_grad.h).
+  explicit MeanCrossEntropy(double sign = 1.0) : sign_(sign) {}
   StepOutput compute(BatchedModel& model, const StepBatch& batch) const override;
+
+ private:
+  double sign_;
 };
 
 /// Steps are made from the run's training and privacy options.

@@ -171,7 +171,10 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
     // Each model's batches, drawn from its own generator as it draws them alone. Stopped
     // models keep drawing (their forward still runs): it changes nothing they keep.
     std::vector<EpochBatches> batches;
-    for (auto& member : members) batches.push_back(sampler->epoch(*member.training, member.generator));
+    for (auto& member : members) {
+      batches.push_back(sampler->epoch(*member.training, member.generator));
+      drop_removed(batches.back(), *member.training);
+    }
     for (std::size_t k = 1; k < members.size(); ++k) {
       UFM_CHECK(batches[k].steps() == batches[0].steps(), RuntimeError, "train_classifiers: member ", k, " takes ",
                 batches[k].steps(), " steps this epoch, member 0 ", batches[0].steps(),

@@ -33,6 +33,11 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
       // One privacy level (its noise calibrated to the μ target), two pairs, one epoch.
       // One audit level (m = 100 of the 200 training images), one seed, one epoch.
       {"one_run.yaml", {"audit_level=m_100", "sweep.train.seed=[0]", "canaries.count=100"}},
+      // One of the eight variants each, 19 candidates.
+      {"unlearning.yaml", {"unlearning=finetune_lr1e-3", "evaluation.candidates=19",
+                           "evaluation.candidate_probe_limit=50"}},
+      {"unlearning_calibration.yaml", {"unlearning=localized_10pct", "evaluation.candidates=19",
+                                       "evaluation.candidate_probe_limit=50"}},
       {"dp.yaml", {"privacy_level=mu_1", "canaries.count=2", "evaluation.candidates=19",
                    "evaluation.candidate_probe_limit=50", "train.max_epochs=1"}},
   };

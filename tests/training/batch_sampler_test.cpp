@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
+
+#include "core/error.h"
 
 namespace ufm {
 namespace {
@@ -83,6 +86,56 @@ TEST(BatchSamplerRegistry, OffersThePapersSamplerAndPoissonSampling) {
   EXPECT_TRUE(batch_sampler_registry().contains("ordered"));
   EXPECT_TRUE(batch_sampler_registry().contains("poisson"));
   EXPECT_THROW(batch_sampler_registry().create("poison", TrainingOptions{}), ConfigError);
+}
+
+// Property: a removed example leaves the batch it falls in and nothing else changes: every
+// other batch holds the same examples in the same order, the step count is the same, and the
+// removed example appears nowhere (the retain set and unlearning's reference (a)).
+TEST(DropRemoved, TakesTheRemovedExamplesOutOfTheirOwnBatchesOnly) {
+  TrainingOptions options;
+  options.batch_size = 4;
+  options.shuffle = true;
+  TrainingView view = view_of(18);
+  at::Generator a = at::make_generator<at::CPUGeneratorImpl>(5), b = at::make_generator<at::CPUGeneratorImpl>(5);
+  const OrderedSampler sampler(options);
+  const EpochBatches full = sampler.epoch(view, a);
+  view.set_removed({3, 11});
+  EpochBatches dropped = sampler.epoch(view, b);
+  drop_removed(dropped, view);
+  ASSERT_EQ(dropped.steps(), full.steps());
+  const auto* before = full.order.data_ptr<std::int64_t>();
+  const auto* after = dropped.order.data_ptr<std::int64_t>();
+  std::int64_t removed_seen = 0;
+  for (std::int64_t step = 0; step < full.steps(); ++step) {
+    std::vector<std::int64_t> expected;
+    for (std::int64_t i = full.bounds[step]; i < full.bounds[step + 1]; ++i) {
+      if (before[i] == 3 || before[i] == 11) {
+        ++removed_seen;
+      } else {
+        expected.push_back(before[i]);
+      }
+    }
+    const std::vector<std::int64_t> got(after + dropped.bounds[step], after + dropped.bounds[step + 1]);
+    EXPECT_EQ(got, expected) << "step " << step;
+  }
+  EXPECT_EQ(removed_seen, 2);
+  EXPECT_EQ(dropped.bounds.back(), 16);
+}
+
+TEST(DropRemoved, LeavesBatchesAloneWhenNothingIsRemoved) {
+  TrainingOptions options;
+  options.batch_size = 4;
+  const TrainingView view = view_of(10);
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(1);
+  EpochBatches batches = OrderedSampler(options).epoch(view, generator);
+  const std::vector<std::int64_t> bounds = batches.bounds;
+  drop_removed(batches, view);
+  EXPECT_EQ(batches.bounds, bounds);
+}
+
+TEST(TrainingView, RefusesARemovedIndexOutsideTheSet) {
+  TrainingView view = view_of(10);
+  EXPECT_THROW(view.set_removed({10}), RuntimeError);
 }
 
 }  // namespace

@@ -1,0 +1,289 @@
+#include "report/unlearning_table.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/error.h"
+#include "core/statistics.h"
+#include "report/per_canary_tests.h"
+#include "report/plots.h"
+#include "report/settings.h"
+#include "report/summary_statistics.h"
+#include "storage/schema.h"
+
+namespace ufm {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Reference {
+  const char* name;   // schema::kReference*
+  const char* label;  // as the table shows it
+};
+
+const std::vector<Reference>& references() {
+  static const std::vector<Reference> all = {
+      {schema::kReferenceRetrained, "(a) image removed (retrained)"},
+      {schema::kReferenceNeverSeen, "(b) feature never seen (control)"},
+      {schema::kReferenceSameProcedure, "(c) same procedure (control unlearned)"},
+  };
+  return all;
+}
+
+std::string path_of(const char* reference, const char* what) {
+  return std::string(schema::kReferencesGroup) + "/" + reference + "/" + what;
+}
+std::string before(const std::string& path) { return std::string(schema::kBeforePrefix) + path; }
+double value(const RunRecord& run, const std::string& path) { return scalar_or_nan(run, path.c_str()); }
+
+bool is_unlearned_canary(const RunRecord& run) {
+  return run.has_attribute(schema::kUnlearnedFrom) && run.has_attribute(schema::kIsControl) &&
+         run.int_attribute(schema::kIsControl) == 0;
+}
+
+// Unlearned canaries by variant (their varying_keys), in variant order.
+std::map<std::string, std::vector<const RunRecord*>> variants_of(const ResultFile& file) {
+  std::map<std::string, std::vector<const RunRecord*>> variants;
+  for (const auto& run : file.runs) {
+    if (is_unlearned_canary(run)) variants[attribute_text(run, schema::kVaryingKeys)].push_back(&run);
+  }
+  return variants;
+}
+
+struct MeanInterval {
+  double mean = kNaN, low = kNaN, high = kNaN;
+  std::size_t n = 0;
+};
+
+// Mean with its two-sided 95 % Student-t interval (pairs are independent).
+MeanInterval mean_interval(const std::vector<double>& values) {
+  const std::vector<double> kept = finite(values);
+  MeanInterval out;
+  out.n = kept.size();
+  out.mean = mean_of(kept);
+  if (kept.size() < 2) return out;
+  const double half = student_t_quantile(0.975, static_cast<double>(kept.size() - 1)) * sample_sd(kept) /
+                      std::sqrt(static_cast<double>(kept.size()));
+  out.low = out.mean - half;
+  out.high = out.mean + half;
+  return out;
+}
+
+std::string interval_cell(const MeanInterval& v) {
+  return cell(v.mean) + " [" + cell(v.low, 3) + ", " + cell(v.high, 3) + "]";
+}
+
+// M − reference of one unlearned canary, after (the unlearned model) or before (its source).
+double effect(const RunRecord& run, const Reference& reference, bool after) {
+  const std::string m = path_of(reference.name, schema::kReferenceM);
+  return after ? value(run, schema::kScoreM) - value(run, m) : value(run, before(schema::kScoreM)) - value(run, before(m));
+}
+
+std::vector<double> p_values(const std::vector<const RunRecord*>& runs, const Reference& reference, bool after) {
+  const std::string p = path_of(reference.name, schema::kReferenceExposure) + schema::kExposurePSuffix;
+  std::vector<double> out;
+  for (const RunRecord* run : runs) out.push_back(value(*run, after ? p : before(p)));
+  return finite(out);
+}
+
+bool has_reference(const std::vector<const RunRecord*>& runs, const Reference& reference) {
+  const std::string m = path_of(reference.name, schema::kReferenceM);
+  for (const RunRecord* run : runs) {
+    if (run->has_array(m)) return true;
+  }
+  return false;
+}
+
+struct Effects {
+  MeanInterval before, after;
+};
+
+Effects effects(const std::vector<const RunRecord*>& runs, const Reference& reference) {
+  std::vector<double> b, a;
+  for (const RunRecord* run : runs) {
+    b.push_back(effect(*run, reference, false));
+    a.push_back(effect(*run, reference, true));
+  }
+  return Effects{mean_interval(b), mean_interval(a)};
+}
+
+bool removed(const Effects& e) {
+  return e.before.mean > 0 && std::isfinite(e.after.high) && e.after.high < kRemovedFraction * e.before.mean;
+}
+
+std::string fpr_cell(const std::vector<double>& null_p) {
+  if (null_p.empty()) return "not measured";
+  std::int64_t hits = 0;
+  for (double p : null_p) hits += p < 0.05 ? 1 : 0;
+  const auto n = static_cast<std::int64_t>(null_p.size());
+  const auto [low, high] = clopper_pearson_interval(hits, n, 0.95);
+  return cell(static_cast<double>(hits) / static_cast<double>(n), 3) + " [" + cell(low, 2) + ", " + cell(high, 2) +
+         "] (" + std::to_string(hits) + "/" + std::to_string(n) + ")";
+}
+
+std::map<std::string, const RunRecord*> by_identity(const ResultFile& file) {
+  std::map<std::string, const RunRecord*> out;
+  for (const auto& run : file.runs) out[run.identity] = &run;
+  return out;
+}
+
+const RunRecord* retrained_of(const RunRecord& run, const std::map<std::string, const RunRecord*>& runs) {
+  if (!run.has_attribute(schema::kRetrainedIdentity)) return nullptr;
+  const auto found = runs.find(run.string_attribute(schema::kRetrainedIdentity));
+  return found == runs.end() ? nullptr : found->second;
+}
+
+double attribute_or_nan(const RunRecord& run, const char* name) {
+  if (!run.has_attribute(name)) return kNaN;
+  const std::string text = attribute_text(run, name);
+  return text.empty() ? kNaN : std::stod(text);
+}
+
+}  // namespace
+
+bool has_unlearning_runs(const ResultFile& file) {
+  for (const auto& run : file.runs) {
+    if (is_unlearned_canary(run)) return true;
+  }
+  return false;
+}
+
+Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs) {
+  Table table;
+  table.name = "unlearning";
+  table.header = {"variant", "reference", "pairs", "M − ref before [95 % CI]", "M − ref after [95 % CI]", "left",
+                  "exposure p before (Fisher)", "exposure p after (Fisher)", "FPR after, null pairs (p < 0.05)",
+                  "verdict"};
+  const auto nulls = null_pairs ? variants_of(*null_pairs) : std::map<std::string, std::vector<const RunRecord*>>{};
+  for (const auto& [variant, runs] : variants_of(file)) {
+    for (const Reference& reference : references()) {
+      if (!has_reference(runs, reference)) continue;
+      const Effects e = effects(runs, reference);
+      const auto null_runs = nulls.find(variant);
+      const std::vector<double> null_p =
+          null_runs == nulls.end() ? std::vector<double>{} : p_values(null_runs->second, reference, true);
+      std::string verdict;
+      if (!(e.before.low > 0)) {
+        verdict = "nothing shown memorised before (95 % CI of before includes 0)";
+      } else if (removed(e)) {
+        verdict = "feature removed";
+        // Below the reference: the model now scores the feature lower than a model that never
+        // saw it, which itself tells the forgotten image from the others.
+        if (e.after.high < 0) verdict += "; over-forgotten (after < 0: the unlearning itself is visible)";
+      } else {
+        verdict = "not shown to be removed";
+      }
+      table.rows.push_back({variant.empty() ? "all runs" : variant, reference.label, std::to_string(e.after.n),
+                            interval_cell(e.before), interval_cell(e.after), cell(e.after.mean / e.before.mean, 3),
+                            cell(fisher_or_nan(p_values(runs, reference, false)).p_value, 3),
+                            cell(fisher_or_nan(p_values(runs, reference, true)).p_value, 3), fpr_cell(null_p),
+                            verdict});
+    }
+  }
+  return table;
+}
+
+Table unlearning_cost_table(const ResultFile& file) {
+  Table table;
+  table.name = "unlearning_cost";
+  table.header = {"variant", "pairs", "test acc before", "test acc change [95 % CI]", "forget loss before → after",
+                  "forget acc before → after", "seconds", "time / retraining"};
+  const auto runs_by_identity = by_identity(file);
+  std::vector<double> retrain_change, retrain_seconds;
+  std::map<std::string, bool> seen_retrained;
+  for (const auto& [variant, runs] : variants_of(file)) {
+    std::vector<double> accuracy_before, change, loss_before, loss_after, fit_before, fit_after, seconds, fraction;
+    for (const RunRecord* run : runs) {
+      const double acc_before = value(*run, before(schema::kTestAccuracy));
+      accuracy_before.push_back(acc_before);
+      change.push_back(value(*run, schema::kTestAccuracy) - acc_before);
+      loss_before.push_back(value(*run, before(schema::kForgetLoss)));
+      loss_after.push_back(value(*run, schema::kForgetLoss));
+      fit_before.push_back(value(*run, before(schema::kForgetAccuracy)));
+      fit_after.push_back(value(*run, schema::kForgetAccuracy));
+      const double unlearning_seconds = attribute_or_nan(*run, schema::kUnlearningSecondsAttribute);
+      seconds.push_back(unlearning_seconds);
+      const RunRecord* retrained = retrained_of(*run, runs_by_identity);
+      if (retrained == nullptr) continue;
+      const double retrain = attribute_or_nan(*retrained, schema::kTrainSecondsAttribute);
+      fraction.push_back(unlearning_seconds / retrain);
+      if (!seen_retrained[retrained->identity]) {
+        seen_retrained[retrained->identity] = true;
+        // Retraining's cost against the trained canary it replaces.
+        retrain_change.push_back(value(*retrained, schema::kTestAccuracy) - acc_before);
+        retrain_seconds.push_back(retrain);
+      }
+    }
+    table.rows.push_back({variant.empty() ? "all runs" : variant, std::to_string(runs.size()),
+                          cell(mean_of(accuracy_before)), interval_cell(mean_interval(change)),
+                          cell(mean_of(loss_before), 3) + " → " + cell(mean_of(loss_after), 3),
+                          cell(mean_of(fit_before), 3) + " → " + cell(mean_of(fit_after), 3),
+                          cell(mean_of(seconds), 3), cell(mean_of(fraction), 3)});
+  }
+  if (!retrain_seconds.empty()) {
+    table.rows.push_back({"retraining (reference (a))", std::to_string(retrain_seconds.size()), "",
+                          interval_cell(mean_interval(retrain_change)), "", "", cell(mean_of(retrain_seconds), 3),
+                          "1"});
+  }
+  return table;
+}
+
+std::string write_unlearning_plot(const ResultFile& file, const std::string& directory) {
+  if (!has_unlearning_runs(file)) return "";
+  const fs::path dir(directory);
+  const auto runs_by_identity = by_identity(file);
+  const Reference& same = references()[2];
+  const Reference& retrained = references()[0];
+  const Reference& never_seen = references()[1];
+  std::ofstream data(dir / "unlearning.dat");
+  data << "# variant  acc_change  left_vs_c  low_c  high_c  left_vs_a  low_a  high_a\n";
+  std::vector<double> retrain_change, retrain_left;
+  for (const auto& [variant, runs] : variants_of(file)) {
+    std::vector<double> change;
+    for (const RunRecord* run : runs) {
+      change.push_back(value(*run, schema::kTestAccuracy) - value(*run, before(schema::kTestAccuracy)));
+    }
+    const Effects c = effects(runs, same);
+    const Effects a = has_reference(runs, retrained) ? effects(runs, retrained) : Effects{};
+    std::string name = variant.substr(variant.find('=') + 1);
+    data << '"' << name << "\" " << plot_number(mean_of(change)) << ' ' << plot_number(c.after.mean / c.before.mean)
+         << ' ' << plot_number(c.after.low / c.before.mean) << ' ' << plot_number(c.after.high / c.before.mean) << ' '
+         << plot_number(a.after.mean / a.before.mean) << ' ' << plot_number(a.after.low / a.before.mean) << ' '
+         << plot_number(a.after.high / a.before.mean) << "\n";
+    if (retrain_change.empty()) {
+      // Retraining: its accuracy change against the trained canary, and what is left of the
+      // feature in it against (b) (it never saw the feature), as a fraction of the before-effect.
+      const Effects b = effects(runs, never_seen);
+      std::vector<double> left;
+      for (const RunRecord* run : runs) {
+        const RunRecord* r = retrained_of(*run, runs_by_identity);
+        if (r == nullptr) continue;
+        retrain_change.push_back(value(*r, schema::kTestAccuracy) - value(*run, before(schema::kTestAccuracy)));
+        left.push_back(value(*run, path_of(retrained.name, schema::kReferenceM)) -
+                       value(*run, path_of(never_seen.name, schema::kReferenceM)));
+      }
+      if (!left.empty()) retrain_left.push_back(mean_of(left) / b.before.mean);
+    }
+  }
+  data << "\n\n\"retraining\" " << plot_number(mean_of(retrain_change)) << ' '
+       << plot_number(retrain_left.empty() ? kNaN : retrain_left.front()) << "\n";
+  data.close();
+  std::ofstream script(dir / "unlearning.gp");
+  script << "set terminal pngcairo size 900,600\nset output 'unlearning.png'\n"
+            "set title 'Memorisation left after unlearning against its accuracy cost'\n"
+            "set xlabel 'change of test accuracy (after - before)'\n"
+            "set ylabel 'memorisation left: (M - ref) after / before'\n"
+            "set key outside right\nset grid\nset yzeroaxis\nset xzeroaxis\n"
+            "plot 'unlearning.dat' index 0 using 2:3:4:5 with yerrorbars pt 7 title 'vs (c) same procedure', \\\n"
+            "     '' index 0 using 2:3:1 with labels offset 1,0.6 font ',8' notitle, \\\n"
+            "     '' index 0 using 2:6:7:8 with yerrorbars pt 5 title 'vs (a) image removed', \\\n"
+            "     '' index 1 using 2:3 with points pt 9 ps 2 title 'retraining (vs (b))'\n";
+  script.close();
+  render_gnuplot(directory, "unlearning");
+  return (dir / "unlearning.png").string();
+}
+
+}  // namespace ufm

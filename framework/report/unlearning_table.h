@@ -1,0 +1,52 @@
+#pragma once
+/// The tables and figure of an unlearning experiment (issue "Unlearning the canary";
+/// docs/unlearning.md): how much of the memorised feature is left after each method and
+/// strength, against each reference, and what the method cost.
+#include <string>
+#include <vector>
+
+#include "report/table.h"
+#include "storage/run_record.h"
+
+namespace ufm {
+
+/// "feature removed" is said only when the upper 95 % confidence limit of the after-effect
+/// lies below this fraction of the before-effect.
+constexpr double kRemovedFraction = 0.25;
+
+/// True when `file` holds an unlearned canary.
+bool has_unlearning_runs(const ResultFile& file);
+
+/// "unlearning": one row per variant (the unlearned runs' varying_keys) and reference —
+/// (a) retrained (image removed), (b) never seen (the trained control), (c) same procedure
+/// (the control unlearned alike) — over the unlearned canaries (independent pairs):
+///   pairs
+///   before, after       mean of M − reference over pairs with its 95 % t interval
+///                       (before: the trained canary against the reference before
+///                       unlearning; (a) is the same model both times)
+///   left                after mean / before mean
+///   exposure p before, after   Fisher's combination of the per-pair exposure p-values
+///                       (the feature's rank by s_model − s_reference among the candidates)
+///   FPR (null pairs)    with `null_pairs` (a calibration run of the same design, decoy
+///                       features): the fraction of its unlearned null pairs of the same
+///                       variant with exposure p after < 0.05, with its 95 % Clopper–Pearson
+///                       interval; "not measured" without
+///   verdict             "nothing shown memorised before" when the before interval includes 0;
+///                       else "feature removed" when the upper limit of after < kRemovedFraction ×
+///                       before ("; over-forgotten" when it is below 0), else "not shown to be
+///                       removed"
+Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs = nullptr);
+
+/// "unlearning_cost": one row per variant and a last row "retraining" (reference (a)):
+/// pairs; test accuracy before; its change (mean, 95 % t interval); the forget image's loss
+/// and accuracy before and after; seconds per unlearning; time as a fraction of retraining
+/// (unlearning seconds / the retrained reference's training seconds, mean over pairs).
+Table unlearning_cost_table(const ResultFile& file);
+
+/// Writes unlearning.dat + unlearning.gp → unlearning.png into `directory`: memorisation
+/// left (after / before of M − reference, against (c) and against (a)) against the change of
+/// test accuracy, one point per variant with the 95 % interval of the after-effect, and
+/// retraining as the reference point. Returns the PNG path ("" without unlearning runs).
+std::string write_unlearning_plot(const ResultFile& file, const std::string& directory);
+
+}  // namespace ufm
