@@ -30,7 +30,8 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
 // the module's own memory); 2 = the one trainer's step (the model stacked as K = 1,
 // MeanCrossEntropy, Adam over the stacked parameters); 3 = the one trainer's DP-SGD step
 // (ClippedNoisyGradient with σ = 1, C = 1: per-example clipping and 535,818 noise draws);
-// 4 = the same with σ = 0 (clipping alone).
+// 4 = the same with σ = 0 (clipping alone); 5 = step 2 under train.precision: bf16 (the
+// matrix products in bf16, core/precision.h).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const int variant = static_cast<int>(state.range(1));
@@ -48,6 +49,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
   for (const auto& p : parameters) views.push_back(p.detach().unsqueeze(0));
   ufm::Adam module_adam(views, ufm::AdamSettings{});
   ufm::BatchedModel stacked({model.get()});
+  if (variant == 5) stacked.set_precision(ufm::Precision::kBf16);
   ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
   const ufm::ClippedNoisyGradient private_step(1.0, variant == 4 ? 0.0 : 1.0, 128.0);
@@ -58,7 +60,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
   for (auto _ : state) {
     if (variant >= 2) {
       for (const auto& p : stacked.parameters()) at::Tensor(p).mutable_grad().reset();
-      if (variant == 2) {
+      if (variant == 2 || variant == 5) {
         gradient_step.compute(stacked, batch);
       } else {
         private_step.compute(stacked, batch);
@@ -85,12 +87,13 @@ void BM_Training_MlpStep(benchmark::State& state) {
                                                                               benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "step"})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
-    ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Args({2, 4})->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Args({2, 4})->Args({1, 5})->Args({2, 5})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One cnn2 step on Fashion-MNIST (28×28×1) at batch 128 as the one trainer takes it, without
 // and with DP-SGD: step 2 = MeanCrossEntropy, 3 = ClippedNoisyGradient (σ = 1, C = 1; exact
 // per-example norms of the convolutions from their unfolded inputs). The DP/non-DP ratio of
-// the same run is the "cnn2 ratio".
+// the same run is the "cnn2 ratio". 5 = step 2 under train.precision: bf16.
 void BM_Training_Cnn2Step(benchmark::State& state) {
   ufm::set_thread_count(static_cast<int>(state.range(0)));
   const bool private_step = state.range(1) == 3;
@@ -100,6 +103,7 @@ void BM_Training_Cnn2Step(benchmark::State& state) {
   auto model = ufm::create_model(options, ufm::InputShape{});
   ufm::initialise_keras_defaults(*model, generator);
   ufm::BatchedModel stacked({model.get()});
+  if (state.range(1) == 5) stacked.set_precision(ufm::Precision::kBf16);
   ufm::Adam adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy plain;
   const ufm::ClippedNoisyGradient noisy(1.0, 1.0, 128.0);
@@ -121,7 +125,7 @@ void BM_Training_Cnn2Step(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()) / 469.0, benchmark::Counter::kIsRate |
                                                                               benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_Training_Cnn2Step)->ArgNames({"threads", "step"})->Args({2, 2})->Args({2, 3})
+BENCHMARK(BM_Training_Cnn2Step)->ArgNames({"threads", "step"})->Args({2, 2})->Args({2, 3})->Args({2, 5})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The noise of one DP-SGD step of the MLP: 535,818 standard normals from the counter-based
@@ -152,6 +156,23 @@ void BM_Training_SgemmPeak(benchmark::State& state) {
 }
 BENCHMARK(BM_Training_SgemmPeak)->ArgNames({"threads", "m", "k", "n"})->Args({2, 128, 784, 512})
     ->Args({1, 128, 784, 512})->Args({2, 1024, 1024, 1024})->UseRealTime();
+
+// The same products with bf16 inputs (fp32 accumulation inside the kernel): what mixed
+// precision (train.precision: bf16) can gain at most on this CPU's matrix units.
+void BM_Training_Bf16GemmPeak(benchmark::State& state) {
+  ufm::set_thread_count(static_cast<int>(state.range(0)));
+  const std::int64_t m = state.range(1), k = state.range(2), n = state.range(3);
+  const auto bf16 = at::TensorOptions().dtype(at::kBFloat16);
+  at::Tensor a = at::randn({m, k}).to(bf16), b = at::randn({k, n}).to(bf16), c = at::empty({m, n}, bf16);
+  for (auto _ : state) {
+    at::mm_out(c, a, b);
+    benchmark::DoNotOptimize(c.data_ptr());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * m * k * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Training_Bf16GemmPeak)->ArgNames({"threads", "m", "k", "n"})->Args({2, 128, 784, 512})
+    ->Args({1, 128, 784, 512})->Args({2, 1024, 1024, 1024})->Args({1, 1024, 1024, 1024})->UseRealTime();
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include "core/cpu_features.h"
+
 #if __has_include("ufm_git_commit.h")
 #include "ufm_git_commit.h"  // generated at build time (cmake/git_commit.cmake)
 #endif
@@ -83,13 +85,14 @@ RuntimeInfo collect_runtime_info(const std::string& device) {
   char host[256] = {0};
   if (gethostname(host, sizeof host - 1) == 0) info.hostname = host;
   info.cpu_model = first_line_with("/proc/cpuinfo", "model name");
+  info.cpu_instruction_sets = describe(detect_cpu_features());
   return info;
 }
 
 std::string describe(const RuntimeInfo& info) {
   return "ufm " + info.ufm_version + " (" + info.git_commit + "), LibTorch " + info.libtorch_version +
          ", BLAS " + info.blas + ", " + std::to_string(info.threads) + " threads, device " + info.device +
-         ", CPU " + info.cpu_model;
+         ", CPU " + info.cpu_model + " (" + info.cpu_instruction_sets + ")";
 }
 
 std::string utc_timestamp() {

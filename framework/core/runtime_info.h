@@ -14,6 +14,7 @@ struct RuntimeInfo {
   std::string device;        ///< "cpu" or "cuda:N (name)"
   std::string hostname;
   std::string cpu_model;
+  std::string cpu_instruction_sets;  ///< describe(detect_cpu_features())
 };
 
 /// Sets the intra-op thread count for this thread's LibTorch and OpenMP/BLAS calls.

@@ -134,6 +134,9 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
     return count == size_ ? all : all.narrow(0, first, count);
   };
   const bool padded_rows = count == size_ && !rows_.empty();
+  // Mixed precision (set_precision): the matrix steps' operands in bf16, the rest as given.
+  const bool bf16 = training_ && precision_ == Precision::kBf16;
+  auto operand = [&](const at::Tensor& t) { return bf16 ? t.to(at::kBFloat16) : t; };
   at::Tensor h = x;
   Layout layout = Layout::kImages;
   auto to_grouped = [&] {
@@ -155,9 +158,10 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
         break;
       case ForwardStep::Kind::kLinear: {
         expect(layout == Layout::kRows, step);
-        const at::Tensor weight = stacked(step.name + ".weight");  // [K, out, in]
-        const at::Tensor bias = stacked(step.name + ".bias");      // [K, out]
+        const at::Tensor weight = operand(stacked(step.name + ".weight"));  // [K, out, in]
+        const at::Tensor bias = operand(stacked(step.name + ".bias"));      // [K, out]
         const at::Tensor input = h;
+        h = operand(h);
         if (batched_kernels_) {
           h = at::baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2));
         } else {
@@ -171,13 +175,14 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
         break;
       }
       case ForwardStep::Kind::kConv2d: {
-        const at::Tensor weight = stacked(step.name + ".weight");  // [K, O, C, kh, kw]
-        const at::Tensor bias = stacked(step.name + ".bias");      // [K, O]
+        const at::Tensor weight = operand(stacked(step.name + ".weight"));  // [K, O, C, kh, kw]
+        const at::Tensor bias = operand(stacked(step.name + ".bias"));      // [K, O]
         if (trace) {
           const at::Tensor input =
               layout == Layout::kGrouped ? h.view({B, K, -1, h.size(2), h.size(3)}).transpose(0, 1) : h;
           trace->push_back(BatchedLayerRecord{step, input.detach(), {}, false, first, count});
         }
+        h = operand(h);
         if (batched_kernels_) {
           to_grouped();
           expect(layout == Layout::kGrouped, step);
@@ -203,6 +208,9 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
         break;
       }
       case ForwardStep::Kind::kBatchNorm: {
+        // Batch statistics in fp32, as autocast keeps them (a bf16 variance loses the small
+        // differences it is made of).
+        if (h.scalar_type() != at::kFloat) h = h.to(at::kFloat);
         const at::Tensor weight = stacked(step.name + ".weight");
         const at::Tensor bias = stacked(step.name + ".bias");
         const at::Tensor running_mean = stacked(step.name + ".running_mean");
@@ -268,7 +276,10 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
                                      at::zeros(padding, h.options())}));
           }
         }
-        h = h * (layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : stack_models(masks));
+        at::Tensor mask = layout == Layout::kGrouped ? at::stack(masks, 1).view(h.sizes()) : stack_models(masks);
+        // The mask is drawn in fp32 (the same draws at either precision); 1/(1 − rate) is
+        // rounded to bf16 when the activations are bf16.
+        h = h * (h.scalar_type() == mask.scalar_type() ? mask : mask.to(h.scalar_type()));
         break;
       }
       case ForwardStep::Kind::kMaxPool2:
@@ -283,7 +294,8 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
     }
   }
   UFM_CHECK(layout == Layout::kRows, RuntimeError, "BatchedModel: the forward steps do not end in rows of logits");
-  return h;
+  // The loss (and its softmax) in fp32.
+  return h.scalar_type() == at::kFloat ? h : h.to(at::kFloat);
 }
 
 void BatchedModel::copy_to(std::int64_t k, Classifier& model) const {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/precision.h"
 #include "models/classifier.h"
 
 namespace ufm {
@@ -92,6 +93,14 @@ class BatchedModel {
   void set_batched_kernels(bool batched) { batched_kernels_ = batched; }
   bool batched_kernels() const { return batched_kernels_; }
 
+  /// The arithmetic of the training pass (core/precision.h). bf16: in training mode the
+  /// linear and convolution steps run on bf16 casts of their inputs, weights and biases
+  /// (the casts are part of the graph, so gradients reach the fp32 parameters in fp32),
+  /// the activations stay bf16 up to the next batch norm (cast back to fp32) or the logits
+  /// (returned as fp32). Evaluation mode always computes in fp32. Default fp32.
+  void set_precision(Precision precision) { precision_ = precision; }
+  Precision precision() const { return precision_; }
+
   /// The device the stacked tensors live on.
   c10::Device device() const { return parameters_.front().device(); }
 
@@ -110,6 +119,7 @@ class BatchedModel {
   std::vector<std::optional<at::Generator>> generators_;
   bool training_ = true;
   bool batched_kernels_ = false;
+  Precision precision_ = Precision::kFp32;
   std::vector<std::int64_t> rows_;
 };
 

@@ -15,6 +15,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/logging.h"
+#include "core/precision.h"
 #include "core/runtime_info.h"
 #include "config/sweep.h"
 #include "core/text.h"
@@ -221,6 +222,10 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   // Before anything is written: a GPU asked for where there is none is a config error.
   const c10::Device device = resolve_device(execution.device);
   configure_determinism(device, execution.deterministic_gpu);
+  const CpuFeatures cpu = detect_cpu_features();
+  for (const SweepPoint& point : points) {
+    check_precision_supported(precision_from_name(point.config.train.precision), device, cpu);
+  }
   if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 
   const int workers = execution.workers;
@@ -243,6 +248,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   environment.attributes[schema::kDeterministicGpuAttribute] = static_cast<std::int64_t>(execution.deterministic_gpu ? 1 : 0);
   environment.attributes[schema::kHostnameAttribute] = runtime.hostname;
   environment.attributes[schema::kCpuModelAttribute] = runtime.cpu_model;
+  environment.attributes[schema::kCpuInstructionSetsAttribute] = runtime.cpu_instruction_sets;
 
   std::map<std::string, std::shared_ptr<ExperimentData>> data;
   const std::string pieces = pieces_directory(output_path);

@@ -218,6 +218,8 @@ constexpr const char* kBlasAttribute = "blas";
 constexpr const char* kCanaryTrainingPositionAttribute = "canary_training_position";
 constexpr const char* kConfigSourceAttribute = "config_source";
 constexpr const char* kCpuModelAttribute = "cpu_model";
+/// The CPU's instruction sets that decide the arithmetic a run may use (core/cpu_features.h).
+constexpr const char* kCpuInstructionSetsAttribute = "cpu_instruction_sets";
 constexpr const char* kDeterministicGpuAttribute = "deterministic_gpu";
 constexpr const char* kDeviceAttribute = "device";
 constexpr const char* kEvaluationSecondsAttribute = "evaluation_seconds";

@@ -36,7 +36,12 @@ const OptionTable<TrainingOptions>& TrainingOptions::options() {
         .add("shuffle", &TrainingOptions::shuffle, "shuffle the training set every epoch")
         .add("early_stopping", &TrainingOptions::early_stopping, "stop when validation loss stops improving")
         .add("patience", &TrainingOptions::patience, "epochs without improvement before stopping")
-        .at_least(1);
+        .at_least(1)
+        .add_late("precision", &TrainingOptions::precision,
+                  "fp32 | bf16: the training step's matrix products and convolutions in bf16 with fp32 "
+                  "accumulation, fp32 master weights, optimiser, loss and scoring (needs AVX512-BF16 or AMX-BF16)",
+                  std::string("fp32"))
+        .one_of({"fp32", "bf16"});
     return t;
   }();
   return table;
