@@ -179,8 +179,11 @@ void ExperimentConfig::validate() const {
             "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),
             " needs the control model as clean reference; set canaries.controls=true");
   // Unlearning compares the unlearned canary with three references (docs/unlearning.md): the
-  // control (b), the control unlearned the same way (c), the retrained model (a).
-  if (unlearning.enabled()) {
+  // control (b), the control unlearned the same way (c), the retrained model (a). These are
+  // rules of the experiment's design; a planned run's config (forget_index set by planning,
+  // one model, canaries.controls false) passed them as a point and is not re-judged by them
+  // when a piece is read back (ufm merge, Slurm).
+  if (unlearning.enabled() && unlearning.forget_index < 0) {
     UFM_CHECK(canaries.controls, ConfigError, "unlearning.method: ", unlearning.method,
               " needs canaries.controls=true (references (b) and (c) are the controls, before and after the same "
               "unlearning)");

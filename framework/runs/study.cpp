@@ -60,16 +60,41 @@ bool marker_alive(const Marker& marker, const std::string& here,
 struct ScientificSettings {
   std::string source;
   std::map<std::string, std::string> values;
+  /// The run's variants of named sweep axes (config/sweep.h: "defence=dropout"), whose
+  /// variants each set several keys.
+  std::map<std::string, std::string> named_variants;
 };
+
+// A named axis is a sweep key that is not a config key; config keys are "block.key".
+bool is_named_axis(const std::string& key) { return key.find('.') == std::string::npos; }
+
+// True when the two runs are different variants of some named axis, which may set `key`
+// differently (the axis's definition is not stored with the runs, so any key may differ).
+bool different_named_variants(const ScientificSettings& a, const ScientificSettings& b) {
+  for (const auto& [axis, variant] : a.named_variants) {
+    auto found = b.named_variants.find(axis);
+    if (found != b.named_variants.end() && found->second != variant) return true;
+  }
+  return false;
+}
 
 ScientificSettings settings_of_run(const RunRecord& run, const std::string& source) {
   const std::string yaml = run.string_attribute(schema::kRunConfig);
   const ExperimentConfig config = parse_experiment_config(yaml, source + " (run " + run.identity + ")");
-  ScientificSettings settings{source, {}};
+  ScientificSettings settings{source, {}, {}};
+  if (run.has_attribute(schema::kVaryingKeys)) {
+    for (const auto& [key, value] : parse_varying_keys(run.string_attribute(schema::kVaryingKeys))) {
+      if (is_named_axis(key)) settings.named_variants[key] = value;
+    }
+  }
   for (const auto& [key, value] : scientific_settings(config)) {
     // The canary itself is what distinguishes the runs of one experiment; a control has no
     // batch position to compare.
-    if (key == "canaries.indices" || key == "canaries.pair" || key == "canaries.control_moves") continue;
+    // (The forget index of an unlearned or retrained run is its pair's canary index.)
+    if (key == "canaries.indices" || key == "canaries.pair" || key == "canaries.control_moves" ||
+        key == "unlearning.forget_index") {
+      continue;
+    }
     if (key == "canaries.batch_position" && config.canaries.indices.empty() && config.canaries.control_moves < 0) {
       continue;
     }
@@ -210,6 +235,7 @@ MergeSummary merge_study(const std::string& pieces_dir, const std::string& targe
       auto [first, inserted] = reference.emplace(key, &run);
       if (inserted) continue;
       const std::string& expected = first->second->values.at(key);
+      if (different_named_variants(run, *first->second)) continue;
       UFM_CHECK(value == expected, ConfigError, "merge refused: ", run.source, " has ", key, "=", value, " but ",
                 first->second->source, " has ", key, "=", expected,
                 ", and no run sweeps that key: these runs belong to different experiments (", target,

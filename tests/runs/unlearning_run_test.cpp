@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "report/unlearning_table.h"
 #include "runs/experiment_runner.h"
+#include "runs/study.h"
+#include "storage/pieces.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
 #include "support/temp_dir.h"
@@ -181,6 +183,29 @@ TEST(UnlearningRun, ResumingWithAnotherVariantTrainsOnlyItsUnlearnedModels) {
       EXPECT_TRUE(same_values(again.array(path).as_doubles(), array.as_doubles())) << run.identity << " " << path;
     }
   }
+}
+
+// Property: the pieces of an unlearning experiment merge (ufm merge, the Slurm path) into
+// the file the single-machine run wrote: every unlearned run's stored config reads back and
+// hashes to its identity, although a run's config alone would not pass the experiment's
+// design rules (its canaries.controls is false).
+TEST(UnlearningRun, PiecesMergeIntoTheSingleMachineFile) {
+  testing::TempDir dir;
+  const std::string output = dir.file("u.h5");
+  run_yaml(with_variants(kTwoVariants), output);
+  const ResultFile single = read_result_file(output);
+  const std::string merged = dir.file("merged.h5");
+  const MergeSummary summary = merge_study(pieces_directory(output), merged);
+  const ResultFile file = read_result_file(merged);
+  ASSERT_EQ(file.runs.size(), single.runs.size());
+  const auto stored = by_identity(single);
+  for (const auto& run : file.runs) {
+    ASSERT_TRUE(stored.count(run.identity)) << run.identity;
+    EXPECT_TRUE(same_values(run.array(schema::kScoreM).as_doubles(), stored.at(run.identity)->array(schema::kScoreM).as_doubles()));
+  }
+  EXPECT_EQ(unlearning_table(file).rows.size(), 6u);
+  EXPECT_EQ(summary.runs_added, single.runs.size());
+  EXPECT_TRUE(summary.corrupt.empty());
 }
 
 }  // namespace
