@@ -210,7 +210,7 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
       case ForwardStep::Kind::kBatchNorm: {
         // Batch statistics in fp32, as autocast keeps them (a bf16 variance loses the small
         // differences it is made of).
-        if (h.scalar_type() != at::kFloat) h = h.to(at::kFloat);
+        if (h.scalar_type() == at::kBFloat16) h = h.to(at::kFloat);
         const at::Tensor weight = stacked(step.name + ".weight");
         const at::Tensor bias = stacked(step.name + ".bias");
         const at::Tensor running_mean = stacked(step.name + ".running_mean");
@@ -294,8 +294,9 @@ at::Tensor BatchedModel::forward_models(const at::Tensor& x, std::int64_t first,
     }
   }
   UFM_CHECK(layout == Layout::kRows, RuntimeError, "BatchedModel: the forward steps do not end in rows of logits");
-  // The loss (and its softmax) in fp32.
-  return h.scalar_type() == at::kFloat ? h : h.to(at::kFloat);
+  // The loss (and its softmax) in fp32 after a bf16 pass; other dtypes (double in the
+  // tests) as they came.
+  return h.scalar_type() == at::kBFloat16 ? h.to(at::kFloat) : h;
 }
 
 void BatchedModel::copy_to(std::int64_t k, Classifier& model) const {
