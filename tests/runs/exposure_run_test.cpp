@@ -29,10 +29,7 @@ using testing::plan_of;
 using testing::run;
 
 ExperimentConfig synthetic(const std::string& output) {
-  ExperimentConfig config;
-  config.data.name = "synthetic";
-  config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  ExperimentConfig config = testing::synthetic_config(output);
   config.canaries.count = 3;
   config.model.hidden = {32, 16};
   config.train.max_epochs = 2;
@@ -42,8 +39,6 @@ ExperimentConfig synthetic(const std::string& output) {
   config.evaluation.exposure = true;
   config.evaluation.candidates = 49;
   config.evaluation.candidate_probe_limit = 100;
-  config.execution.progress = false;
-  config.output.path = output;
   return config;
 }
 

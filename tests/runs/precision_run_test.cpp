@@ -16,18 +16,13 @@ namespace ufm {
 namespace {
 
 ExperimentConfig bf16_synthetic(const std::string& output) {
-  ExperimentConfig config;
-  config.data.name = "synthetic";
-  config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  ExperimentConfig config = testing::synthetic_config(output);
   config.canaries.count = 1;
   config.model.hidden = {32};
   config.train.max_epochs = 2;
   config.train.batch_size = 50;
   config.train.early_stopping = false;
   config.train.precision = "bf16";
-  config.execution.progress = false;
-  config.output.path = output;
   return config;
 }
 

@@ -15,10 +15,7 @@ namespace ufm {
 namespace {
 
 ExperimentConfig private_synthetic(const std::string& output) {
-  ExperimentConfig config;
-  config.data.name = "synthetic";
-  config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  ExperimentConfig config = testing::synthetic_config(output);
   config.canaries.count = 2;
   config.canaries.pairing = kPairingIndependent;
   config.model.hidden = {32};
@@ -29,8 +26,6 @@ ExperimentConfig private_synthetic(const std::string& output) {
   config.privacy.enabled = true;
   config.privacy.noise_multiplier = 1.1;
   config.privacy.clip_norm = 0.7;
-  config.execution.progress = false;
-  config.output.path = output;
   return config;
 }
 
