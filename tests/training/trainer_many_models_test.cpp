@@ -363,14 +363,17 @@ TEST(TrainClassifiers, OneWrongCanaryIsDetected) {
 TEST(TrainClassifiers, IsBitIdenticalToSeparateTrainingOnTheCpuWeightsAndHistories) {
   // Each model's layers are the single model's own calls on its slice, its draws come from
   // its own generator in the same order, and the batched optimiser runs the same code: no
-  // bit may differ, through early stopping, batch norm, dropout, shuffling and augmentation.
+  // bit may differ, through early stopping, batch norm, dropout, shuffling and augmentation,
+  // in fp32 and under train.precision: bf16 (the batched trainer takes the same setting).
   SyntheticOptions options = few_images(96);
   options.channels = 3;
   options.height = options.width = 12;
   const Data d(options);
-  for (const char* name : {"mlp", "cnn1"}) {
-    SCOPED_TRACE(name);
+  for (const auto& [name, precision] : std::vector<std::pair<const char*, const char*>>{
+           {"mlp", "fp32"}, {"cnn1", "fp32"}, {"mlp", "bf16"}, {"cnn1", "bf16"}}) {
+    SCOPED_TRACE(std::string(name) + " " + precision);
     BatchSetup s = small_mlp();
+    s.train.precision = precision;
     s.batched_kernels = false;
     s.model.name = name;
     s.model.batch_norm = true;
