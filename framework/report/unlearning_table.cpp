@@ -110,9 +110,6 @@ Effects effects(const std::vector<const RunRecord*>& runs, const Reference& refe
   return Effects{mean_interval(b), mean_interval(a)};
 }
 
-bool removed(const Effects& e) {
-  return e.before.mean > 0 && std::isfinite(e.after.high) && e.after.high < kRemovedFraction * e.before.mean;
-}
 
 std::string fpr_cell(const std::vector<double>& null_p) {
   if (null_p.empty()) return "not measured";
@@ -151,6 +148,22 @@ bool has_unlearning_runs(const ResultFile& file) {
   return false;
 }
 
+std::string unlearning_verdict(const EffectInterval& before, const EffectInterval& after) {
+  std::string verdict;
+  if (!(before.low > 0)) {
+    verdict = "nothing shown memorised before (95 % CI of before includes 0)";
+  } else if (std::isfinite(after.high) && after.high < kRemovedFraction * before.mean) {
+    verdict = "feature removed";
+  } else {
+    verdict = "not shown to be removed";
+  }
+  // Below the reference: the model now scores the feature lower than a model that never
+  // saw it, which itself tells the forgotten image from the others (whatever was shown
+  // before).
+  if (after.high < 0) verdict += "; over-forgotten (after < 0: the unlearning itself is visible)";
+  return verdict;
+}
+
 Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs) {
   Table table;
   table.name = "unlearning";
@@ -165,17 +178,8 @@ Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs) {
       const auto null_runs = nulls.find(variant);
       const std::vector<double> null_p =
           null_runs == nulls.end() ? std::vector<double>{} : p_values(null_runs->second, reference, true);
-      std::string verdict;
-      if (!(e.before.low > 0)) {
-        verdict = "nothing shown memorised before (95 % CI of before includes 0)";
-      } else if (removed(e)) {
-        verdict = "feature removed";
-        // Below the reference: the model now scores the feature lower than a model that never
-        // saw it, which itself tells the forgotten image from the others.
-        if (e.after.high < 0) verdict += "; over-forgotten (after < 0: the unlearning itself is visible)";
-      } else {
-        verdict = "not shown to be removed";
-      }
+      const std::string verdict = unlearning_verdict({e.before.mean, e.before.low, e.before.high},
+                                                     {e.after.mean, e.after.low, e.after.high});
       table.rows.push_back({variant.empty() ? "all runs" : variant, reference.label, std::to_string(e.after.n),
                             interval_cell(e.before), interval_cell(e.after), cell(e.after.mean / e.before.mean, 3),
                             cell(fisher_or_nan(p_values(runs, reference, false)).p_value, 3),

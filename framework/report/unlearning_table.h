@@ -14,6 +14,18 @@ namespace ufm {
 /// lies below this fraction of the before-effect.
 constexpr double kRemovedFraction = 0.25;
 
+/// A mean over independent pairs with its 95 % interval.
+struct EffectInterval {
+  double mean, low, high;
+};
+
+/// The verdict of one row of the unlearning table, from the before- and after-effects of
+/// M − reference: "nothing shown memorised before (…)" when before's interval does not lie
+/// above 0; else "feature removed" when after.high < kRemovedFraction × before.mean (a NaN
+/// limit never removes), else "not shown to be removed"; "; over-forgotten (…)" is added
+/// whenever after.high < 0.
+std::string unlearning_verdict(const EffectInterval& before, const EffectInterval& after);
+
 /// True when `file` holds an unlearned canary.
 bool has_unlearning_runs(const ResultFile& file);
 
@@ -31,10 +43,7 @@ bool has_unlearning_runs(const ResultFile& file);
 ///                       features): the fraction of its unlearned null pairs of the same
 ///                       variant with exposure p after < 0.05, with its 95 % Clopper–Pearson
 ///                       interval; "not measured" without
-///   verdict             "nothing shown memorised before" when the before interval includes 0;
-///                       else "feature removed" when the upper limit of after < kRemovedFraction ×
-///                       before ("; over-forgotten" when it is below 0), else "not shown to be
-///                       removed"
+///   verdict             unlearning_verdict(before, after)
 Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs = nullptr);
 
 /// "unlearning_cost": one row per variant and a last row "retraining" (reference (a)):
