@@ -242,9 +242,11 @@ std::string write_unlearning_plot(const ResultFile& file, const std::string& dir
   const Reference& same = references()[2];
   const Reference& retrained = references()[0];
   const Reference& never_seen = references()[1];
+  // Absolute M − reference, not after/before: a ratio to a before-effect near 0 is noise.
   std::ofstream data(dir / "unlearning.dat");
-  data << "# variant  acc_change  left_vs_c  low_c  high_c  left_vs_a  low_a  high_a\n";
+  data << "# variant  acc_change  after_vs_c  low_c  high_c  after_vs_a  low_a  high_a\n";
   std::vector<double> retrain_change, retrain_left;
+  double before_effect = kNaN;
   for (const auto& [variant, runs] : variants_of(file)) {
     std::vector<double> change;
     for (const RunRecord* run : runs) {
@@ -252,39 +254,39 @@ std::string write_unlearning_plot(const ResultFile& file, const std::string& dir
     }
     const Effects c = effects(runs, same);
     const Effects a = has_reference(runs, retrained) ? effects(runs, retrained) : Effects{};
-    std::string name = variant.substr(variant.find('=') + 1);
-    data << '"' << name << "\" " << plot_number(mean_of(change)) << ' ' << plot_number(c.after.mean / c.before.mean)
-         << ' ' << plot_number(c.after.low / c.before.mean) << ' ' << plot_number(c.after.high / c.before.mean) << ' '
-         << plot_number(a.after.mean / a.before.mean) << ' ' << plot_number(a.after.low / a.before.mean) << ' '
-         << plot_number(a.after.high / a.before.mean) << "\n";
+    const std::string name = variant.substr(variant.find('=') + 1);
+    data << '"' << name << "\" " << plot_number(mean_of(change)) << ' ' << plot_number(c.after.mean) << ' '
+         << plot_number(c.after.low) << ' ' << plot_number(c.after.high) << ' ' << plot_number(a.after.mean) << ' '
+         << plot_number(a.after.low) << ' ' << plot_number(a.after.high) << "\n";
     if (retrain_change.empty()) {
+      // Before unlearning, (c) is the control: the trained canary's M − control.
+      before_effect = c.before.mean;
       // Retraining: its accuracy change against the trained canary, and what is left of the
-      // feature in it against (b) (it never saw the feature), as a fraction of the before-effect.
-      const Effects b = effects(runs, never_seen);
-      std::vector<double> left;
+      // feature in it against (b) (it never saw the feature either).
       for (const RunRecord* run : runs) {
         const RunRecord* r = retrained_of(*run, runs_by_identity);
         if (r == nullptr) continue;
         retrain_change.push_back(value(*r, schema::kTestAccuracy) - value(*run, before(schema::kTestAccuracy)));
-        left.push_back(value(*run, path_of(retrained.name, schema::kReferenceM)) -
-                       value(*run, path_of(never_seen.name, schema::kReferenceM)));
+        retrain_left.push_back(value(*run, path_of(retrained.name, schema::kReferenceM)) -
+                               value(*run, path_of(never_seen.name, schema::kReferenceM)));
       }
-      if (!left.empty()) retrain_left.push_back(mean_of(left) / b.before.mean);
     }
   }
-  data << "\n\n\"retraining\" " << plot_number(mean_of(retrain_change)) << ' '
-       << plot_number(retrain_left.empty() ? kNaN : retrain_left.front()) << "\n";
+  data << "\n\n\"retraining\" " << plot_number(mean_of(retrain_change)) << ' ' << plot_number(mean_of(retrain_left))
+       << "\n";
   data.close();
   std::ofstream script(dir / "unlearning.gp");
-  script << "set terminal pngcairo size 900,600\nset output 'unlearning.png'\n"
-            "set title 'Memorisation left after unlearning against its accuracy cost'\n"
+  script << "set terminal pngcairo size 1000,600 noenhanced\nset output 'unlearning.png'\n"
+            "set title 'Memorisation left after unlearning against its accuracy cost (mean over pairs, 95 % CI)'\n"
             "set xlabel 'change of test accuracy (after - before)'\n"
-            "set ylabel 'memorisation left: (M - ref) after / before'\n"
+            "set ylabel 'M - reference after unlearning'\n"
             "set key outside right\nset grid\nset yzeroaxis\nset xzeroaxis\n"
-            "plot 'unlearning.dat' index 0 using 2:3:4:5 with yerrorbars pt 7 title 'vs (c) same procedure', \\\n"
-            "     '' index 0 using 2:3:1 with labels offset 1,0.6 font ',8' notitle, \\\n"
-            "     '' index 0 using 2:6:7:8 with yerrorbars pt 5 title 'vs (a) image removed', \\\n"
-            "     '' index 1 using 2:3 with points pt 9 ps 2 title 'retraining (vs (b))'\n";
+            "before = " << plot_number(before_effect) << "\n"
+            "plot before with lines dt 2 lc rgb 'gray40' title sprintf('before: M - control = %.3f', before), \\\n"
+            "     'unlearning.dat' index 0 using 2:3:4:5 with yerrorbars pt 7 title 'vs (c) same procedure', \\\n"
+            "     '' index 0 using 2:3:1 with labels left offset 0.8,0 font ',8' notitle, \\\n"
+            "     '' index 0 using 2:6:7:8 with yerrorbars pt 4 title 'vs (a) image removed', \\\n"
+            "     '' index 1 using 2:3 with points pt 9 ps 2 title 'retraining: R - control'\n";
   script.close();
   render_gnuplot(directory, "unlearning");
   return (dir / "unlearning.png").string();

@@ -52,10 +52,11 @@ Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs = nu
 /// (unlearning seconds / the retrained reference's training seconds, mean over pairs).
 Table unlearning_cost_table(const ResultFile& file);
 
-/// Writes unlearning.dat + unlearning.gp → unlearning.png into `directory`: memorisation
-/// left (after / before of M − reference, against (c) and against (a)) against the change of
-/// test accuracy, one point per variant with the 95 % interval of the after-effect, and
-/// retraining as the reference point. Returns the PNG path ("" without unlearning runs).
+/// Writes unlearning.dat + unlearning.gp → unlearning.png into `directory`: M − reference
+/// after unlearning (against (c) and against (a), mean over pairs with its 95 % interval)
+/// against the change of test accuracy, one point per variant, the before-effect (M −
+/// control of the trained canaries) as a dashed line, and retraining (R − control) as the
+/// reference point. Returns the PNG path ("" without unlearning runs).
 std::string write_unlearning_plot(const ResultFile& file, const std::string& directory);
 
 }  // namespace ufm
