@@ -126,7 +126,7 @@ bool is_circumstantial_attribute(const std::string& name) {
       schema::kStartedAtAttribute,  schema::kFinishedAtAttribute,      schema::kUpdatedAtAttribute,
       schema::kHostnameAttribute,   schema::kCpuModelAttribute,        schema::kGitCommitAttribute,
       schema::kUfmVersionAttribute, schema::kLibtorchVersionAttribute, schema::kWorkersAttribute,
-      schema::kBlasAttribute};
+      schema::kBlasAttribute,       schema::kCpuInstructionSetsAttribute};
   return names.count(name) != 0 || ends_with(name, "_seconds");
 }
 
