@@ -23,10 +23,7 @@ using ::testing::HasSubstr;
 using testing::TempDir;
 
 ExperimentConfig one_run_config(const std::string& output) {
-  ExperimentConfig config;
-  config.data.name = "synthetic";
-  config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  ExperimentConfig config = testing::synthetic_config(output);
   config.canaries.mode = kModeOneRun;
   config.canaries.pairing = kPairingIndependent;
   config.canaries.controls = false;
@@ -39,8 +36,6 @@ ExperimentConfig one_run_config(const std::string& output) {
   config.train.shuffle = false;
   config.feature.pattern = "random";
   config.evaluation.candidate_probe_limit = 50;
-  config.execution.progress = false;
-  config.output.path = output;
   return config;
 }
 
