@@ -33,10 +33,6 @@ const std::vector<Reference>& references() {
   return all;
 }
 
-std::string path_of(const char* reference, const char* what) {
-  return std::string(schema::kReferencesGroup) + "/" + reference + "/" + what;
-}
-std::string before(const std::string& path) { return std::string(schema::kBeforePrefix) + path; }
 double value(const RunRecord& run, const std::string& path) { return scalar_or_nan(run, path.c_str()); }
 
 bool is_unlearned_canary(const RunRecord& run) {
@@ -78,19 +74,19 @@ std::string interval_cell(const MeanInterval& v) {
 
 // M − reference of one unlearned canary, after (the unlearned model) or before (its source).
 double effect(const RunRecord& run, const Reference& reference, bool after) {
-  const std::string m = path_of(reference.name, schema::kReferenceM);
-  return after ? value(run, schema::kScoreM) - value(run, m) : value(run, before(schema::kScoreM)) - value(run, before(m));
+  const std::string m = schema::reference_path(reference.name, schema::kReferenceM);
+  return after ? value(run, schema::kScoreM) - value(run, m) : value(run, schema::before_unlearning(schema::kScoreM)) - value(run, schema::before_unlearning(m));
 }
 
 std::vector<double> p_values(const std::vector<const RunRecord*>& runs, const Reference& reference, bool after) {
-  const std::string p = path_of(reference.name, schema::kReferenceExposure) + schema::kExposurePSuffix;
+  const std::string p = schema::reference_path(reference.name, schema::kReferenceExposure) + schema::kExposurePSuffix;
   std::vector<double> out;
-  for (const RunRecord* run : runs) out.push_back(value(*run, after ? p : before(p)));
+  for (const RunRecord* run : runs) out.push_back(value(*run, after ? p : schema::before_unlearning(p)));
   return finite(out);
 }
 
 bool has_reference(const std::vector<const RunRecord*>& runs, const Reference& reference) {
-  const std::string m = path_of(reference.name, schema::kReferenceM);
+  const std::string m = schema::reference_path(reference.name, schema::kReferenceM);
   for (const RunRecord* run : runs) {
     if (run->has_array(m)) return true;
   }
@@ -201,12 +197,12 @@ Table unlearning_cost_table(const ResultFile& file) {
   for (const auto& [variant, runs] : variants_of(file)) {
     std::vector<double> accuracy_before, change, loss_before, loss_after, fit_before, fit_after, seconds, fraction;
     for (const RunRecord* run : runs) {
-      const double acc_before = value(*run, before(schema::kTestAccuracy));
+      const double acc_before = value(*run, schema::before_unlearning(schema::kTestAccuracy));
       accuracy_before.push_back(acc_before);
       change.push_back(value(*run, schema::kTestAccuracy) - acc_before);
-      loss_before.push_back(value(*run, before(schema::kForgetLoss)));
+      loss_before.push_back(value(*run, schema::before_unlearning(schema::kForgetLoss)));
       loss_after.push_back(value(*run, schema::kForgetLoss));
-      fit_before.push_back(value(*run, before(schema::kForgetAccuracy)));
+      fit_before.push_back(value(*run, schema::before_unlearning(schema::kForgetAccuracy)));
       fit_after.push_back(value(*run, schema::kForgetAccuracy));
       const double unlearning_seconds = attribute_or_nan(*run, schema::kUnlearningSecondsAttribute);
       seconds.push_back(unlearning_seconds);
@@ -250,7 +246,7 @@ std::string write_unlearning_plot(const ResultFile& file, const std::string& dir
   for (const auto& [variant, runs] : variants_of(file)) {
     std::vector<double> change;
     for (const RunRecord* run : runs) {
-      change.push_back(value(*run, schema::kTestAccuracy) - value(*run, before(schema::kTestAccuracy)));
+      change.push_back(value(*run, schema::kTestAccuracy) - value(*run, schema::before_unlearning(schema::kTestAccuracy)));
     }
     const Effects c = effects(runs, same);
     const Effects a = has_reference(runs, retrained) ? effects(runs, retrained) : Effects{};
@@ -266,9 +262,9 @@ std::string write_unlearning_plot(const ResultFile& file, const std::string& dir
       for (const RunRecord* run : runs) {
         const RunRecord* r = retrained_of(*run, runs_by_identity);
         if (r == nullptr) continue;
-        retrain_change.push_back(value(*r, schema::kTestAccuracy) - value(*run, before(schema::kTestAccuracy)));
-        retrain_left.push_back(value(*run, path_of(retrained.name, schema::kReferenceM)) -
-                               value(*run, path_of(never_seen.name, schema::kReferenceM)));
+        retrain_change.push_back(value(*r, schema::kTestAccuracy) - value(*run, schema::before_unlearning(schema::kTestAccuracy)));
+        retrain_left.push_back(value(*run, schema::reference_path(retrained.name, schema::kReferenceM)) -
+                               value(*run, schema::reference_path(never_seen.name, schema::kReferenceM)));
       }
     }
   }

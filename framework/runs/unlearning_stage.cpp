@@ -11,35 +11,25 @@
 #include "core/error.h"
 #include "evaluation/exposure.h"
 #include "features/pattern.h"
-#include "models/eval_mode.h"
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "runs/record_arrays.h"
 #include "runs/run_probes.h"
 #include "storage/schema.h"
+#include "training/trainer.h"
 
 namespace ufm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string before(const std::string& path) { return std::string(schema::kBeforePrefix) + path; }
-
-std::string reference_path(const char* reference, const char* what) {
-  return std::string(schema::kReferencesGroup) + "/" + reference + "/" + what;
-}
-
 double scalar_of(const RunRecord& record, const std::string& path) { return record.array(path).as_doubles().at(0); }
 
 // Mean cross-entropy and accuracy of `model` on the forget set, in evaluation mode.
 void record_forget_fit(RunRecord& record, Classifier& model, const ForgetSet& forget, const std::string& prefix) {
-  const EvalModeGuard evaluation(model);
-  at::NoGradGuard no_grad;
-  const at::Tensor logits = model.forward(forget.images);
-  const double loss = at::cross_entropy_loss(logits, forget.labels).item<double>();
-  const double accuracy = logits.argmax(1).eq(forget.labels).to(at::kDouble).mean().item<double>();
-  record.arrays[prefix + schema::kForgetLoss] = ArrayData::scalar(loss);
-  record.arrays[prefix + schema::kForgetAccuracy] = ArrayData::scalar(accuracy);
+  const EvaluationResult fit = evaluate(model, forget.images, forget.labels);
+  record.arrays[prefix + schema::kForgetLoss] = ArrayData::scalar(fit.loss);
+  record.arrays[prefix + schema::kForgetAccuracy] = ArrayData::scalar(fit.accuracy);
 }
 
 // The model's parameters as a fresh draw of its initialiser, on its own stream of the seed.
@@ -141,7 +131,7 @@ void unlearn_run(RunState& state) {
   // before/<path> beside <path>).
   const std::string scores_group = "scores/";
   for (const auto& [path, array] : state.source->arrays) {
-    if (path.compare(0, scores_group.size(), scores_group) == 0) record.arrays[before(path)] = array;
+    if (path.compare(0, scores_group.size(), scores_group) == 0) record.arrays[schema::before_unlearning(path)] = array;
   }
   // Training reads the view on the execution device; scoring moved the model to the CPU.
   if (!device.is_cpu()) model.to(device);
@@ -204,25 +194,25 @@ void compare_with_references(RunState& state) {
     });
     const double m = cached.m;
     const std::vector<double>& scores = cached.candidates;
-    record.arrays[reference_path(reference, schema::kReferenceM)] = ArrayData::scalar(m);
-    record.arrays[before(reference_path(reference, schema::kReferenceM))] = ArrayData::scalar(m);
-    add_rank(record, reference_path(reference, schema::kReferenceExposure),
+    record.arrays[schema::reference_path(reference, schema::kReferenceM)] = ArrayData::scalar(m);
+    record.arrays[schema::before_unlearning(schema::reference_path(reference, schema::kReferenceM))] = ArrayData::scalar(m);
+    add_rank(record, schema::reference_path(reference, schema::kReferenceExposure),
              rank_first(difference(state.exposure_scores, scores)));
-    add_rank(record, before(reference_path(reference, schema::kReferenceExposure)),
+    add_rank(record, schema::before_unlearning(schema::reference_path(reference, schema::kReferenceExposure)),
              rank_first(difference(state.exposure_scores_before, scores)));
   };
   compare(schema::kReferenceNeverSeen, *state.never_seen, "unlearning.method (reference (b))");
   if (state.retrained != nullptr) compare(schema::kReferenceRetrained, *state.retrained, "unlearning.retrain_reference");
   // (c): after, the unlearned control (this run's control, scored by the control and exposure
   // stages); before unlearning that control was reference (b).
-  const std::string same_m = reference_path(schema::kReferenceSameProcedure, schema::kReferenceM);
-  const std::string same_exposure = reference_path(schema::kReferenceSameProcedure, schema::kReferenceExposure);
-  const std::string seen_exposure = reference_path(schema::kReferenceNeverSeen, schema::kReferenceExposure);
+  const std::string same_m = schema::reference_path(schema::kReferenceSameProcedure, schema::kReferenceM);
+  const std::string same_exposure = schema::reference_path(schema::kReferenceSameProcedure, schema::kReferenceExposure);
+  const std::string seen_exposure = schema::reference_path(schema::kReferenceNeverSeen, schema::kReferenceExposure);
   record.arrays[same_m] = ArrayData::scalar(scalar_of(record, schema::kScoreMControl));
-  record.arrays[before(same_m)] = record.arrays.at(before(reference_path(schema::kReferenceNeverSeen, schema::kReferenceM)));
+  record.arrays[schema::before_unlearning(same_m)] = record.arrays.at(schema::before_unlearning(schema::reference_path(schema::kReferenceNeverSeen, schema::kReferenceM)));
   for (const char* suffix : {"", schema::kExposureRankSuffix, schema::kExposurePSuffix}) {
     record.arrays[same_exposure + suffix] = record.arrays.at(std::string(schema::kExposureVsControl) + suffix);
-    record.arrays[before(same_exposure) + suffix] = record.arrays.at(before(seen_exposure) + suffix);
+    record.arrays[schema::before_unlearning(same_exposure) + suffix] = record.arrays.at(schema::before_unlearning(seen_exposure) + suffix);
   }
 }
 

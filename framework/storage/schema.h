@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 /// Every path and attribute name of the result file, in one place (README, "Result files").
 namespace ufm::schema {
 
@@ -210,6 +211,12 @@ constexpr const char* kReferenceNeverSeen = "never_seen";       ///< (b) feature
 constexpr const char* kReferenceSameProcedure = "same_procedure";  ///< (c) the control unlearned alike
 constexpr const char* kReferenceM = "M";
 constexpr const char* kReferenceExposure = "exposure";
+/// `path` as the source model scored it before unlearning: before/path.
+inline std::string before_unlearning(const std::string& path) { return std::string(kBeforePrefix) + path; }
+/// references/<reference>/<what>, e.g. reference_path(kReferenceRetrained, kReferenceM).
+inline std::string reference_path(const char* reference, const char* what) {
+  return std::string(kReferencesGroup) + "/" + reference + "/" + what;
+}
 
 /// Attributes of the root or of a run that say how, where and when it was made (root:
 /// config_source, experiment_identity, versions, blas, device, updated_at; run: the
