@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "  status OUTDIR                 how many runs are done, running and missing (per stage)\n"
     "  report FILE.h5 [options]      tables (md, csv, latex) and plots of a result file without retraining\n"
     "  diff BEFORE.h5 AFTER.h5       compare two result files run by run, bit for bit (timings excepted)\n"
+    "  compare BASE.h5 OTHER.h5      did a changed setting (e.g. train.precision) change the science? paired\n"
+    "                                differences of accuracy, epochs, time and M, and of every test's verdicts\n"
     "  keys [--markdown]             list every config key with its default and allowed values\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
@@ -137,7 +139,9 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   UFM_CHECK(stage >= 0, ConfigError, "--stage: expected a stage number >= 1, got ", stage);
   if (stage > 0 && !shard) shard = ShardSpec{0, 1};
   RunOptions run_options;
-  run_options.study = StudyDescription{text, command.overrides};
+  std::vector<std::string> study_overrides = command.overrides;
+  for (const std::string& resolved : automatic_precision_overrides(points)) study_overrides.push_back(resolved);
+  run_options.study = StudyDescription{text, study_overrides};
   if (shard) {
     run_options.merge = false;
     run_options.select = shard_selection(*shard, stage, units_file);
@@ -226,6 +230,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     if (command == "slurm") return command_slurm(rest, out, err);
     if (command == "status") return command_status(rest, out);
     if (command == "diff") return command_diff(rest, out);
+    if (command == "compare") return command_compare(rest, out);
     if (command == "keys") {
       if (rest.size() == 1 && rest[0] == "--markdown") {
         out << key_reference_markdown();
@@ -235,7 +240,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
       return 0;
     }
     err << "ufm: unknown command '" << command << "' (did you mean '"
-        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status", "diff"}) << "'?)\n"
+        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status", "diff", "compare"}) << "'?)\n"
         << kUsage;
     return 1;
   } catch (const Error& error) {

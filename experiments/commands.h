@@ -16,6 +16,7 @@ po::variables_map parse_command(const std::vector<std::string>& args, const po::
 
 int command_merge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_diff(const std::vector<std::string>& args, std::ostream& out);
+int command_compare(const std::vector<std::string>& args, std::ostream& out);
 int command_status(const std::vector<std::string>& args, std::ostream& out);
 int command_report(const std::vector<std::string>& args, std::ostream& out);
 

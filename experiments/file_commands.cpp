@@ -17,6 +17,7 @@
 #include "core/text_file.h"
 #include "core/logging.h"
 #include "core/text.h"
+#include "report/comparison.h"
 #include "report/report.h"
 #include "report/summary_table.h"
 #include "report/verdicts.h"
@@ -101,6 +102,41 @@ int command_diff(const std::vector<std::string>& args, std::ostream& out) {
   out << (differences.empty() ? "identical results" : std::to_string(differences.size()) + " difference(s)") << ": "
       << files[0] << " vs " << files[1] << "\n";
   return differences.empty() ? 0 : 1;
+}
+
+int command_compare(const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description options(
+      "ufm compare BASE.h5 OTHER.h5 [--format md|csv|latex]\n"
+      "Two result files of one design that differ in some settings (e.g. train.precision=fp32 and bf16):\n"
+      "each trained model of BASE is paired with OTHER's model of the same role, seed, canary and swept values.\n"
+      "Prints the changed settings, the paired differences (accuracy, epochs, seconds, M, M - control) with\n"
+      "95 % intervals, and per test and alpha how many canaries reject in each file with the exact McNemar p");
+  bool help = false;
+  std::string format_name = "md";
+  options.add_options()("help,h", po::bool_switch(&help), "show this help")(
+      "format,f", po::value<std::string>(&format_name)->default_value("md"), "md, csv or latex");
+  const po::variables_map values = parse_command(args, options, "files", 2);
+  const auto files = values.count("files") ? values["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (help || files.size() != 2) {
+    out << options << "\n";
+    return help ? 0 : 1;
+  }
+  const TableFormat format = parse_table_format(format_name);
+  const ResultFile base = read_result_file(files[0]), other = read_result_file(files[1]);
+  std::size_t unmatched = 0;
+  const std::size_t matched = match_runs(base, other, &unmatched).size();
+  UFM_CHECK(matched > 0, ConfigError, files[1], ": no trained model matches one of ", files[0],
+            " (same role, seed, canary index and swept values); compare result files of one design");
+  out << "base: " << files[0] << "\nother: " << files[1] << "\n";
+  const std::vector<std::string> changed = changed_settings(base, other);
+  out << "changed settings:" << (changed.empty() ? std::string(" none") : "") << "\n";
+  for (const auto& line : changed) out << "  " << line << "\n";
+  out << matched << " models matched, " << unmatched << " without a counterpart\n\n";
+  for (const Table& table : {paired_runs_table(base, other), verdict_changes_table(base, other)}) {
+    if (format == TableFormat::kMarkdown) out << "## " << table.name << "\n\n";
+    out << render(table, format) << "\n";
+  }
+  return 0;
 }
 
 int command_status(const std::vector<std::string>& args, std::ostream& out) {

@@ -20,4 +20,22 @@ void check_precision_supported(Precision precision, const c10::Device& device, c
             describe(cpu), "); use ", key, "=fp32");
 }
 
+Precision automatic_precision(const c10::Device& device, const CpuFeatures& cpu, bool dp) {
+  if (dp) return Precision::kFp32;
+  return device.is_cuda() || cpu.bf16() ? Precision::kBf16 : Precision::kFp32;
+}
+
+std::string describe_automatic_precision(const c10::Device& device, const CpuFeatures& cpu, bool dp) {
+  const Precision picked = automatic_precision(device, cpu, dp);
+  std::string why;
+  if (dp) {
+    why = "privacy.enabled: DP-SGD's per-example norms are fp32";
+  } else if (device.is_cuda()) {
+    why = "the run is on " + device.str();
+  } else {
+    why = cpu.bf16() ? "the CPU has " + describe(cpu) : "the CPU has no bf16 arithmetic (it has: " + describe(cpu) + ")";
+  }
+  return std::string(precision_name(picked)) + " (" + why + ")";
+}
+
 }  // namespace ufm

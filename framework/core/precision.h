@@ -16,7 +16,7 @@ namespace ufm {
 
 enum class Precision { kFp32, kBf16 };
 
-/// "fp32" | "bf16"; anything else throws ConfigError naming `key`.
+/// "fp32" | "bf16"; anything else ("auto" included: resolve it first) throws ConfigError naming `key`.
 Precision precision_from_name(const std::string& name, const std::string& key = "train.precision");
 const char* precision_name(Precision precision);
 
@@ -26,5 +26,13 @@ const char* precision_name(Precision precision);
 /// (its matrix units have it since Ampere; older GPUs emulate it).
 void check_precision_supported(Precision precision, const c10::Device& device, const CpuFeatures& cpu,
                                const std::string& key = "train.precision");
+
+/// What train.precision=auto picks: bf16 where check_precision_supported takes it (a CUDA
+/// device, or a CPU with AVX512-BF16 or AMX-BF16) unless `dp` (DP-SGD keeps fp32: its
+/// per-example norms are fp32), else fp32.
+Precision automatic_precision(const c10::Device& device, const CpuFeatures& cpu, bool dp);
+
+/// Why automatic_precision picked what it did, for the log: "bf16 (the CPU has avx512_bf16)".
+std::string describe_automatic_precision(const c10::Device& device, const CpuFeatures& cpu, bool dp);
 
 }  // namespace ufm

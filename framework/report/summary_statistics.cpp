@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/statistics.h"
 #include "core/text.h"
 
 namespace ufm {
@@ -40,5 +41,21 @@ double fraction_of(const std::vector<double>& values, bool (*predicate)(double))
 }
 
 std::string cell(double value, int digits) { return format_number(value, digits); }
+
+MeanInterval mean_interval(const std::vector<double>& values) {
+  const std::vector<double> kept = finite(values);
+  const double nan = std::nan("");
+  MeanInterval out{mean_of(kept), nan, nan, kept.size()};
+  if (kept.size() < 2) return out;
+  const double half = student_t_quantile(0.975, static_cast<double>(kept.size() - 1)) * sample_sd(kept) /
+                      std::sqrt(static_cast<double>(kept.size()));
+  out.low = out.mean - half;
+  out.high = out.mean + half;
+  return out;
+}
+
+std::string interval_cell(const MeanInterval& interval) {
+  return cell(interval.mean) + " [" + cell(interval.low, 3) + ", " + cell(interval.high, 3) + "]";
+}
 
 }  // namespace ufm

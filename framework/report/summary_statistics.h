@@ -1,6 +1,8 @@
 #pragma once
 /// Descriptive summaries the report's tables share. Every function leaves NaN values out
 /// (callers count and show them where they matter) and returns NaN when nothing is left.
+#include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -15,5 +17,15 @@ double sample_sd(const std::vector<double>& values);
 double fraction_of(const std::vector<double>& values, bool (*predicate)(double));
 /// A table cell: format_number with `digits` significant digits.
 std::string cell(double value, int digits = 4);
+
+/// A mean with its two-sided 95 % Student-t interval over `n` independent values (NaN
+/// bounds with fewer than 2).
+struct MeanInterval {
+  double mean = std::numeric_limits<double>::quiet_NaN(), low = mean, high = mean;
+  std::size_t n = 0;
+};
+MeanInterval mean_interval(const std::vector<double>& values);
+/// "mean [low, high]".
+std::string interval_cell(const MeanInterval& interval);
 
 }  // namespace ufm

@@ -49,29 +49,6 @@ std::map<std::string, std::vector<const RunRecord*>> variants_of(const ResultFil
   return variants;
 }
 
-struct MeanInterval {
-  double mean = kNaN, low = kNaN, high = kNaN;
-  std::size_t n = 0;
-};
-
-// Mean with its two-sided 95 % Student-t interval (pairs are independent).
-MeanInterval mean_interval(const std::vector<double>& values) {
-  const std::vector<double> kept = finite(values);
-  MeanInterval out;
-  out.n = kept.size();
-  out.mean = mean_of(kept);
-  if (kept.size() < 2) return out;
-  const double half = student_t_quantile(0.975, static_cast<double>(kept.size() - 1)) * sample_sd(kept) /
-                      std::sqrt(static_cast<double>(kept.size()));
-  out.low = out.mean - half;
-  out.high = out.mean + half;
-  return out;
-}
-
-std::string interval_cell(const MeanInterval& v) {
-  return cell(v.mean) + " [" + cell(v.low, 3) + ", " + cell(v.high, 3) + "]";
-}
-
 // M − reference of one unlearned canary, after (the unlearned model) or before (its source).
 double effect(const RunRecord& run, const Reference& reference, bool after) {
   const std::string m = schema::reference_path(reference.name, schema::kReferenceM);

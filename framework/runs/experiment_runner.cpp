@@ -79,7 +79,34 @@ std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const st
   const std::vector<std::vector<std::string>> assignments = sweep_points(yaml_text, source, overrides);
   std::vector<SweepPoint> points;
   for (std::size_t i = 0; i < configs.size(); ++i) points.push_back(SweepPoint{configs[i], assignments.at(i)});
+  resolve_automatic_precision(points);
   return points;
+}
+
+void resolve_automatic_precision(std::vector<SweepPoint>& points) {
+  std::set<std::string> logged;
+  for (SweepPoint& point : points) {
+    TrainingOptions& train = point.config.train;
+    if (train.precision != "auto") continue;
+    // Resolved here, before any identity is hashed: the identity holds what was computed.
+    const c10::Device device = resolve_device(point.config.execution.device);
+    const CpuFeatures cpu = detect_cpu_features();
+    const bool dp = point.config.privacy.enabled;
+    train.precision = precision_name(automatic_precision(device, cpu, dp));
+    point.automatic_precision = true;
+    const std::string line = "train.precision=auto: picked " + describe_automatic_precision(device, cpu, dp);
+    if (logged.insert(line).second) log_info(line);
+  }
+}
+
+std::vector<std::string> automatic_precision_overrides(const std::vector<SweepPoint>& points) {
+  std::set<std::string> picked;
+  for (const SweepPoint& point : points) {
+    if (!point.automatic_precision) return {};
+    picked.insert(point.config.train.precision);
+  }
+  if (picked.size() != 1) return {};
+  return {"train.precision=" + *picked.begin()};
 }
 
 namespace {

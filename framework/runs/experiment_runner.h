@@ -27,6 +27,17 @@ std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const st
                                           const std::vector<std::string>& overrides);
 
 /// The plan of an experiment, loading each point's training set only to learn its size.
+/// Replaces train.precision=auto in each point by what core/precision.h's
+/// automatic_precision picks for its device, this CPU and its DP setting, marks the point
+/// (SweepPoint::automatic_precision) and logs each distinct choice with why. experiment_points
+/// calls it, so identities, plans and pieces hold fp32 or bf16, never auto.
+void resolve_automatic_precision(std::vector<SweepPoint>& points);
+
+/// When every point asked for auto and all picked the same: {"train.precision=<picked>"},
+/// the override a study records so that `ufm merge` and `ufm status` on another machine
+/// rebuild the same identities; else {}.
+std::vector<std::string> automatic_precision_overrides(const std::vector<SweepPoint>& points);
+
 ExperimentPlan plan_from_points(std::vector<SweepPoint> points);
 
 /// Identities already complete: stored in the result file or present as a complete piece.

@@ -17,6 +17,9 @@ namespace ufm {
 struct SweepPoint {
   ExperimentConfig config;
   std::vector<std::string> varying;
+  /// The config asked for train.precision=auto, which experiment_points resolved (on this
+  /// machine) into the config's fp32 or bf16.
+  bool automatic_precision = false;
 };
 
 struct PlannedRun {

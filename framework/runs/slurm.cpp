@@ -171,6 +171,11 @@ SlurmSubmission submit_to_slurm(const std::string& config_path, const std::vecto
   UFM_CHECK(first.execution.threads > 0, ConfigError,
             "execution.threads=0 (every core of whatever node a task lands on) makes results depend on the node; "
             "set execution.threads to a fixed count for a cluster");
+  // Each array task reads the config on its own node, where auto may pick otherwise.
+  UFM_CHECK(std::none_of(points.begin(), points.end(), [](const SweepPoint& p) { return p.automatic_precision; }),
+            ConfigError,
+            "train.precision=auto picks by the machine, and the nodes of a cluster may differ from this one; set "
+            "train.precision to fp32 or bf16 for a cluster");
   UFM_CHECK(options.max_parallel >= 0, ConfigError, "--max-parallel: expected >= 1, got ", options.max_parallel);
   UFM_CHECK(options.shards >= 0, ConfigError, "--shards: expected >= 1, got ", options.shards);
   UFM_CHECK(options.cpus_per_task >= 0, ConfigError, "--cpus-per-task: expected >= 1, got ", options.cpus_per_task);

@@ -38,10 +38,12 @@ const OptionTable<TrainingOptions>& TrainingOptions::options() {
         .add("patience", &TrainingOptions::patience, "epochs without improvement before stopping")
         .at_least(1)
         .add_late("precision", &TrainingOptions::precision,
-                  "fp32 | bf16: the training step's matrix products and convolutions in bf16 with fp32 "
-                  "accumulation, fp32 master weights, optimiser, loss and scoring (needs AVX512-BF16 or AMX-BF16)",
+                  "fp32 | bf16 | auto: the training step's matrix products and convolutions in bf16 with fp32 "
+                  "accumulation, fp32 master weights, optimiser, loss and scoring (needs AVX512-BF16, AMX-BF16 "
+                  "or a GPU); auto = bf16 where the machine has it and DP is off, else fp32, resolved before the "
+                  "run's identity and logged",
                   std::string("fp32"))
-        .one_of({"fp32", "bf16"});
+        .one_of({"fp32", "bf16", "auto"});
     return t;
   }();
   return table;

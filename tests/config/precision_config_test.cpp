@@ -28,5 +28,12 @@ TEST(PrecisionConfig, RefusesAnUnknownPrecisionAndBf16WithPrivateTraining) {
   EXPECT_NE(dp.find("train.precision: bf16 is not available with privacy.enabled"), std::string::npos) << dp;
 }
 
+// Property: auto is a valid value, with DP too (there it resolves to fp32: runs/experiment_runner.h).
+TEST(PrecisionConfig, AcceptsAutoAlsoWithPrivateTraining) {
+  EXPECT_EQ(parse_experiment_config("", "x.yaml", {"train.precision=auto"}).train.precision, "auto");
+  EXPECT_NO_THROW(parse_experiment_config(
+      "", "x.yaml", {"train.precision=auto", "privacy.enabled=true", "privacy.noise_multiplier=1", "train.shuffle=false"}));
+}
+
 }  // namespace
 }  // namespace ufm

@@ -53,6 +53,30 @@ TEST(Precision, Bf16OnACpuWithoutBf16InstructionsIsRefusedNeverAFallBack) {
   EXPECT_NO_THROW(check_precision_supported(Precision::kBf16, c10::Device(c10::kCUDA, 0), none));
 }
 
+// Property: auto picks bf16 exactly where check_precision_supported would take it and DP is
+// off, and says why; it never picks what the refusal above would reject.
+TEST(Precision, AutomaticPicksBf16OnlyWhereItIsSupportedAndDpIsOff) {
+  const c10::Device cpu(c10::kCPU), gpu(c10::kCUDA, 0);
+  CpuFeatures plain;
+  plain.avx512f = true;
+  CpuFeatures bf16 = plain;
+  bf16.avx512_bf16 = true;
+  EXPECT_EQ(automatic_precision(cpu, plain, false), Precision::kFp32);
+  EXPECT_EQ(automatic_precision(cpu, bf16, false), Precision::kBf16);
+  EXPECT_EQ(automatic_precision(gpu, plain, false), Precision::kBf16);
+  EXPECT_EQ(automatic_precision(cpu, bf16, true), Precision::kFp32);
+  EXPECT_EQ(automatic_precision(gpu, plain, true), Precision::kFp32);
+  for (const CpuFeatures& features : {plain, bf16}) {
+    for (bool dp : {false, true}) {
+      EXPECT_NO_THROW(check_precision_supported(automatic_precision(cpu, features, dp), cpu, features));
+    }
+  }
+  EXPECT_EQ(describe_automatic_precision(cpu, bf16, false), "bf16 (the CPU has avx512f avx512_bf16)");
+  EXPECT_NE(describe_automatic_precision(cpu, plain, false).find("fp32 (the CPU has no bf16"), std::string::npos);
+  EXPECT_NE(describe_automatic_precision(cpu, bf16, true).find("fp32 (privacy.enabled"), std::string::npos);
+  EXPECT_THROW(precision_from_name("auto"), ConfigError) << "auto is resolved before it reaches the trainer";
+}
+
 // The flags line of /proc/cpuinfo (the kernel's view, which also hides what the OS did not
 // enable), as a set of words with spaces around them.
 std::string kernel_cpu_flags() {

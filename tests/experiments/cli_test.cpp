@@ -200,6 +200,30 @@ TEST_F(UfmProgram, PlanListsRunsWithoutTraining) {
   EXPECT_FALSE(std::filesystem::exists(output));
 }
 
+// Property: `ufm compare` names the one changed setting, pairs every model of the two runs
+// and prints both tables; a file with no counterpart models is refused with exit 2.
+TEST_F(UfmProgram, CompareNamesTheChangedSettingAndPairsEveryModel) {
+  std::vector<std::string> changed = small_run(temp_.file("b.h5"));
+  changed.push_back("train.learning_rate=0.0005");
+  ASSERT_EQ(ufm_main(small_run(temp_.file("a.h5"))).status, 0);
+  ASSERT_EQ(ufm_main(changed).status, 0);
+  const Invocation compare = ufm_main({"compare", temp_.file("a.h5"), temp_.file("b.h5")});
+  ASSERT_EQ(compare.status, 0) << compare.err;
+  EXPECT_NE(compare.out.find("changed settings:\n  train.learning_rate: 0.0003 → 0.0005\n"), std::string::npos)
+      << compare.out;
+  EXPECT_NE(compare.out.find("3 models matched, 0 without a counterpart"), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("## paired_runs"), std::string::npos);
+  EXPECT_NE(compare.out.find("| test accuracy | 3 |"), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("## verdict_changes"), std::string::npos);
+
+  std::vector<std::string> other_seed = small_run(temp_.file("c.h5"));
+  other_seed.push_back("train.seed=7");
+  ASSERT_EQ(ufm_main(other_seed).status, 0);
+  const Invocation refused = ufm_main({"compare", temp_.file("a.h5"), temp_.file("c.h5")});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("no trained model matches"), std::string::npos) << refused.err;
+}
+
 TEST(UfmHelp, ListsCommandsAndRunOptions) {
   const Invocation help = ufm_main({"--help"});
   EXPECT_EQ(help.status, 0);

@@ -55,5 +55,36 @@ TEST(PrecisionRuns, Bf16RunsRecordTheirArithmeticAndRepeat) {
   }
 }
 
+// Property: train.precision=auto is resolved by experiment_points into what this machine
+// supports, before identities are hashed: the stored config never says auto, the run is the
+// same run as one that asked for the picked precision by name, and a study records the
+// pick as an override (so a merge elsewhere rebuilds the same identities).
+TEST(PrecisionRuns, AutoResolvesBeforeTheIdentityIntoWhatTheMachineSupports) {
+  testing::TempDir temp;
+  const std::string picked = detect_cpu_features().bf16() ? "bf16" : "fp32";
+  ExperimentConfig config = bf16_synthetic(temp.file("auto.h5"));
+  config.train.precision = "auto";
+  std::vector<SweepPoint> points = {SweepPoint{config, {}}};
+  resolve_automatic_precision(points);
+  EXPECT_TRUE(points[0].automatic_precision);
+  EXPECT_EQ(points[0].config.train.precision, picked);
+  EXPECT_EQ(automatic_precision_overrides(points), std::vector<std::string>{"train.precision=" + picked});
+  ExperimentConfig named = config;
+  named.train.precision = picked;
+  EXPECT_EQ(plan_from_points(points).runs.front().identity,
+            plan_from_points({SweepPoint{named, {}}}).runs.front().identity);
+  // A point that named its precision is left alone, and a mixed study records no override.
+  std::vector<SweepPoint> mixed = {points[0], SweepPoint{named, {}}};
+  EXPECT_TRUE(automatic_precision_overrides(mixed).empty());
+  config.privacy.enabled = true;
+  std::vector<SweepPoint> private_points = {SweepPoint{config, {}}};
+  resolve_automatic_precision(private_points);
+  EXPECT_EQ(private_points[0].config.train.precision, "fp32") << "DP keeps fp32";
+
+  const ResultFile result = testing::run(points[0].config);
+  ASSERT_FALSE(result.runs.empty());
+  EXPECT_NE(result.runs[0].string_attribute(schema::kRunConfig).find("precision: " + picked), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ufm
