@@ -219,6 +219,16 @@ TEST_F(ClusterCommands, SlurmRefusesAnUnfixedThreadCount) {
   EXPECT_THAT(submit.err, HasSubstr("execution.threads=0"));
 }
 
+// Property: train.precision=auto is refused for a cluster (each node would pick for itself),
+// with exit 2 and no job directory written.
+TEST_F(ClusterCommands, SlurmRefusesAutomaticPrecision) {
+  setenv("PATH", bin_.c_str(), 1);
+  const Invocation submit = ufm_main(slurm_args({"--dry-run", "train.precision=auto"}));
+  EXPECT_EQ(submit.status, 2);
+  EXPECT_THAT(submit.err, HasSubstr("train.precision=auto"));
+  EXPECT_FALSE(fs::exists(pieces_directory(output_) + "/slurm"));
+}
+
 TEST_F(ClusterCommands, MergeRefusesPiecesOfAnotherExperimentAndKeepsTheTarget) {
   ASSERT_EQ(ufm_main({"run", config_, "train.seed=0", "-q"}).status, 0);
   const std::string before = read_text(output_);
