@@ -159,6 +159,9 @@ CalibrationEvidence calibration_evidence(const ResultFile& file, const std::stri
     const auto value = setting_value(*nulls.front(), key);
     if (value) setting.push_back(std::string(key) + "=" + *value);
   }
+  // The arithmetic changes the measured rates (README, "Mixed precision"): a bf16 study
+  // quotes a bf16 calibration. A run's config writes the precision only when it is not fp32.
+  setting.push_back("train.precision=" + setting_value(*nulls.front(), "train.precision").value_or("fp32"));
   evidence.source = path + ": " + std::to_string(nulls.size()) + " null pairs" +
                     (setting.empty() ? "" : ", " + join(setting, ", "));
   return evidence;

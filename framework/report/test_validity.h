@@ -42,7 +42,8 @@ std::string calibration_phrase(const Calibration& c, std::size_t a = 0);
 /// A calibration run's measurements and where they come from.
 struct CalibrationEvidence {
   std::vector<Calibration> tests;
-  /// e.g. "results/paper/calibration.h5: 40 null pairs, data.name=fashion_mnist, model.name=mlp"
+  /// e.g. "results/paper/calibration.h5: 40 null pairs, data.name=fashion_mnist, model.name=mlp,
+  /// train.precision=fp32"
   std::string source;
   /// The test named `name`, or the first whose name starts with `name` + " (" for pooled
   /// tests ("sign test (M − control" finds "sign test (M − control, 8 pairs)"); null if none.
