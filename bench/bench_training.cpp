@@ -31,7 +31,8 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
 // MeanCrossEntropy, Adam over the stacked parameters); 3 = the one trainer's DP-SGD step
 // (ClippedNoisyGradient with σ = 1, C = 1: per-example clipping and 535,818 noise draws);
 // 4 = the same with σ = 0 (clipping alone); 5 = step 2 under train.precision: bf16 (the
-// matrix products in bf16, core/precision.h).
+// matrix products in bf16, core/precision.h); 6 and 7 = steps 2 and 5 without the optimiser
+// (forward and backward only: the step minus these is Adam's share).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const int variant = static_cast<int>(state.range(1));
@@ -49,7 +50,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
   for (const auto& p : parameters) views.push_back(p.detach().unsqueeze(0));
   ufm::Adam module_adam(views, ufm::AdamSettings{});
   ufm::BatchedModel stacked({model.get()});
-  if (variant == 5) stacked.set_precision(ufm::Precision::kBf16);
+  if (variant == 5 || variant == 7) stacked.set_precision(ufm::Precision::kBf16);
   ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
   const ufm::ClippedNoisyGradient private_step(1.0, variant == 4 ? 0.0 : 1.0, 128.0);
@@ -60,8 +61,9 @@ void BM_Training_MlpStep(benchmark::State& state) {
   for (auto _ : state) {
     if (variant >= 2) {
       for (const auto& p : stacked.parameters()) at::Tensor(p).mutable_grad().reset();
-      if (variant == 2 || variant == 5) {
+      if (variant >= 5 || variant == 2) {
         gradient_step.compute(stacked, batch);
+        if (variant >= 6) continue;
       } else {
         private_step.compute(stacked, batch);
         ++batch.step;
@@ -88,7 +90,7 @@ void BM_Training_MlpStep(benchmark::State& state) {
 }
 BENCHMARK(BM_Training_MlpStep)->ArgNames({"threads", "step"})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
     ->Args({2, 0})->Args({1, 3})->Args({2, 3})->Args({2, 4})->Args({1, 5})->Args({2, 5})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({1, 6})->Args({1, 7})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // One cnn2 step on Fashion-MNIST (28×28×1) at batch 128 as the one trainer takes it, without
 // and with DP-SGD: step 2 = MeanCrossEntropy, 3 = ClippedNoisyGradient (σ = 1, C = 1; exact
