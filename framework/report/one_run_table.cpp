@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "audit/one_run_audit.h"
 #include "core/statistics.h"
 #include "core/text.h"
 #include "report/settings.h"
@@ -133,6 +135,118 @@ Table one_run_table(const ResultFile& file) {
                           "binomial " + format_number(binomial, 3) + ", Fisher " +
                               format_number(fisher_combination(pool.p_values).p_value, 3),
                           "", "", "", "", "", "", ""});
+  }
+  return table;
+}
+
+namespace {
+
+std::vector<const RunRecord*> scored_one_run_records(const ResultFile& file) {
+  std::vector<const RunRecord*> runs;
+  for (const auto& run : file.runs) {
+    if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue) && run.has_array(schema::kOneRunScore)) {
+      runs.push_back(&run);
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
+    return std::make_tuple(a->int_attribute(schema::kOneRunNull), a->string_attribute(schema::kVaryingKeys),
+                           a->int_attribute(schema::kSeed)) <
+           std::make_tuple(b->int_attribute(schema::kOneRunNull), b->string_attribute(schema::kVaryingKeys),
+                           b->int_attribute(schema::kSeed));
+  });
+  return runs;
+}
+
+bool same_canaries(const RunRecord& a, const RunRecord& b) {
+  for (const char* key : {"feature.seed", "feature.size", "feature.pattern"}) {
+    if (setting_value(a, key) != setting_value(b, key)) return false;
+  }
+  return a.array(schema::kOneRunImage).as_doubles() == b.array(schema::kOneRunImage).as_doubles();
+}
+
+std::vector<std::int64_t> as_ints(const ArrayData& array) {
+  const std::vector<double> values = array.as_doubles();
+  return std::vector<std::int64_t>(values.begin(), values.end());
+}
+
+}  // namespace
+
+const RunRecord* independent_reference(const RunRecord& run, const std::vector<const RunRecord*>& runs) {
+  const std::int64_t seed = run.int_attribute(schema::kSeed);
+  const RunRecord* above = nullptr;
+  const RunRecord* lowest = nullptr;
+  for (const RunRecord* other : runs) {
+    if (other == &run || other->int_attribute(schema::kOneRunNull) == 0) continue;
+    const std::int64_t s = other->int_attribute(schema::kSeed);
+    if (s == seed || !same_canaries(run, *other)) continue;
+    if (s > seed && (!above || s < above->int_attribute(schema::kSeed))) above = other;
+    if (!lowest || s < lowest->int_attribute(schema::kSeed)) lowest = other;
+  }
+  return above ? above : lowest;
+}
+
+Table one_run_reference_table(const ResultFile& file) {
+  Table table;
+  table.name = "one_run_reference";
+  table.header = {"settings", "seed", "reference seed", "null", "canaries", "guesses", "correct",
+                  "p (no memorisation)", "epsilon lower (delta)", "without reference: p"};
+  const std::vector<const RunRecord*> runs = scored_one_run_records(file);
+  struct Group {
+    Pooled pool;
+    std::set<const RunRecord*> audits, references;
+  };
+  std::map<std::string, Group> groups;
+  std::vector<std::string> order;
+  for (const RunRecord* run : runs) {
+    const RunRecord* reference = independent_reference(*run, runs);
+    if (!reference) continue;
+    const std::vector<double> a = run->array(schema::kOneRunScore).as_doubles();
+    const std::vector<double> b = reference->array(schema::kOneRunScore).as_doubles();
+    std::vector<double> difference(a.size());
+    for (std::size_t j = 0; j < a.size(); ++j) difference[j] = a[j] - b[j];
+    const std::vector<std::int64_t> labels = as_ints(run->array(schema::kOneRunLabel));
+    const std::vector<std::int64_t> coins = as_ints(run->array(schema::kOneRunStamped));
+    const std::vector<bool> stamped(coins.begin(), coins.end());
+    const std::int64_t guess_stamped = run->int_attribute(schema::kOneRunGuessStamped);
+    const std::int64_t guesses = run->int_attribute(schema::kOneRunGuesses);
+    const double delta = run->double_attribute(schema::kOneRunDelta);
+    const OneRunGuesses audit = one_run_guesses(standardise_per_label(difference, labels), stamped, guess_stamped,
+                                                guesses - guess_stamped, delta);
+    const std::string setting = run->string_attribute(schema::kVaryingKeys);
+    table.rows.push_back({setting.empty() ? "all runs" : setting, std::to_string(run->int_attribute(schema::kSeed)),
+                          std::to_string(reference->int_attribute(schema::kSeed)),
+                          run->int_attribute(schema::kOneRunNull) != 0 ? "yes" : "no", std::to_string(a.size()),
+                          std::to_string(audit.guesses), std::to_string(audit.correct),
+                          format_number(audit.p_value, 3),
+                          format_number(audit.epsilon_lower, 3) + " (" + format_number(delta) + ")",
+                          format_number(run->double_attribute(schema::kOneRunPValue), 3)});
+    const std::string group = one_run_group(*run);
+    if (groups.count(group) == 0) order.push_back(group);
+    Group& g = groups[group];
+    g.pool.p_values.push_back(audit.p_value);
+    g.pool.guesses += audit.guesses;
+    g.pool.correct += audit.correct;
+    g.audits.insert(run);
+    g.references.insert(reference);
+  }
+  for (const std::string& name : order) {
+    const Group& g = groups[name];
+    if (g.pool.p_values.size() < 2) continue;
+    bool independent = g.references.size() == g.pool.p_values.size();
+    for (const RunRecord* reference : g.references) independent = independent && g.audits.count(reference) == 0;
+    const std::string trainings = std::to_string(g.audits.size() + g.references.size()) + " trainings";
+    if (!independent) {
+      table.rows.push_back({name, "not pooled", "", "", "", "", "",
+                            "some reference is shared or is one of these audits, so the audits are not independent",
+                            "", ""});
+      continue;
+    }
+    const double binomial = binomial_test_greater(g.pool.correct, g.pool.guesses, 0.5).p_value;
+    table.rows.push_back({name, "pooled (" + trainings + ")", "", "", "", std::to_string(g.pool.guesses),
+                          std::to_string(g.pool.correct),
+                          "binomial " + format_number(binomial, 3) + ", Fisher " +
+                              format_number(fisher_combination(g.pool.p_values).p_value, 3),
+                          "", ""});
   }
   return table;
 }

@@ -35,4 +35,23 @@ bool only_one_run_audits(const ResultFile& file);
 /// Fisher's combination of their p-values.
 Table one_run_table(const ResultFile& file);
 
+/// The null audit that serves `run` as its independent reference model (issue item 1: a
+/// bound may use only models with independent randomness): a null one-run training of the
+/// same canaries (same images, feature.seed and feature.size) with another train.seed, so
+/// another initialisation, data order and coins, and nothing stamped. Of those, the one
+/// with the smallest seed above the run's, else the smallest: with seeds 0..n−1 for both
+/// the audits and the nulls, every audit gets its own reference. nullptr when none.
+const RunRecord* independent_reference(const RunRecord& run, const std::vector<const RunRecord*>& runs);
+
+/// "one_run_reference": each one-run training's audit redone on s_j(run) − s_j(reference)
+/// (Steinke et al. 2023 score each canary against a reference where one is available; the
+/// feature's own difficulty cancels), standardised per label, with the run's k₊, k₋ and δ:
+///   settings, seed, reference seed, null, canaries, guesses, correct, p (no memorisation),
+///   epsilon lower (delta), and "without reference: p" (the one_run table's p) to compare.
+/// Valid as a p-value: the reference's scores do not depend on the run's coins. Then one
+/// row "pooled" per setting whose trainings and references are all distinct models (the
+/// sum over independent audits is Binomial(Σr, ½) under the null); a setting where some
+/// reference is also one of its audits is not pooled.
+Table one_run_reference_table(const ResultFile& file);
+
 }  // namespace ufm

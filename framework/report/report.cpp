@@ -21,7 +21,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run", "unlearning", "unlearning_cost"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run", "one_run_reference", "unlearning", "unlearning_cost"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -86,6 +86,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_private_runs(file)) tables.push_back("privacy");
     if (has_audit_scores(file) && audit_refusal(grouped, kAuditScoreExposure).empty()) tables.push_back("audit");
     if (has_one_run_audits(file)) tables.push_back("one_run");
+    if (has_one_run_audits(file) && !one_run_reference_table(file).rows.empty()) tables.push_back("one_run_reference");
     if (has_unlearning_runs(file)) tables.insert(tables.end(), {"unlearning", "unlearning_cost"});
   }
   std::ostringstream out;
@@ -111,6 +112,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (name == "privacy") body = render(privacy_table(grouped), format);
     if (name == "audit") body = render(audit_table(grouped, options.audit_score), format);
     if (name == "one_run") body = render(one_run_table(file), format);
+    if (name == "one_run_reference") body = render(one_run_reference_table(file), format);
     if (name == "unlearning") body = render(unlearning_table(file, null_pairs ? &*null_pairs : nullptr), format);
     if (name == "unlearning_cost") body = render(unlearning_cost_table(file), format);
     if (tables.size() > 1) {

@@ -92,5 +92,64 @@ TEST(OneRunTable, IsTheWholeDefaultReportOfAOneRunFile) {
   EXPECT_EQ(text.find("M − control"), std::string::npos) << text;
 }
 
+// m canaries over two labels whose raw score is a per-feature difficulty b_j (spread far
+// wider than the effect) plus `effect` when coin j came up; the audit guesses 2 + 2.
+RunRecord scored_one_run(const std::string& identity, int seed, bool null, double effect) {
+  const std::vector<double> difficulty = {-5.0, 3.0, -1.0, 4.0, -6.0, 2.0, 0.5, -3.0};
+  const std::vector<std::int64_t> coins = {1, 0, 0, 1, 1, 0, 1, 0};
+  RunRecord run = one_run(identity, seed, 4, 0);
+  run.attributes[schema::kOneRunNull] = std::int64_t{null ? 1 : 0};
+  run.attributes[schema::kOneRunGuessStamped] = std::int64_t{2};
+  run.attributes[schema::kVaryingKeys] =
+      std::string(null ? "audit_level=null" : "audit_level=m_8") + ";train.seed=" + std::to_string(seed);
+  std::vector<double> score;
+  for (std::size_t j = 0; j < difficulty.size(); ++j) score.push_back(difficulty[j] + (null ? 0.0 : effect * coins[j]));
+  run.arrays[schema::kOneRunScore] = ArrayData::vector(score, "canary");
+  run.arrays[schema::kOneRunImage] = ArrayData{{8}, "canary", std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8}};
+  run.arrays[schema::kOneRunLabel] = ArrayData{{8}, "canary", std::vector<std::int64_t>{0, 0, 0, 0, 1, 1, 1, 1}};
+  run.arrays[schema::kOneRunStamped] = ArrayData{{8}, "canary", coins};
+  return run;
+}
+
+// Property: each audit takes as reference a null audit of the same canaries with another
+// seed (never its own seed's null twin, never a run with other canaries), each seed its own;
+// subtracting the reference cancels the features' difficulty, so an effect far smaller than
+// that spread gives every guess right: p = P(Bin(4, ½) ≥ 4) = 1/16 per training, and the
+// pooled row sums two independent audits (binomial 2^-8 = 0.0039).
+TEST(OneRunTable, AnIndependentNullReferenceCancelsEachFeaturesDifficulty) {
+  ResultFile file;
+  file.runs = {scored_one_run("a0", 0, false, 0.5), scored_one_run("a1", 1, false, 0.5),
+               scored_one_run("n0", 0, true, 0.0), scored_one_run("n1", 1, true, 0.0)};
+  RunRecord other_canaries = scored_one_run("x", 2, true, 0.0);
+  other_canaries.arrays[schema::kOneRunImage] =
+      ArrayData{{8}, "canary", std::vector<std::int64_t>{9, 2, 3, 4, 5, 6, 7, 8}};
+  file.runs.push_back(other_canaries);
+  std::vector<const RunRecord*> runs;
+  for (const auto& run : file.runs) runs.push_back(&run);
+  EXPECT_EQ(independent_reference(file.runs[0], runs), &file.runs[3]) << "seed 0 takes seed 1's null";
+  EXPECT_EQ(independent_reference(file.runs[1], runs), &file.runs[2]) << "seed 1 wraps to seed 0's null";
+  EXPECT_EQ(independent_reference(file.runs[4], runs), nullptr) << "no null of the same canaries";
+
+  const Table table = one_run_reference_table(file);
+  ASSERT_GE(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[0][0], "audit_level=m_8;train.seed=0");
+  EXPECT_EQ(table.rows[0][2], "1");
+  EXPECT_EQ(table.rows[0][5], "4");
+  EXPECT_EQ(table.rows[0][6], "4");
+  EXPECT_EQ(table.rows[0][7], "0.0625");
+  ASSERT_EQ(table.rows.size(), 6u) << "four trainings, a pooled row and a refused one";
+  EXPECT_EQ(table.rows[4][0], "audit_level=m_8");
+  EXPECT_EQ(table.rows[4][1], "pooled (4 trainings)");
+  EXPECT_EQ(table.rows[4][6], "8");
+  EXPECT_EQ(table.rows[4][7].substr(0, 16), "binomial 0.00391") << table.rows[4][7];
+  // The nulls reference each other: not independent, so not pooled.
+  bool refused = false;
+  for (const auto& row : table.rows) refused = refused || (row[0] == "audit_level=null" && row[1] == "not pooled");
+  EXPECT_TRUE(refused);
+  // Without the reference the difficulty decides: the stamped set is not the top scores.
+  const std::vector<double> raw = file.runs[0].array(schema::kOneRunScore).as_doubles();
+  EXPECT_LT(raw[0], raw[1]) << "stamped canary 0 scores below unstamped canary 1 before the reference";
+}
+
 }  // namespace
 }  // namespace ufm
