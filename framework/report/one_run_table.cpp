@@ -169,6 +169,29 @@ std::vector<std::int64_t> as_ints(const ArrayData& array) {
   return std::vector<std::int64_t>(values.begin(), values.end());
 }
 
+// Pearson's r of the defined pairs (NaN with fewer than 3). Subtracting the reference helps
+// only when r > ½: var(a − b) = 2σ²(1 − r) for scores of equal spread σ.
+double score_correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> x, y;
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    if (std::isfinite(a[j]) && std::isfinite(b[j])) {
+      x.push_back(a[j]);
+      y.push_back(b[j]);
+    }
+  }
+  if (x.size() < 3) return std::nan("");
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+
 }  // namespace
 
 const RunRecord* independent_reference(const RunRecord& run, const std::vector<const RunRecord*>& runs) {
@@ -189,7 +212,7 @@ Table one_run_reference_table(const ResultFile& file) {
   Table table;
   table.name = "one_run_reference";
   table.header = {"settings", "seed", "reference seed", "null", "canaries", "guesses", "correct",
-                  "p (no memorisation)", "epsilon lower (delta)", "without reference: p"};
+                  "p (no memorisation)", "epsilon lower (delta)", "without reference: p", "score correlation"};
   const std::vector<const RunRecord*> runs = scored_one_run_records(file);
   struct Group {
     Pooled pool;
@@ -219,7 +242,10 @@ Table one_run_reference_table(const ResultFile& file) {
                           std::to_string(audit.guesses), std::to_string(audit.correct),
                           format_number(audit.p_value, 3),
                           format_number(audit.epsilon_lower, 3) + " (" + format_number(delta) + ")",
-                          format_number(run->double_attribute(schema::kOneRunPValue), 3)});
+                          format_number(run->double_attribute(schema::kOneRunPValue), 3),
+                          format_number(score_correlation(standardise_per_label(a, labels),
+                                                          standardise_per_label(b, labels)),
+                                        3)});
     const std::string group = one_run_group(*run);
     if (groups.count(group) == 0) order.push_back(group);
     Group& g = groups[group];
@@ -238,7 +264,7 @@ Table one_run_reference_table(const ResultFile& file) {
     if (!independent) {
       table.rows.push_back({name, "not pooled", "", "", "", "", "",
                             "some reference is shared or is one of these audits, so the audits are not independent",
-                            "", ""});
+                            "", "", ""});
       continue;
     }
     const double binomial = binomial_test_greater(g.pool.correct, g.pool.guesses, 0.5).p_value;
@@ -246,7 +272,7 @@ Table one_run_reference_table(const ResultFile& file) {
                           std::to_string(g.pool.correct),
                           "binomial " + format_number(binomial, 3) + ", Fisher " +
                               format_number(fisher_combination(g.pool.p_values).p_value, 3),
-                          "", ""});
+                          "", "", ""});
   }
   return table;
 }

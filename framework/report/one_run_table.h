@@ -47,7 +47,9 @@ const RunRecord* independent_reference(const RunRecord& run, const std::vector<c
 /// (Steinke et al. 2023 score each canary against a reference where one is available; the
 /// feature's own difficulty cancels), standardised per label, with the run's k₊, k₋ and δ:
 ///   settings, seed, reference seed, null, canaries, guesses, correct, p (no memorisation),
-///   epsilon lower (delta), and "without reference: p" (the one_run table's p) to compare.
+///   epsilon lower (delta), "without reference: p" (the one_run table's p) to compare, and
+///   "score correlation": Pearson's r between the run's and the reference's per-label
+///   standardised scores (the reference can only help when r > ½: var(a − b) = 2σ²(1 − r)).
 /// Valid as a p-value: the reference's scores do not depend on the run's coins. Then one
 /// row "pooled" per setting whose trainings and references are all distinct models (the
 /// sum over independent audits is Binomial(Σr, ½) under the null); a setting where some

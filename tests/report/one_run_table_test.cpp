@@ -137,6 +137,7 @@ TEST(OneRunTable, AnIndependentNullReferenceCancelsEachFeaturesDifficulty) {
   EXPECT_EQ(table.rows[0][5], "4");
   EXPECT_EQ(table.rows[0][6], "4");
   EXPECT_EQ(table.rows[0][7], "0.0625");
+  EXPECT_EQ(table.rows[2][10], "1") << "two nulls with the same difficulties correlate perfectly";
   ASSERT_EQ(table.rows.size(), 6u) << "four trainings, a pooled row and a refused one";
   EXPECT_EQ(table.rows[4][0], "audit_level=m_8");
   EXPECT_EQ(table.rows[4][1], "pooled (4 trainings)");
