@@ -84,9 +84,10 @@ Table one_run_table(const ResultFile& file) {
   for (const auto& run : file.runs) {
     if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) runs.push_back(&run);
   }
+  // By setting, then seed as a number (varying_keys holds it as text: "10" < "4").
   std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
-    return std::make_tuple(a->string_attribute(schema::kVaryingKeys), a->int_attribute(schema::kSeed)) <
-           std::make_tuple(b->string_attribute(schema::kVaryingKeys), b->int_attribute(schema::kSeed));
+    return std::make_tuple(one_run_group(*a), a->int_attribute(schema::kSeed)) <
+           std::make_tuple(one_run_group(*b), b->int_attribute(schema::kSeed));
   });
   std::map<std::string, Pooled> pooled;
   std::vector<std::string> order;
@@ -149,10 +150,8 @@ std::vector<const RunRecord*> scored_one_run_records(const ResultFile& file) {
     }
   }
   std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
-    return std::make_tuple(a->int_attribute(schema::kOneRunNull), a->string_attribute(schema::kVaryingKeys),
-                           a->int_attribute(schema::kSeed)) <
-           std::make_tuple(b->int_attribute(schema::kOneRunNull), b->string_attribute(schema::kVaryingKeys),
-                           b->int_attribute(schema::kSeed));
+    return std::make_tuple(a->int_attribute(schema::kOneRunNull), one_run_group(*a), a->int_attribute(schema::kSeed)) <
+           std::make_tuple(b->int_attribute(schema::kOneRunNull), one_run_group(*b), b->int_attribute(schema::kSeed));
   });
   return runs;
 }

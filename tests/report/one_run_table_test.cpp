@@ -55,6 +55,16 @@ TEST(OneRunTable, PoolsTheSeedsOfASettingByTheirSummedGuesses) {
   EXPECT_FALSE(has_one_run_audits(ResultFile{}));
 }
 
+// Property: rows follow the seed as a number within a setting (seed 4 before seed 10).
+TEST(OneRunTable, OrdersSeedsAsNumbers) {
+  ResultFile file;
+  file.runs = {one_run("a", 10, 20, 14), one_run("b", 4, 20, 13)};
+  const Table table = one_run_table(file);
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[0][1], "4");
+  EXPECT_EQ(table.rows[1][1], "10");
+}
+
 // Property: a run's null twin (same canaries, coins and seed, nothing stamped) gives the mean
 // per-feature effect of stamping, over stamped and unstamped canaries, by hand.
 TEST(OneRunTable, ComparesARunWithItsNullTwinFeatureByFeature) {
