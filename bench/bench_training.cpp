@@ -51,6 +51,8 @@ void BM_Training_MlpStep(benchmark::State& state) {
   ufm::Adam module_adam(views, ufm::AdamSettings{});
   ufm::BatchedModel stacked({model.get()});
   if (variant == 5 || variant == 7) stacked.set_precision(ufm::Precision::kBf16);
+  const bool private_variant = variant == 3 || variant == 4;
+  const bool with_optimiser = variant < 6;
   ufm::Adam stacked_adam(stacked.parameters(), ufm::AdamSettings{});
   const ufm::MeanCrossEntropy gradient_step;
   const ufm::ClippedNoisyGradient private_step(1.0, variant == 4 ? 0.0 : 1.0, 128.0);
@@ -61,14 +63,13 @@ void BM_Training_MlpStep(benchmark::State& state) {
   for (auto _ : state) {
     if (variant >= 2) {
       for (const auto& p : stacked.parameters()) at::Tensor(p).mutable_grad().reset();
-      if (variant >= 5 || variant == 2) {
-        gradient_step.compute(stacked, batch);
-        if (variant >= 6) continue;
-      } else {
+      if (private_variant) {
         private_step.compute(stacked, batch);
         ++batch.step;
+      } else {
+        gradient_step.compute(stacked, batch);
       }
-      stacked_adam.step({true});
+      if (with_optimiser) stacked_adam.step({true});
       continue;
     }
     for (auto& p : parameters) p.mutable_grad().reset();

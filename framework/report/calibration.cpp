@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "core/text.h"
 #include "core/statistics.h"
@@ -155,13 +156,14 @@ CalibrationEvidence calibration_evidence(const ResultFile& file, const std::stri
   const std::vector<const RunRecord*> nulls = null_canaries(file);
   if (nulls.empty()) return evidence;
   std::vector<std::string> setting;
-  for (const char* key : {"data.name", "model.name"}) {
-    const auto value = setting_value(*nulls.front(), key);
-    if (value) setting.push_back(std::string(key) + "=" + *value);
+  // The setting the rates were measured in, with what a run's config leaves unwritten at its
+  // default. The arithmetic changes the measured rates (README, "Mixed precision"): a bf16
+  // study quotes a bf16 calibration, and a config writes the precision only when not fp32.
+  const std::pair<const char*, const char*> keys[] = {{"data.name", ""}, {"model.name", ""}, {"train.precision", "fp32"}};
+  for (const auto& [key, unwritten] : keys) {
+    const std::string value = setting_value(*nulls.front(), key).value_or(unwritten);
+    if (!value.empty()) setting.push_back(std::string(key) + "=" + value);
   }
-  // The arithmetic changes the measured rates (README, "Mixed precision"): a bf16 study
-  // quotes a bf16 calibration. A run's config writes the precision only when it is not fp32.
-  setting.push_back("train.precision=" + setting_value(*nulls.front(), "train.precision").value_or("fp32"));
   evidence.source = path + ": " + std::to_string(nulls.size()) + " null pairs" +
                     (setting.empty() ? "" : ", " + join(setting, ", "));
   return evidence;

@@ -17,12 +17,6 @@
 namespace ufm {
 namespace {
 
-const std::string& experiment_config(const ResultFile& file) {
-  static const std::string none;
-  const auto it = file.attributes.find(schema::kExperimentConfig);
-  return it == file.attributes.end() ? none : std::get<std::string>(it->second);
-}
-
 bool is_trained_pair(const RunRecord& run) { return is_control_record(run) || is_canary_record(run); }
 
 // Role, seed, canary index and swept values: what makes two trainings of the two files
@@ -63,8 +57,8 @@ double evidence_z(const RunRecord& canary, const std::string& path, double p) {
 }  // namespace
 
 std::vector<std::string> changed_settings(const ResultFile& base, const ResultFile& other) {
-  const std::string& a = experiment_config(base);
-  const std::string& b = experiment_config(other);
+  const std::string a = attribute_text(base.attributes, schema::kExperimentConfig);
+  const std::string b = attribute_text(other.attributes, schema::kExperimentConfig);
   std::vector<std::string> keys = yaml_leaf_keys(a);
   std::set<std::string> seen(keys.begin(), keys.end());
   for (const std::string& key : yaml_leaf_keys(b)) {

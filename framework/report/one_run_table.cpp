@@ -58,10 +58,37 @@ double mean_effect(const RunRecord& run, const RunRecord& twin, bool stamped) {
   return n == 0 ? std::nan("") : sum / static_cast<double>(n);
 }
 
+// The trainings of one setting, pooled: independent trainings with independent coins, so
+// the summed count of correct guesses is Binomial(Σr, ½) under the null.
 struct Pooled {
   std::vector<double> p_values;
   std::int64_t guesses = 0, correct = 0;
+
+  void add(double p, std::int64_t r, std::int64_t v) {
+    p_values.push_back(p);
+    guesses += r;
+    correct += v;
+  }
+  /// "binomial p, Fisher p".
+  std::string p_cell() const {
+    return "binomial " + format_number(binomial_test_greater(correct, guesses, 0.5).p_value, 3) + ", Fisher " +
+           format_number(fisher_combination(p_values).p_value, 3);
+  }
 };
+
+// The scored one-run trainings of `file`, by setting, then seed as a number (varying_keys
+// holds the seed as text, where "10" < "4").
+std::vector<const RunRecord*> scored_one_run_records(const ResultFile& file) {
+  std::vector<const RunRecord*> runs;
+  for (const auto& run : file.runs) {
+    if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) runs.push_back(&run);
+  }
+  std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
+    return std::make_tuple(one_run_group(*a), a->int_attribute(schema::kSeed)) <
+           std::make_tuple(one_run_group(*b), b->int_attribute(schema::kSeed));
+  });
+  return runs;
+}
 
 }  // namespace
 
@@ -80,15 +107,7 @@ Table one_run_table(const ResultFile& file) {
   table.header = {"settings", "seed", "null", "canaries", "stamped", "guesses", "correct", "p (no memorisation)",
                   "epsilon lower (delta)", "guarantee", "test acc", "effect stamped", "effect not stamped",
                   "scoring s", "train s"};
-  std::vector<const RunRecord*> runs;
-  for (const auto& run : file.runs) {
-    if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue)) runs.push_back(&run);
-  }
-  // By setting, then seed as a number (varying_keys holds it as text: "10" < "4").
-  std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
-    return std::make_tuple(one_run_group(*a), a->int_attribute(schema::kSeed)) <
-           std::make_tuple(one_run_group(*b), b->int_attribute(schema::kSeed));
-  });
+  const std::vector<const RunRecord*> runs = scored_one_run_records(file);
   std::map<std::string, Pooled> pooled;
   std::vector<std::string> order;
   for (const RunRecord* run : runs) {
@@ -121,40 +140,19 @@ Table one_run_table(const ResultFile& file) {
                           format_number(run->double_attribute(schema::kTrainSecondsAttribute), 3)});
     const std::string group = one_run_group(*run);
     if (pooled.count(group) == 0) order.push_back(group);
-    Pooled& pool = pooled[group];
-    pool.p_values.push_back(p);
-    pool.guesses += run->int_attribute(schema::kOneRunGuesses);
-    pool.correct += run->int_attribute(schema::kOneRunCorrect);
+    pooled[group].add(p, run->int_attribute(schema::kOneRunGuesses), run->int_attribute(schema::kOneRunCorrect));
   }
   for (const std::string& group : order) {
     const Pooled& pool = pooled[group];
     if (pool.p_values.size() < 2) continue;
-    // Independent trainings with independent coins: the summed count is Binomial(Σr, ½).
-    const double binomial = binomial_test_greater(pool.correct, pool.guesses, 0.5).p_value;
     table.rows.push_back({group, "pooled (" + std::to_string(pool.p_values.size()) + " trainings)", "", "", "",
-                          std::to_string(pool.guesses), std::to_string(pool.correct),
-                          "binomial " + format_number(binomial, 3) + ", Fisher " +
-                              format_number(fisher_combination(pool.p_values).p_value, 3),
-                          "", "", "", "", "", "", ""});
+                          std::to_string(pool.guesses), std::to_string(pool.correct), pool.p_cell(), "", "", "",
+                          "", "", "", ""});
   }
   return table;
 }
 
 namespace {
-
-std::vector<const RunRecord*> scored_one_run_records(const ResultFile& file) {
-  std::vector<const RunRecord*> runs;
-  for (const auto& run : file.runs) {
-    if (is_one_run_record(run) && run.has_attribute(schema::kOneRunPValue) && run.has_array(schema::kOneRunScore)) {
-      runs.push_back(&run);
-    }
-  }
-  std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) {
-    return std::make_tuple(a->int_attribute(schema::kOneRunNull), one_run_group(*a), a->int_attribute(schema::kSeed)) <
-           std::make_tuple(b->int_attribute(schema::kOneRunNull), one_run_group(*b), b->int_attribute(schema::kSeed));
-  });
-  return runs;
-}
 
 bool same_canaries(const RunRecord& a, const RunRecord& b) {
   for (const char* key : {"feature.seed", "feature.size", "feature.pattern"}) {
@@ -212,7 +210,10 @@ Table one_run_reference_table(const ResultFile& file) {
   table.name = "one_run_reference";
   table.header = {"settings", "seed", "reference seed", "null", "canaries", "guesses", "correct",
                   "p (no memorisation)", "epsilon lower (delta)", "without reference: p", "score correlation"};
-  const std::vector<const RunRecord*> runs = scored_one_run_records(file);
+  std::vector<const RunRecord*> runs;
+  for (const RunRecord* run : scored_one_run_records(file)) {
+    if (run->has_array(schema::kOneRunScore)) runs.push_back(run);
+  }
   struct Group {
     Pooled pool;
     std::set<const RunRecord*> audits, references;
@@ -242,15 +243,13 @@ Table one_run_reference_table(const ResultFile& file) {
                           format_number(audit.p_value, 3),
                           format_number(audit.epsilon_lower, 3) + " (" + format_number(delta) + ")",
                           format_number(run->double_attribute(schema::kOneRunPValue), 3),
-                          format_number(score_correlation(standardise_per_label(a, labels),
-                                                          standardise_per_label(b, labels)),
+                          format_number(score_correlation(run->array(schema::kOneRunStandardised).as_doubles(),
+                                                          reference->array(schema::kOneRunStandardised).as_doubles()),
                                         3)});
     const std::string group = one_run_group(*run);
     if (groups.count(group) == 0) order.push_back(group);
     Group& g = groups[group];
-    g.pool.p_values.push_back(audit.p_value);
-    g.pool.guesses += audit.guesses;
-    g.pool.correct += audit.correct;
+    g.pool.add(audit.p_value, audit.guesses, audit.correct);
     g.audits.insert(run);
     g.references.insert(reference);
   }
@@ -266,14 +265,18 @@ Table one_run_reference_table(const ResultFile& file) {
                             "", "", ""});
       continue;
     }
-    const double binomial = binomial_test_greater(g.pool.correct, g.pool.guesses, 0.5).p_value;
     table.rows.push_back({name, "pooled (" + trainings + ")", "", "", "", std::to_string(g.pool.guesses),
-                          std::to_string(g.pool.correct),
-                          "binomial " + format_number(binomial, 3) + ", Fisher " +
-                              format_number(fisher_combination(g.pool.p_values).p_value, 3),
-                          "", "", ""});
+                          std::to_string(g.pool.correct), g.pool.p_cell(), "", "", ""});
   }
   return table;
+}
+
+bool has_one_run_references(const ResultFile& file) {
+  std::vector<const RunRecord*> runs;
+  for (const RunRecord* run : scored_one_run_records(file)) {
+    if (run->has_array(schema::kOneRunScore)) runs.push_back(run);
+  }
+  return std::any_of(runs.begin(), runs.end(), [&](const RunRecord* run) { return independent_reference(*run, runs); });
 }
 
 }  // namespace ufm

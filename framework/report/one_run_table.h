@@ -56,4 +56,8 @@ const RunRecord* independent_reference(const RunRecord& run, const std::vector<c
 /// reference is also one of its audits is not pooled.
 Table one_run_reference_table(const ResultFile& file);
 
+/// True when some one-run training of `file` has an independent_reference (the
+/// one_run_reference table has rows), without building the table.
+bool has_one_run_references(const ResultFile& file);
+
 }  // namespace ufm

@@ -86,7 +86,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_private_runs(file)) tables.push_back("privacy");
     if (has_audit_scores(file) && audit_refusal(grouped, kAuditScoreExposure).empty()) tables.push_back("audit");
     if (has_one_run_audits(file)) tables.push_back("one_run");
-    if (has_one_run_audits(file) && !one_run_reference_table(file).rows.empty()) tables.push_back("one_run_reference");
+    if (has_one_run_references(file)) tables.push_back("one_run_reference");
     if (has_unlearning_runs(file)) tables.insert(tables.end(), {"unlearning", "unlearning_cost"});
   }
   std::ostringstream out;

@@ -85,12 +85,12 @@ std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const st
 
 void resolve_automatic_precision(std::vector<SweepPoint>& points) {
   std::set<std::string> logged;
+  const CpuFeatures cpu = detect_cpu_features();
   for (SweepPoint& point : points) {
     TrainingOptions& train = point.config.train;
     if (train.precision != "auto") continue;
     // Resolved here, before any identity is hashed: the identity holds what was computed.
     const c10::Device device = resolve_device(point.config.execution.device);
-    const CpuFeatures cpu = detect_cpu_features();
     const bool dp = point.config.privacy.enabled;
     train.precision = precision_name(automatic_precision(device, cpu, dp));
     point.automatic_precision = true;

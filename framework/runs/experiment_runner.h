@@ -26,7 +26,6 @@ struct ExperimentOutcome {
 std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const std::string& source,
                                           const std::vector<std::string>& overrides);
 
-/// The plan of an experiment, loading each point's training set only to learn its size.
 /// Replaces train.precision=auto in each point by what core/precision.h's
 /// automatic_precision picks for its device, this CPU and its DP setting, marks the point
 /// (SweepPoint::automatic_precision) and logs each distinct choice with why. experiment_points
@@ -38,6 +37,7 @@ void resolve_automatic_precision(std::vector<SweepPoint>& points);
 /// rebuild the same identities; else {}.
 std::vector<std::string> automatic_precision_overrides(const std::vector<SweepPoint>& points);
 
+/// The plan of an experiment, loading each point's training set only to learn its size.
 ExperimentPlan plan_from_points(std::vector<SweepPoint> points);
 
 /// Identities already complete: stored in the result file or present as a complete piece.

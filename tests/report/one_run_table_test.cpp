@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "audit/one_run_audit.h"
 #include "core/statistics.h"
 #include "core/text.h"
 #include "report/report.h"
@@ -118,6 +119,9 @@ RunRecord scored_one_run(const std::string& identity, int seed, bool null, doubl
   run.arrays[schema::kOneRunImage] = ArrayData{{8}, "canary", std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8}};
   run.arrays[schema::kOneRunLabel] = ArrayData{{8}, "canary", std::vector<std::int64_t>{0, 0, 0, 0, 1, 1, 1, 1}};
   run.arrays[schema::kOneRunStamped] = ArrayData{{8}, "canary", coins};
+  // As the run stage stores it beside the raw scores (runs/one_run_audit.cpp).
+  run.arrays[schema::kOneRunStandardised] =
+      ArrayData::vector(standardise_per_label(score, {0, 0, 0, 0, 1, 1, 1, 1}), "canary");
   return run;
 }
 
@@ -141,6 +145,8 @@ TEST(OneRunTable, AnIndependentNullReferenceCancelsEachFeaturesDifficulty) {
   EXPECT_EQ(independent_reference(file.runs[4], runs), nullptr) << "no null of the same canaries";
 
   const Table table = one_run_reference_table(file);
+  EXPECT_TRUE(has_one_run_references(file));
+  EXPECT_FALSE(has_one_run_references(ResultFile{{}, {file.runs[0], file.runs[4]}}));
   ASSERT_GE(table.rows.size(), 3u);
   EXPECT_EQ(table.rows[0][0], "audit_level=m_8;train.seed=0");
   EXPECT_EQ(table.rows[0][2], "1");
