@@ -51,6 +51,9 @@ constexpr const char* kUsage =
     "  diff BEFORE.h5 AFTER.h5       compare two result files run by run, bit for bit (timings excepted)\n"
     "  compare BASE.h5 OTHER.h5      did a changed setting (e.g. train.precision) change the science? paired\n"
     "                                differences of accuracy, epochs, time and M, and of every test's verdicts\n"
+    "  account --sampling-rate Q --steps T --noise-multiplier S | --target-mu M\n"
+    "                                what a DP-SGD schedule costs (epsilon by RDP and PLD, mu-GDP), or the\n"
+    "                                noise that meets a target, without training\n"
     "  keys [--markdown]             list every config key with its default and allowed values\n"
     "\n"
     "Run 'ufm <command> --help' for the options of a command.\n";
@@ -231,6 +234,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
     if (command == "status") return command_status(rest, out);
     if (command == "diff") return command_diff(rest, out);
     if (command == "compare") return command_compare(rest, out);
+    if (command == "account") return command_account(rest, out);
     if (command == "keys") {
       if (rest.size() == 1 && rest[0] == "--markdown") {
         out << key_reference_markdown();
@@ -240,7 +244,7 @@ int run_command_line(const std::vector<std::string>& args, std::ostream& out, st
       return 0;
     }
     err << "ufm: unknown command '" << command << "' (did you mean '"
-        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status", "diff", "compare"}) << "'?)\n"
+        << nearest(command, {"run", "plan", "report", "keys", "merge", "slurm", "status", "diff", "compare", "account"}) << "'?)\n"
         << kUsage;
     return 1;
   } catch (const Error& error) {

@@ -19,5 +19,6 @@ int command_diff(const std::vector<std::string>& args, std::ostream& out);
 int command_compare(const std::vector<std::string>& args, std::ostream& out);
 int command_status(const std::vector<std::string>& args, std::ostream& out);
 int command_report(const std::vector<std::string>& args, std::ostream& out);
+int command_account(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace ufm::cli

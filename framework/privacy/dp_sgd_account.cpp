@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 #include "privacy/gdp.h"
@@ -18,32 +19,39 @@ double group_of_two(const std::function<double(double)>& add_remove, double epsi
   return std::min(1.0, (1.0 + std::exp(epsilon / 2)) * add_remove(epsilon / 2));
 }
 
-// The add/remove account of one number of steps: RDP, and the PLD when asked.
-struct AddRemoveProfile {
+// The account of one number of steps: the add/remove profile by RDP and, when asked, the
+// PLD; for replace-one with the PLD also the substitution PLD itself.
+struct ScheduleProfile {
   std::vector<double> rdp;
-  std::optional<SubsampledGaussianPld> pld;
+  std::optional<SubsampledGaussianPld> pld, substitution;
   double rdp_delta(double e) const { return delta_from_rdp(default_rdp_orders(), rdp, e); }
   double delta(double e) const { return pld ? std::min(pld->delta_upper(e), rdp_delta(e)) : rdp_delta(e); }
+  // Replace-one: the smallest of three valid bounds, the substitution PLD, the add/remove
+  // profile's group-privacy profile (never above RDP's own), and 2μ-GDP for the add/remove
+  // μ (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
+  double replace_delta(double e, double mu_add_remove) const {
+    double d = std::min(group_of_two([this](double x) { return delta(x); }, e),
+                        std::isfinite(mu_add_remove) ? gdp_delta(2.0 * mu_add_remove, e) : 1.0);
+    return substitution ? std::min(d, substitution->delta_upper(e)) : d;
+  }
 };
 
-AddRemoveProfile add_remove_profile(const DpSgdSchedule& s, std::int64_t steps, Accountant accountant) {
-  AddRemoveProfile profile;
+ScheduleProfile schedule_profile(const DpSgdSchedule& s, std::int64_t steps, Accountant accountant) {
+  ScheduleProfile profile;
   profile.rdp = dp_sgd_rdp(s.sampling_rate, s.noise_multiplier, steps);
   if (accountant == Accountant::kTight && steps > 0 && s.sampling_rate > 0.0 && s.noise_multiplier > 0.0) {
     profile.pld.emplace(s.sampling_rate, s.noise_multiplier, steps);
+    if (s.replace) {
+      profile.substitution.emplace(s.sampling_rate, s.noise_multiplier, steps, PldOptions{}, PldRelation::kSubstitution);
+    }
   }
   return profile;
 }
 
-// ε at δ of the stated relation from an add/remove profile whose dominating μ is mu_ar.
-double relation_epsilon(const AddRemoveProfile& profile, bool replace, double mu_ar, double delta) {
-  auto add_remove = [&](double e) { return profile.delta(e); };
-  if (!replace) return smallest_epsilon(add_remove, delta);
-  return smallest_epsilon(
-      [&](double e) {
-        return std::min(group_of_two(add_remove, e), std::isfinite(mu_ar) ? gdp_delta(2.0 * mu_ar, e) : 1.0);
-      },
-      delta);
+// ε at δ of the stated relation from a profile whose add/remove dominating μ is mu_ar.
+double relation_epsilon(const ScheduleProfile& profile, bool replace, double mu_ar, double delta) {
+  if (!replace) return smallest_epsilon([&](double e) { return profile.delta(e); }, delta);
+  return smallest_epsilon([&](double e) { return profile.replace_delta(e, mu_ar); }, delta);
 }
 
 }  // namespace
@@ -59,18 +67,12 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
   account.epsilon_rdp = planned.epsilon;
   account.order = planned.order;
 
-  const AddRemoveProfile profile = add_remove_profile(s, s.steps_planned, accountant);
+  const ScheduleProfile profile = schedule_profile(s, s.steps_planned, accountant);
   account.profile_epsilons = profile_epsilon_grid();
   std::vector<double> add_remove, replace;
   for (double e : account.profile_epsilons) add_remove.push_back(profile.delta(e));
   const double mu_add_remove = dominating_mu(account.profile_epsilons, add_remove);
-  // The add/remove profile is already min(PLD, RDP), so its group-privacy profile is never
-  // above RDP's: one group term suffices.
-  auto add_remove_delta = [&](double e) { return profile.delta(e); };
-  for (double e : account.profile_epsilons) {
-    replace.push_back(std::min(group_of_two(add_remove_delta, e),
-                               std::isfinite(mu_add_remove) ? gdp_delta(2.0 * mu_add_remove, e) : 1.0));
-  }
+  for (double e : account.profile_epsilons) replace.push_back(profile.replace_delta(e, mu_add_remove));
   account.profile_deltas = s.replace ? replace : add_remove;
   account.mu = s.replace ? std::min(2.0 * mu_add_remove, dominating_mu(account.profile_epsilons, replace))
                          : mu_add_remove;
@@ -88,6 +90,11 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
     account.pld_epsilon_error = pld.epsilon_error();
     account.pld_truncated_mass = pld.truncated_mass();
     account.epsilon_add_remove = std::min(account.epsilon_add_remove, account.epsilon_add_remove_pld);
+    if (profile.substitution) {
+      account.epsilon_replace_pld = profile.substitution->epsilon(s.delta);
+      account.epsilon_replace_pld_lower = profile.substitution->epsilon_lower(s.delta);
+      account.pld_truncated_mass = std::max(account.pld_truncated_mass, profile.substitution->truncated_mass());
+    }
     account.epsilon_pld = s.replace ? relation_epsilon(profile, true, mu_add_remove, s.delta) : account.epsilon_add_remove_pld;
     account.epsilon = std::min(account.epsilon_rdp, account.epsilon_pld);
   }
@@ -95,7 +102,7 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
   if (s.steps_taken == s.steps_planned) {
     account.epsilon_ex_post = account.epsilon;
   } else {
-    const AddRemoveProfile taken = add_remove_profile(s, s.steps_taken, accountant);
+    const ScheduleProfile taken = schedule_profile(s, s.steps_taken, accountant);
     std::vector<double> taken_deltas;
     for (double e : account.profile_epsilons) taken_deltas.push_back(taken.delta(e));
     const double mu_taken = dominating_mu(account.profile_epsilons, taken_deltas);

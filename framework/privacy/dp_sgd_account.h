@@ -28,19 +28,23 @@ struct DpSgdAccount {
   double epsilon_rdp = 0.0;         ///< the RDP accountant's alone
   double order = 0.0;               ///< the RDP order that gave it
   /// The PLD accountant's upper bound and the grid's stated errors (privacy/pld_accountant.h);
-  /// 0 with Accountant::kRdp. For replace-one `epsilon_pld` comes from the add/remove PLD profile by group privacy (see
-  /// `profile_deltas`).
+  /// 0 with Accountant::kRdp. For replace-one `epsilon_pld` is read off the replace-one
+  /// profile (see `profile_deltas`): the substitution PLD where group privacy is not tighter.
   double epsilon_pld = 0.0;
   /// The add/remove PLD bracket: the true add/remove ε at δ lies in [lower, upper].
   double epsilon_add_remove_pld = 0.0, epsilon_add_remove_pld_lower = 0.0;
+  /// Replace-one only: the substitution PLD bracket (PldRelation::kSubstitution), the true
+  /// replace-one ε at δ lies in [lower, upper]; 0 for add/remove or Accountant::kRdp.
+  double epsilon_replace_pld = 0.0, epsilon_replace_pld_lower = 0.0;
   double pld_interval = 0.0, pld_epsilon_error = 0.0, pld_truncated_mass = 0.0;
   double epsilon_add_remove = 0.0;  ///< planned schedule, add/remove neighbours
   double epsilon_ex_post = 0.0;     ///< steps taken (early stopping): not a guarantee
   /// The planned schedule's privacy profile δ(ε) for the stated relation on the grid
   /// profile_epsilons (0, 0.05, …, 30). Add/remove: the smaller of the PLD upper bound and
-  /// RDP's at each ε. Replace-one, derived from add/remove (an accountant of substitution
-  /// itself would be tighter): the smaller of the add/remove profile's group-privacy profile
-  /// (1 + e^{ε/2})·δ(ε/2) (never above RDP's own) and the profile of 2μ-GDP for the add/remove μ (GDP group privacy, Dong, Roth, Su 2022, Thm. 2.14).
+  /// RDP's at each ε. Replace-one: the smallest of the substitution PLD's upper bound, the
+  /// add/remove profile's group-privacy profile (1 + e^{ε/2})·δ(ε/2) (never above RDP's own)
+  /// and the profile of 2μ-GDP for the add/remove μ (GDP group privacy, Dong, Roth, Su 2022,
+  /// Thm. 2.14). With Accountant::kRdp only the group-privacy terms.
   std::vector<double> profile_epsilons, profile_deltas;
   /// δ_μ(ε) of the μ below, on the same grid: the GDP curve beside the profile.
   std::vector<double> profile_gdp_deltas;

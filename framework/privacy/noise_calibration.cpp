@@ -48,13 +48,19 @@ Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarg
   double rdp_sigma = kLowest;
   const DpSgdAccount rdp_lowest = account_at(kLowest, Accountant::kRdp);
   if (!meets(rdp_lowest)) rdp_sigma = bisect(kLowest, kHighest, {kHighest, at_highest}, Accountant::kRdp, 1e-4).noise_multiplier;
-  // Then the reported (tight) guarantee, between half the RDP σ and the RDP σ, to 1e-3.
-  const DpSgdAccount tight_at_rdp = account_at(rdp_sigma, Accountant::kTight);
-  const double lo = std::max(kLowest, 0.5 * rdp_sigma);
-  if (lo >= rdp_sigma) return {rdp_sigma, tight_at_rdp};
-  const DpSgdAccount tight_lo = account_at(lo, Accountant::kTight);
-  if (meets(tight_lo)) return {lo, tight_lo};
-  return bisect(lo, rdp_sigma, {rdp_sigma, tight_at_rdp}, Accountant::kTight, 1e-3);
+  // Then the reported (tight) guarantee, between half the RDP σ and the RDP σ, to 1e-3; where
+  // half still meets it (replace-one, whose RDP bound is group privacy, can be that loose),
+  // the bracket is halved again until its low end misses.
+  Calibration best{rdp_sigma, account_at(rdp_sigma, Accountant::kTight)};
+  double lo = std::max(kLowest, 0.5 * rdp_sigma);
+  while (lo < best.noise_multiplier) {
+    const DpSgdAccount tight_lo = account_at(lo, Accountant::kTight);
+    if (!meets(tight_lo)) break;
+    best = {lo, tight_lo};
+    lo = std::max(kLowest, 0.5 * lo);
+  }
+  if (lo >= best.noise_multiplier) return best;
+  return bisect(lo, best.noise_multiplier, best, Accountant::kTight, 1e-3);
 }
 
 }  // namespace ufm

@@ -24,7 +24,8 @@ struct Calibration {
 
 /// Bisection on σ in [0.2, 200] (ε and μ fall as σ grows), keeping the σ that meets the
 /// target: on the RDP guarantee to 1e-4 relative, then on the reported one (min of PLD and
-/// RDP, privacy/dp_sgd_account.h) to 1e-3 between half that σ and it. `schedule.noise_multiplier` is ignored. ConfigError naming
+/// RDP, privacy/dp_sgd_account.h) to 1e-3 between half that σ (halved again while it still
+/// meets the target) and it. `schedule.noise_multiplier` is ignored. ConfigError naming
 /// privacy.target when even σ = 200 does not meet it.
 Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarget& target);
 

@@ -70,6 +70,37 @@ StepLoss step_loss(double q, double sigma, bool remove) {
   return step;
 }
 
+// The substitution (replace-one) step: P = (1 − q)N(0, σ²) + qN(1, σ²) against
+// Q = (1 − q)N(0, σ²) + qN(−1, σ²), the replaced example's clipped gradient and its
+// replacement's pointing apart at full norm. Its loss l(x) = g(x) − g(−x) is increasing, and
+// P and Q are mirror images, so this one direction holds both.
+StepLoss substitution_step_loss(double q, double sigma) {
+  const double s2 = sigma * sigma;
+  StepLoss step = step_loss(q, sigma, true);
+  const std::function<double(double)> g = step.loss;
+  step.loss = [g](double x) { return g(x) - g(-x); };
+  // With u = e^{x/σ²}, c = e^{−1/(2σ²)} and L = e^l, l(x) = l solves
+  // q c u² + (1 − q)(1 − L) u − q c L = 0; u is its positive root, x = σ² log u. Large l is
+  // taken in logs (L would overflow), and the other side in the form without cancellation.
+  step.inverse = [q, s2](double l) {
+    if (q >= 1.0) return 0.5 * s2 * l;
+    const double log_qc = std::log(q) - 0.5 / s2;
+    if (l > 0.0) {
+      // u = (1 − q)(L − 1)/(2qc) · (1 + √(1 + r)), r = 4q²c²L / ((1 − q)²(L − 1)²).
+      const double log_l_minus_1 = l + std::log(-std::expm1(-l));
+      const double log_r = std::log(4.0) + 2.0 * log_qc + l - 2.0 * std::log1p(-q) - 2.0 * log_l_minus_1;
+      const double log_u = std::log1p(-q) + log_l_minus_1 - std::log(2.0) - log_qc +
+                           std::log1p(std::sqrt(1.0 + std::exp(log_r)));
+      return s2 * log_u;
+    }
+    // b = (1 − q)(1 − L) ≥ 0: u = 2qcL / (b + √(b² + 4q²c²L)).
+    const double big_l = std::exp(l), qc = std::exp(log_qc), b = (1.0 - q) * -std::expm1(l);
+    const double u = 2.0 * qc * big_l / (b + std::sqrt(b * b + 4.0 * qc * qc * big_l));
+    return u > 0.0 ? s2 * std::log(u) : -kInfinity;
+  };
+  return step;
+}
+
 // The pessimistic grid distribution of one step: bucket k holds the P-mass of losses in
 // ((k − 1)h, kh], the low-end tail joins the lowest bucket, the high-end tail goes to +∞.
 struct StepGrid {
@@ -212,7 +243,8 @@ double ComposedPrivacyLoss::delta_lower(double epsilon) const {
   return std::max(0.0, delta_grid(epsilon + shift_) - lower_extra_);
 }
 
-SubsampledGaussianPld::SubsampledGaussianPld(double q, double sigma, std::int64_t steps, const PldOptions& options)
+SubsampledGaussianPld::SubsampledGaussianPld(double q, double sigma, std::int64_t steps, const PldOptions& options,
+                                             PldRelation relation)
     : steps_(steps) {
   UFM_CHECK(q > 0.0 && q <= 1.0, RuntimeError, "PLD accountant: sampling rate must be in (0, 1], got ", q);
   UFM_CHECK(sigma > 0.0, RuntimeError, "PLD accountant: noise multiplier must be > 0, got ", sigma);
@@ -225,9 +257,13 @@ SubsampledGaussianPld::SubsampledGaussianPld(double q, double sigma, std::int64_
   const double coarse = 1e-4;
   std::vector<StepLoss> pairs;
   std::vector<std::pair<double, double>> windows;
-  for (bool remove : {true, false}) {
-    pairs.push_back(step_loss(q, sigma, remove));
-    windows.push_back(composed_window(discretise(pairs.back(), coarse), coarse, steps, options.tail_mass));
+  if (relation == PldRelation::kAddRemove) {
+    pairs = {step_loss(q, sigma, true), step_loss(q, sigma, false)};
+  } else {
+    pairs = {substitution_step_loss(q, sigma)};
+  }
+  for (const StepLoss& pair : pairs) {
+    windows.push_back(composed_window(discretise(pair, coarse), coarse, steps, options.tail_mass));
     const double width = windows.back().second - windows.back().first + 2.0 * coarse * t;
     interval_ = std::max({interval_, options.epsilon_resolution / t, width / static_cast<double>(options.max_points)});
   }

@@ -17,7 +17,7 @@ Table privacy_table(const GroupedRuns& grouped) {
   table.name = "privacy";
   table.header = grouped.keys.empty() ? std::vector<std::string>{"setting"} : grouped.keys;
   for (const char* column : {"pairs", "sigma", "q", "steps", "epsilon (delta)", "epsilon PLD", "epsilon RDP",
-                             "PLD add/remove bracket", "mu", "mu (CLT approx.)", "relation",
+                             "PLD add/remove bracket", "PLD replace bracket", "mu", "mu (CLT approx.)", "relation",
                              "guarantee", "test acc"}) {
     table.header.push_back(column);
   }
@@ -40,12 +40,18 @@ Table privacy_table(const GroupedRuns& grouped) {
       row.push_back(has_pld ? "[" + format_number(first->double_attribute(schema::kPrivacyEpsilonAddRemovePldLower)) +
                                   ", " + format_number(first->double_attribute(schema::kPrivacyEpsilonAddRemovePld)) + "]"
                             : "");
+      // Files before the substitution accountant derived replace-one by group privacy alone.
+      const bool has_substitution = first->has_attribute(schema::kPrivacyEpsilonReplacePld);
+      row.push_back(has_substitution
+                        ? "[" + format_number(first->double_attribute(schema::kPrivacyEpsilonReplacePldLower)) + ", " +
+                              format_number(first->double_attribute(schema::kPrivacyEpsilonReplacePld)) + "]"
+                        : "");
       row.push_back(format_number(first->double_attribute(schema::kPrivacyMu)));
       row.push_back(format_number(first->double_attribute(schema::kPrivacyMuClt)));
       row.push_back(first->string_attribute(schema::kPrivacyNeighbouring));
       row.push_back(first->string_attribute(schema::kPrivacyValidity));
     } else {
-      for (int i = 0; i < 11; ++i) row.push_back(i == 0 ? "not private" : "");
+      for (int i = 0; i < 12; ++i) row.push_back(i == 0 ? "not private" : "");
     }
     row.push_back(setting.canaries.empty() ? "" : format_number(accuracy / static_cast<double>(setting.canaries.size())));
     table.rows.push_back(row);

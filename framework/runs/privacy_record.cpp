@@ -114,6 +114,10 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacyEpsilonPld] = account.epsilon_pld;
   a[schema::kPrivacyEpsilonAddRemovePld] = account.epsilon_add_remove_pld;
   a[schema::kPrivacyEpsilonAddRemovePldLower] = account.epsilon_add_remove_pld_lower;
+  if (schedule.replace && account.pld_interval > 0.0) {  // the substitution PLD ran
+    a[schema::kPrivacyEpsilonReplacePld] = account.epsilon_replace_pld;
+    a[schema::kPrivacyEpsilonReplacePldLower] = account.epsilon_replace_pld_lower;
+  }
   a[schema::kPrivacyPldInterval] = account.pld_interval;
   a[schema::kPrivacyPldEpsilonError] = account.pld_epsilon_error;
   a[schema::kPrivacyPldTruncatedMass] = account.pld_truncated_mass;

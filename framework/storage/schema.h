@@ -62,6 +62,10 @@ constexpr const char* kPrivacyEpsilonPld = "privacy_epsilon_pld";
 /// error T·h and the probability mass counted into δ for truncation (privacy/pld_accountant.h).
 constexpr const char* kPrivacyEpsilonAddRemovePld = "privacy_epsilon_add_remove_pld";
 constexpr const char* kPrivacyEpsilonAddRemovePldLower = "privacy_epsilon_add_remove_pld_lower";
+/// Replace-one runs: the substitution PLD's own bracket (privacy/pld_accountant.h,
+/// PldRelation::kSubstitution); absent in files written before it and for add/remove.
+constexpr const char* kPrivacyEpsilonReplacePld = "privacy_epsilon_replace_pld";
+constexpr const char* kPrivacyEpsilonReplacePldLower = "privacy_epsilon_replace_pld_lower";
 constexpr const char* kPrivacyPldInterval = "privacy_pld_interval";
 constexpr const char* kPrivacyPldEpsilonError = "privacy_pld_epsilon_error";
 constexpr const char* kPrivacyPldTruncatedMass = "privacy_pld_truncated_mass";

@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "core/device.h"
+#include "privacy/dp_sgd_account.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"
 #include "support/temp_dir.h"
@@ -235,6 +237,43 @@ TEST(UfmHelp, ListsCommandsAndRunOptions) {
   const Invocation unknown = ufm_main({"rnu"});
   EXPECT_EQ(unknown.status, 1);
   EXPECT_THAT(unknown.err, HasSubstr("did you mean 'run'"));
+}
+
+// Property: `ufm account` prints the same account a run stores for the schedule (ε, both
+// PLD brackets, μ), solves σ for a μ target so that the achieved μ meets it, and refuses a
+// bad argument with one line and exit 2.
+TEST(UfmAccount, PrintsTheScheduleAccountAndSolvesATarget) {
+  const Invocation account =
+      ufm_main({"account", "--sampling-rate", "0.05", "--steps", "100", "--noise-multiplier", "1.5"});
+  ASSERT_EQ(account.status, 0) << account.err;
+  DpSgdSchedule schedule;
+  schedule.sampling_rate = 0.05;
+  schedule.noise_multiplier = 1.5;
+  schedule.steps_planned = schedule.steps_taken = 100;
+  const DpSgdAccount expected = account_dp_sgd(schedule);
+  std::ostringstream epsilon, mu;
+  epsilon << std::setprecision(6) << "epsilon (reported, the smaller accountant): " << expected.epsilon << "\n";
+  mu << std::setprecision(6) << "mu-GDP (dominating the profile): " << expected.mu << "\n";
+  EXPECT_THAT(account.out, HasSubstr(epsilon.str()));
+  EXPECT_THAT(account.out, HasSubstr(mu.str()));
+  EXPECT_THAT(account.out, HasSubstr("PLD replace (substitution) bracket: ["));
+
+  const Invocation solved = ufm_main({"account", "--sampling-rate", "0.05", "--steps", "100", "--target-mu", "1"});
+  ASSERT_EQ(solved.status, 0) << solved.err;
+  EXPECT_THAT(solved.out, HasSubstr("solved noise multiplier: "));
+  const auto at = solved.out.find("mu-GDP (dominating the profile): ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_LE(std::stod(solved.out.substr(at + 33)), 1.0);
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"account", "--sampling-rate", "1.5", "--steps", "10", "--noise-multiplier", "1"},
+        std::vector<std::string>{"account", "--sampling-rate", "0.1", "--steps", "10"},
+        std::vector<std::string>{"account", "--sampling-rate", "0.1", "--steps", "10", "--noise-multiplier", "1",
+                                 "--delta", "1"}}) {
+    const Invocation refused = ufm_main(bad);
+    EXPECT_EQ(refused.status, 2) << bad[2];
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  }
 }
 
 }  // namespace

@@ -11,7 +11,13 @@ papers, not from the C++ code:
   * replace-one neighbours from add/remove by group privacy, solved with scipy.optimize.brentq;
   * the exact privacy profile of ONE Poisson-subsampled Gaussian step, the hockey-stick
     divergence int (p - e^eps q)_+ dx of both directions (P = (1-q)N(0,s^2) + qN(1,s^2) against
-    Q = N(0,s^2), and swapped), by scipy.integrate.quad: the PLD accountant's T = 1 check.
+    Q = N(0,s^2), and swapped), by scipy.integrate.quad: the PLD accountant's T = 1 check;
+  * replace-one (substitution) neighbours directly: the pair P = (1-q)N(0,s^2) + qN(1,s^2)
+    against Q = (1-q)N(0,s^2) + qN(-1,s^2) (the replaced example's and its replacement's
+    clipped gradients at full norm, pointing apart). That no other pair of means in the unit
+    disc has a larger one-step profile is checked here on a grid (numpy, 2-D quadrature);
+    one step by scipy.integrate.quad; T steps by an independent numpy FFT composition of the
+    loss rounded up and down (the true epsilon lies between the two).
 Run: /usr/bin/python3 tests/golden/make_accountant_golden.py > tests/privacy/accountant_golden.h
 """
 import math
@@ -147,6 +153,112 @@ def pld_section():
     print("};\n")
 
 
+def substitution_loss(x, q, s):
+    a = np.logaddexp(math.log1p(-q), math.log(q) + (2 * x - 1) / (2 * s * s))
+    b = np.logaddexp(math.log1p(-q), math.log(q) + (-2 * x - 1) / (2 * s * s))
+    return a - b
+
+
+def substitution_one_step_delta(q, s, eps):
+    from scipy.stats import norm
+    p = lambda x: (1 - q) * norm.pdf(x, 0, s) + q * norm.pdf(x, 1, s)
+    r = lambda x: (1 - q) * norm.pdf(x, 0, s) + q * norm.pdf(x, -1, s)
+    f = lambda x: max(0.0, p(x) - math.exp(eps) * r(x))
+    value, _ = integrate.quad(f, -40 * s - 1, 40 * s + 2, points=[-1.0, 0.0, 1.0], limit=1000,
+                              epsabs=1e-15, epsrel=1e-11)
+    return value  # P and Q are mirror images: the other direction is the same
+
+
+def worst_pair_in_disc(q, s, eps):
+    """The one-step profile of (1-q)N(0)+qN(a) against (1-q)N(0)+qN(b) over a grid of means
+    a, b in the unit disc (2-D, the plane they span), and the pair that maximises it."""
+    step = 0.01 * s
+    g = np.arange(-9 * s - 1.2, 9 * s + 1.2, step)
+    x, y = np.meshgrid(g, g, indexing="ij")
+    phi = lambda mx, my: np.exp(-((x - mx) ** 2 + (y - my) ** 2) / (2 * s * s)) / (2 * math.pi * s * s)
+    base = (1 - q) * phi(0.0, 0.0)
+    best = (-1.0, None)
+    for ra in (0.5, 1.0):
+        for rb in (0.0, 0.5, 1.0):
+            for angle in (0, 60, 120, 150, 180):
+                t = math.radians(angle)
+                p = base + q * phi(ra, 0.0)
+                r = base + q * phi(rb * math.cos(t), rb * math.sin(t))
+                d = float(np.maximum(0.0, p - math.exp(eps) * r).sum() * step * step)
+                if d > best[0]:
+                    best = (d, (ra, rb, angle))
+    return best
+
+
+def substitution_x_of_loss(l, q, s):
+    # l(x) = l with u = e^{x/s^2}, c = e^{-1/(2s^2)}, L = e^l: q c u^2 + (1-q)(1-L) u - q c L = 0.
+    big_l = np.exp(l)
+    c = math.exp(-1 / (2 * s * s))
+    b = (1 - q) * (1 - big_l)
+    root = np.sqrt(b * b + 4 * (q * c) ** 2 * big_l)
+    u = np.where(b < 0, (-b + root) / (2 * q * c), 2 * big_l * q * c / (b + root))
+    return s * s * np.log(u)
+
+
+def substitution_composed_epsilon(q, s, steps, delta, n=2 ** 24):
+    """(epsilon from the loss rounded down, rounded up) of `steps` substitution steps: a grid
+    of width h on a window of n points around the composed mean, composed by numpy's FFT."""
+    from scipy.special import ndtr
+    pdf = lambda x: ((1 - q) * math.exp(-x * x / (2 * s * s)) + q * math.exp(-(x - 1) ** 2 / (2 * s * s))) / (
+        s * math.sqrt(2 * math.pi))
+    loss = lambda x: float(substitution_loss(x, q, s))
+    mean = integrate.quad(lambda x: pdf(x) * loss(x), -30 * s, 30 * s + 1, limit=500)[0]
+    sd = math.sqrt(integrate.quad(lambda x: pdf(x) * (loss(x) - mean) ** 2, -30 * s, 30 * s + 1, limit=500)[0])
+    half = 30 * math.sqrt(steps) * sd + 0.5
+    h = 2 * half / n
+    k = np.arange(math.ceil(loss(-14 * s) / h), math.ceil(loss(1 + 14 * s) / h) + 1, dtype=np.int64)
+    upper_x = substitution_x_of_loss(k * h, q, s)
+    upper_x[-1] = np.inf
+    lower_x = np.concatenate(([-np.inf], upper_x[:-1]))
+    cdf = lambda x: (1 - q) * ndtr(x / s) + q * ndtr((x - 1) / s)
+    one = np.zeros(n)
+    np.add.at(one, np.mod(k, n), cdf(upper_x) - cdf(lower_x))
+    composed = np.maximum(np.fft.irfft(np.fft.rfft(one) ** steps, n), 0.0)
+    index = np.arange(n)
+    centre = steps * mean / h
+    losses = (index + n * np.round((centre - index) / n)) * h
+    edge = composed[np.argsort(losses)]
+    assert edge[:1000].sum() + edge[-1000:].sum() < 1e-14, "window too narrow"
+
+    def eps_at(shift):
+        ls = losses - shift
+        d = lambda e: float(np.sum(composed[ls > e] * -np.expm1(e - ls[ls > e])))
+        if d(0.0) <= delta:
+            return 0.0
+        return optimize.brentq(lambda e: d(e) - delta, 0.0, 200.0, xtol=1e-12)
+
+    return eps_at(steps * h), eps_at(0.0)
+
+
+def substitution_section():
+    for q, s, eps in ((0.1, 1.0, 0.2), (0.5, 0.8, 0.5), (0.01, 1.0, 0.05)):
+        worst, pair = worst_pair_in_disc(q, s, eps)
+        antipodal = substitution_one_step_delta(q, s, eps)
+        assert pair == (1.0, 1.0, 180) and abs(worst - antipodal) < 1e-4 * antipodal, (q, s, eps, worst, pair)
+    print("// Replace-one (substitution) pair: one step by quadrature. Checked when generated: on a")
+    print("// grid of mean pairs in the unit disc no pair has a larger one-step profile.")
+    print("inline const std::vector<OneStepCase> kSubstitutionOneStepCases = {")
+    for q in (0.01, 0.1, 0.5):
+        for s in (0.8, 1.0, 2.0):
+            for eps in (0.0, 0.2, 0.5, 1.0):
+                d = substitution_one_step_delta(q, s, eps)
+                if d < 1e-9:
+                    continue
+                print(f"    {{{q!r}, {s!r}, {eps!r}, {d!r}}},")
+    print("};\n")
+    print("struct SubstitutionCase { double q, sigma; long long steps; double delta, epsilon_lower, epsilon_upper; };")
+    print("inline const std::vector<SubstitutionCase> kSubstitutionCases = {")
+    for q, s, steps in ((0.01, 1.0, 100), (0.05, 2.0, 1000), (256 / 60000, 1.013, 3525)):
+        lower, upper = substitution_composed_epsilon(q, s, steps, 1e-5)
+        print(f"    {{{q!r}, {s!r}, {steps}, 1e-05, {lower!r}, {upper!r}}},")
+    print("};\n")
+
+
 def main():
     print("#pragma once")
     print("// Generated by tests/golden/make_accountant_golden.py (python3-scipy); do not edit.")
@@ -172,6 +284,7 @@ def main():
     print("};\n")
     gdp_section()
     pld_section()
+    substitution_section()
     print("}  // namespace ufm::golden")
 
 

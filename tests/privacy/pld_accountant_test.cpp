@@ -10,6 +10,7 @@
 #include "privacy/accountant_golden.h"
 #include "privacy/dp_sgd_account.h"
 #include "privacy/gdp.h"
+#include "privacy/privacy_profile.h"
 #include "privacy/rdp_accountant.h"
 
 namespace ufm {
@@ -72,6 +73,69 @@ TEST(PldAccountant, NeverLooserThanRdpOnAGrid) {
   }
 }
 
+// Property: with q = 1 the substitution pair is N(1, σ²) against N(−1, σ²), the Gaussian
+// mechanism at sensitivity 2, so T steps are exactly 2√T/σ-GDP, and the bracket holds it.
+TEST(PldAccountant, SubstitutionBracketsTheGaussianMechanismAtSensitivityTwo) {
+  for (const auto& [sigma, steps] : std::vector<std::pair<double, std::int64_t>>{{10.0, 100}, {4.0, 16}, {1.5, 1}}) {
+    const SubsampledGaussianPld pld(1.0, sigma, steps, {}, PldRelation::kSubstitution);
+    const double mu = 2.0 * std::sqrt(static_cast<double>(steps)) / sigma;
+    for (double e : {0.0, 0.3, 1.0, 2.0, 4.0}) {
+      const double exact = gdp_delta(mu, e);
+      EXPECT_LE(pld.delta_lower(e), exact * (1 + 1e-9) + 1e-14) << sigma << " " << steps << " " << e;
+      EXPECT_GE(pld.delta_upper(e), exact * (1 - 1e-9)) << sigma << " " << steps << " " << e;
+    }
+  }
+}
+
+// Property: one substitution step agrees with the scipy reference's hockey-stick integral to
+// 5e-3 relative at h = 3e-5 and lies inside the bracket; its loss is inverted in closed form,
+// so this also checks that inversion across q, σ and ε.
+TEST(PldAccountant, SubstitutionOneStepMatchesTheScipyReference) {
+  PldOptions fine;
+  fine.epsilon_resolution = 3e-5;
+  for (const auto& c : golden::kSubstitutionOneStepCases) {
+    const SubsampledGaussianPld pld(c.q, c.sigma, 1, fine, PldRelation::kSubstitution);
+    EXPECT_LE(pld.delta_lower(c.epsilon), c.delta * (1 + 1e-7)) << c.q << " " << c.sigma << " " << c.epsilon;
+    EXPECT_GE(pld.delta_upper(c.epsilon), c.delta * (1 - 1e-7)) << c.q << " " << c.sigma << " " << c.epsilon;
+    EXPECT_LT(std::fabs(pld.delta_upper(c.epsilon) - c.delta), 5e-3 * c.delta) << c.q << " " << c.sigma << " " << c.epsilon;
+  }
+}
+
+// Property: composed over T steps (dp.yaml's schedule among them), the substitution bracket
+// and the independent numpy FFT composition's bracket both hold the true ε, so they overlap,
+// and their upper ends agree to within the two grids' stated errors.
+TEST(PldAccountant, SubstitutionComposesLikeTheIndependentReference) {
+  for (const auto& c : golden::kSubstitutionCases) {
+    const SubsampledGaussianPld pld(c.q, c.sigma, c.steps, {}, PldRelation::kSubstitution);
+    const double upper = pld.epsilon(c.delta), lower = pld.epsilon_lower(c.delta);
+    EXPECT_LE(lower, c.epsilon_upper + 1e-9) << c.q << " " << c.sigma << " " << c.steps;
+    EXPECT_GE(upper, c.epsilon_lower - 1e-9) << c.q << " " << c.sigma << " " << c.steps;
+    EXPECT_LE(std::fabs(upper - c.epsilon_upper), pld.epsilon_error() + (c.epsilon_upper - c.epsilon_lower) + 1e-9)
+        << c.q << " " << c.sigma << " " << c.steps;
+    EXPECT_LT(pld.truncated_mass(), 1e-12);
+  }
+}
+
+// Property: replacing an example is at least as revealing as removing one (the remove pair is
+// the substitution pair's case b = 0) and, accounted directly, cheaper than group privacy on
+// the add/remove profile, which doubles ε and more than doubles δ.
+TEST(PldAccountant, SubstitutionLiesBetweenAddRemoveAndGroupPrivacy) {
+  for (double q : {0.004, 0.05}) {
+    for (double sigma : {0.8, 2.0}) {
+      for (std::int64_t steps : {10, 1000}) {
+        const SubsampledGaussianPld add_remove(q, sigma, steps);
+        const SubsampledGaussianPld replace(q, sigma, steps, {}, PldRelation::kSubstitution);
+        const double delta = 1e-5;
+        const double group = smallest_epsilon(
+            [&](double e) { return std::min(1.0, (1.0 + std::exp(e / 2)) * add_remove.delta_upper(e / 2)); }, delta);
+        EXPECT_GE(replace.epsilon(delta), add_remove.epsilon_lower(delta)) << q << " " << sigma << " " << steps;
+        EXPECT_LT(replace.epsilon(delta), group) << q << " " << sigma << " " << steps;
+        EXPECT_LE(replace.epsilon_lower(delta), replace.epsilon(delta));
+      }
+    }
+  }
+}
+
 // Property: the run's account reports the smaller accountant, both relations: ε = min(PLD,
 // RDP), replace-one never below add/remove, and the stored μ-GDP curve dominates the stored
 // profile wherever double precision can compare them.
@@ -88,6 +152,13 @@ TEST(PldAccountant, AccountReportsTheSmallerGuarantee) {
     EXPECT_LT(account.epsilon, account.epsilon_rdp);  // tight accounting pays off here
     EXPECT_LE(account.epsilon_add_remove, account.epsilon);
     EXPECT_LE(account.epsilon_add_remove_pld_lower, account.epsilon_add_remove_pld);
+    if (replace) {  // the substitution bracket is stored, and the guarantee is not above it
+      EXPECT_GT(account.epsilon_replace_pld_lower, 0.0);
+      EXPECT_LE(account.epsilon_replace_pld_lower, account.epsilon_replace_pld);
+      EXPECT_LE(account.epsilon, account.epsilon_replace_pld + 1e-12);
+    } else {
+      EXPECT_EQ(account.epsilon_replace_pld, 0.0);
+    }
     ASSERT_EQ(account.profile_gdp_deltas.size(), account.profile_deltas.size());
     for (std::size_t i = 0; i < account.profile_deltas.size(); ++i) {
       if (account.profile_deltas[i] < kGdpDeltaFloor) continue;
