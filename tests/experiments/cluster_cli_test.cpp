@@ -255,5 +255,72 @@ TEST_F(ClusterCommands, MergeNamesAMissingDirectory) {
   EXPECT_THAT(merge.err, HasSubstr(temp_.file("nowhere")));
 }
 
+// Two one-run audits and their null audits (canaries.mode: one_run), 40 canaries each, on
+// synthetic data: four trainings of one stage.
+std::string one_run_yaml(const std::string& output) {
+  return "name: cluster_one_run\n"
+         "data: {name: synthetic}\n"
+         "ood: {dataset: synthetic}\n"
+         "feature: {pattern: random}\n"
+         "canaries: {mode: one_run, pairing: independent, controls: false, count: 40, guess_stamped: 4,"
+         " guess_not_stamped: 4}\n"
+         "model: {hidden: [32, 16]}\n"
+         "train: {max_epochs: 1, batch_size: 64, shuffle: false}\n"
+         "evaluation: {candidate_probe_limit: 50}\n"
+         "execution: {threads: 1, progress: false}\n"
+         "output: {path: " + output + "}\n"
+         "sweep:\n  audit_level:\n    real: {}\n    nulls: {canaries.null_audit: true}\n  train.seed: [0, 1]\n";
+}
+
+// Property: one-run audits go through the cluster path like any study: Slurm submits their one
+// stage, shards write pieces only, and the merged file holds the same coins, scores, guesses
+// and one_run table as one machine's run of the same config.
+TEST_F(ClusterCommands, OneRunAuditsShardSubmitAndMergeLikeOneMachine) {
+  std::ofstream(config_) << one_run_yaml(output_);
+  fake_sbatch();
+  const Invocation submit = ufm_main(slurm_args());
+  ASSERT_EQ(submit.status, 0) << submit.err;
+  // No controls: the audits are the canary stage (2), and nothing waits for a stage 1.
+  EXPECT_THAT(submit.out, HasSubstr("stage 2: job 101 (4 runs in 3 array tasks)"));
+  EXPECT_THAT(submit.out, Not(HasSubstr("stage 1:")));
+  for (int i = 0; i < 3; ++i) {  // what the array tasks run
+    const Invocation shard = ufm_main({"run", config_, "--shard", std::to_string(i) + "/3", "-q"});
+    ASSERT_EQ(shard.status, 0) << shard.err;
+  }
+  EXPECT_FALSE(fs::exists(output_)) << "a shard writes pieces only";
+  const Invocation merge = ufm_main({"merge", pieces_directory(output_), "-o", output_});
+  ASSERT_EQ(merge.status, 0) << merge.err;
+  EXPECT_THAT(merge.out, HasSubstr("0 runs before, 4 added, 4 now"));
+
+  const std::string single = temp_.file("single/one_run.h5");
+  ASSERT_EQ(ufm_main({"run", config_, "output.path=" + single, "-q"}).status, 0);
+  const ResultFile merged = read_result_file(output_), reference = read_result_file(single);
+  ASSERT_EQ(merged.runs.size(), 4u);
+  ASSERT_EQ(reference.runs.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(merged.runs[i].identity);
+    EXPECT_EQ(merged.runs[i].identity, reference.runs[i].identity);
+    for (const char* path : {schema::kOneRunImage, schema::kOneRunStamped, schema::kOneRunScore}) {
+      EXPECT_EQ(merged.runs[i].array(path).as_doubles(), reference.runs[i].array(path).as_doubles()) << path;
+    }
+    EXPECT_EQ(merged.runs[i].int_attribute(schema::kOneRunCorrect), reference.runs[i].int_attribute(schema::kOneRunCorrect));
+  }
+  const Invocation merged_table = ufm_main({"report", output_, "--table", "one_run"});
+  const Invocation single_table = ufm_main({"report", single, "--table", "one_run"});
+  ASSERT_EQ(merged_table.status, 0) << merged_table.err;
+  EXPECT_THAT(merged_table.out, HasSubstr("guesses"));
+  // The same table, but for its last two columns (scoring and training seconds).
+  auto without_timings = [](const std::string& table) {
+    std::string out;
+    std::istringstream lines(table);
+    for (std::string line; std::getline(lines, line);) {
+      for (int cut = 0; cut < 3 && line.rfind('|') != std::string::npos; ++cut) line.erase(line.rfind('|'));
+      out += line + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(without_timings(merged_table.out), without_timings(single_table.out));
+}
+
 }  // namespace
 }  // namespace ufm
