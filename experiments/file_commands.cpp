@@ -191,7 +191,9 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "approximation, relation and guarantee, test accuracy, when runs were trained privately), audit\n"
       "(epsilon and mu lower bounds from telling canaries from their independent controls, beside the\n"
       "guarantee, when canaries store their control's exposure), one_run (one-run audits: guesses right,\n"
-      "p-value of no memorisation, epsilon lower bound per training). Default\n"
+      "p-value of no memorisation, epsilon lower bound per training), one_run_reference, unlearning (memorisation\n"
+      "left against each reference), unlearning_cost, unlearning_audit (epsilon lower bounds before and after\n"
+      "unlearning). Default\n"
       "grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
@@ -203,7 +205,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
       "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence, privacy, "
-      "audit, one_run")(
+      "audit, one_run, one_run_reference, unlearning, unlearning_cost, unlearning_audit")(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR")(
       "calibration,c", po::value<std::string>(&report_options.calibration_path),

@@ -20,17 +20,17 @@ std::pair<double, double> pair_scores(const CanaryEntry& canary, const std::stri
   return {scalar_or_nan(*canary.run, schema::kExposure), scalar_or_nan(*canary.run, schema::kExposureControl)};
 }
 
-std::string counts_cell(const MembershipCounts& counts) {
+}  // namespace
+
+std::string audit_counts_cell(const MembershipCounts& counts) {
   return std::to_string(counts.members) + "+" + std::to_string(counts.non_members);
 }
 
-double run_delta(const RunRecord& run) {
+double audit_delta(const RunRecord& run) {
   if (run.has_attribute(schema::kPrivacyDelta)) return run.double_attribute(schema::kPrivacyDelta);
   const auto stated = setting_value(run, "privacy.delta");
   return stated ? std::stod(*stated) : 1e-5;
 }
-
-}  // namespace
 
 bool has_audit_scores(const ResultFile& file) {
   for (const auto& run : file.runs) {
@@ -84,7 +84,7 @@ Table audit_table(const GroupedRuns& grouped, const std::string& score) {
     }
     row.push_back(std::to_string(pairs));
     const RunRecord& first = *setting.canaries.front().run;
-    const double delta = run_delta(first);
+    const double delta = audit_delta(first);
     if (pairs < 2) {
       const bool stored = first.arrays.count(schema::kExposureControl) != 0 || score == kAuditScoreM;
       row.push_back(stored ? "fewer than 2 pairs with the score"
@@ -96,7 +96,7 @@ Table audit_table(const GroupedRuns& grouped, const std::string& score) {
     }
     const ThresholdAudit audit = threshold_audit(halves[0], halves[1], delta);
     const MembershipBound& bound = audit.bound;
-    row.push_back(counts_cell(audit.selection) + " / " + counts_cell(audit.evaluation));
+    row.push_back(audit_counts_cell(audit.selection) + " / " + audit_counts_cell(audit.evaluation));
     row.push_back(std::isinf(audit.threshold) ? "none (guess no member)" : format_number(audit.threshold));
     row.push_back(format_number(bound.tpr) + " (" + format_number(bound.tpr_lower) + ")");
     row.push_back(format_number(bound.fpr) + " (" + format_number(bound.fpr_upper) + ")");

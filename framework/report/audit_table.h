@@ -5,6 +5,7 @@
 /// private. ../shared/privacy.md, "Auditing".
 #include <string>
 
+#include "audit/membership_bound.h"
 #include "report/settings.h"
 #include "report/table.h"
 
@@ -12,6 +13,12 @@ namespace ufm {
 
 inline constexpr const char* kAuditScoreExposure = "exposure";
 inline constexpr const char* kAuditScoreM = "M";
+
+/// "members+non-members" of an audit half's counts.
+std::string audit_counts_cell(const MembershipCounts& counts);
+
+/// The δ a run's ε lower bound is stated at: its privacy.delta (1e-5 when it has none).
+double audit_delta(const RunRecord& run);
 
 /// True when some canary of `file` stores the control's own exposure
 /// (scores/exposure_control), so the default audit can run.

@@ -11,6 +11,7 @@
 #include "report/one_run_table.h"
 #include "report/plots.h"
 #include "report/privacy_table.h"
+#include "report/unlearning_audit.h"
 #include "report/unlearning_table.h"
 #include "report/report_tables.h"
 #include "report/statement.h"
@@ -21,7 +22,7 @@
 namespace ufm {
 namespace {
 
-const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run", "one_run_reference", "unlearning", "unlearning_cost"};
+const std::vector<std::string> kTableNames = {"settings", "seeds", "exposure", "verdicts", "calibration", "power", "runs", "influence", "privacy", "audit", "one_run", "one_run_reference", "unlearning", "unlearning_cost", "unlearning_audit"};
 
 std::vector<std::string> without_seed(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
@@ -87,7 +88,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (has_audit_scores(file) && audit_refusal(grouped, kAuditScoreExposure).empty()) tables.push_back("audit");
     if (has_one_run_audits(file)) tables.push_back("one_run");
     if (has_one_run_references(file)) tables.push_back("one_run_reference");
-    if (has_unlearning_runs(file)) tables.insert(tables.end(), {"unlearning", "unlearning_cost"});
+    if (has_unlearning_runs(file)) tables.insert(tables.end(), {"unlearning", "unlearning_cost", "unlearning_audit"});
   }
   std::ostringstream out;
   bool first = true;
@@ -115,6 +116,7 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (name == "one_run_reference") body = render(one_run_reference_table(file), format);
     if (name == "unlearning") body = render(unlearning_table(file, null_pairs ? &*null_pairs : nullptr), format);
     if (name == "unlearning_cost") body = render(unlearning_cost_table(file), format);
+    if (name == "unlearning_audit") body = render(unlearning_audit_table(file), format);
     if (tables.size() > 1) {
       if (!first) out << "\n";
       switch (format) {

@@ -40,14 +40,6 @@ bool is_unlearned_canary(const RunRecord& run) {
          run.int_attribute(schema::kIsControl) == 0;
 }
 
-// Unlearned canaries by variant (their varying_keys), in variant order.
-std::map<std::string, std::vector<const RunRecord*>> variants_of(const ResultFile& file) {
-  std::map<std::string, std::vector<const RunRecord*>> variants;
-  for (const auto& run : file.runs) {
-    if (is_unlearned_canary(run)) variants[attribute_text(run, schema::kVaryingKeys)].push_back(&run);
-  }
-  return variants;
-}
 
 // M − reference of one unlearned canary, after (the unlearned model) or before (its source).
 double effect(const RunRecord& run, const Reference& reference, bool after) {
@@ -114,6 +106,14 @@ double attribute_or_nan(const RunRecord& run, const char* name) {
 
 }  // namespace
 
+std::map<std::string, std::vector<const RunRecord*>> unlearned_canaries_by_variant(const ResultFile& file) {
+  std::map<std::string, std::vector<const RunRecord*>> variants;
+  for (const auto& run : file.runs) {
+    if (is_unlearned_canary(run)) variants[attribute_text(run, schema::kVaryingKeys)].push_back(&run);
+  }
+  return variants;
+}
+
 bool has_unlearning_runs(const ResultFile& file) {
   for (const auto& run : file.runs) {
     if (is_unlearned_canary(run)) return true;
@@ -143,8 +143,8 @@ Table unlearning_table(const ResultFile& file, const ResultFile* null_pairs) {
   table.header = {"variant", "reference", "pairs", "M − ref before [95 % CI]", "M − ref after [95 % CI]", "left",
                   "exposure p before (Fisher)", "exposure p after (Fisher)", "FPR after, null pairs (p < 0.05)",
                   "verdict"};
-  const auto nulls = null_pairs ? variants_of(*null_pairs) : std::map<std::string, std::vector<const RunRecord*>>{};
-  for (const auto& [variant, runs] : variants_of(file)) {
+  const auto nulls = null_pairs ? unlearned_canaries_by_variant(*null_pairs) : std::map<std::string, std::vector<const RunRecord*>>{};
+  for (const auto& [variant, runs] : unlearned_canaries_by_variant(file)) {
     for (const Reference& reference : references()) {
       if (!has_reference(runs, reference)) continue;
       const Effects e = effects(runs, reference);
@@ -171,7 +171,7 @@ Table unlearning_cost_table(const ResultFile& file) {
   const auto runs_by_identity = by_identity(file);
   std::vector<double> retrain_change, retrain_seconds;
   std::map<std::string, bool> seen_retrained;
-  for (const auto& [variant, runs] : variants_of(file)) {
+  for (const auto& [variant, runs] : unlearned_canaries_by_variant(file)) {
     std::vector<double> accuracy_before, change, loss_before, loss_after, fit_before, fit_after, seconds, fraction;
     for (const RunRecord* run : runs) {
       const double acc_before = value(*run, schema::before_unlearning(schema::kTestAccuracy));
@@ -220,7 +220,7 @@ std::string write_unlearning_plot(const ResultFile& file, const std::string& dir
   data << "# variant  acc_change  after_vs_c  low_c  high_c  after_vs_a  low_a  high_a\n";
   std::vector<double> retrain_change, retrain_left;
   double before_effect = kNaN;
-  for (const auto& [variant, runs] : variants_of(file)) {
+  for (const auto& [variant, runs] : unlearned_canaries_by_variant(file)) {
     std::vector<double> change;
     for (const RunRecord* run : runs) {
       change.push_back(value(*run, schema::kTestAccuracy) - value(*run, schema::before_unlearning(schema::kTestAccuracy)));

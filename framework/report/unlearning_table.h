@@ -2,6 +2,7 @@
 /// The tables and figure of an unlearning experiment (issue "Unlearning the canary";
 /// docs/unlearning.md): how much of the memorised feature is left after each method and
 /// strength, against each reference, and what the method cost.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ std::string unlearning_verdict(const EffectInterval& before, const EffectInterva
 
 /// True when `file` holds an unlearned canary.
 bool has_unlearning_runs(const ResultFile& file);
+
+/// The unlearned canaries of `file` by variant (their varying_keys), in variant order.
+std::map<std::string, std::vector<const RunRecord*>> unlearned_canaries_by_variant(const ResultFile& file);
 
 /// "unlearning": one row per variant (the unlearned runs' varying_keys) and reference —
 /// (a) retrained (image removed), (b) never seen (the trained control), (c) same procedure

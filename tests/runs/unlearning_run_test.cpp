@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "report/unlearning_audit.h"
 #include "report/unlearning_table.h"
 #include "runs/experiment_runner.h"
 #include "runs/study.h"
@@ -157,6 +158,25 @@ TEST(UnlearningRun, StoresEachUnlearnedModelWithItsReferencesAndItsSourcesScores
   EXPECT_TRUE(has_unlearning_runs(file));
   const Table table = unlearning_table(file);
   EXPECT_EQ(table.rows.size(), 6u);  // 2 variants x 3 references
+
+  // The audit before and after unlearning reads each unlearned canary's own exposure and its
+  // control's, as trained (before/) and unlearned: one row per variant over its 2 pairs, and
+  // the before-game is the same trained models for every variant.
+  for (const auto& run : file.runs) {
+    if (!run.has_attribute(schema::kUnlearnedFrom) || run.int_attribute(schema::kIsControl) != 0) continue;
+    EXPECT_TRUE(run.has_array(schema::kExposureControl));
+    EXPECT_TRUE(run.has_array(schema::before_unlearning(schema::kExposureControl)));
+  }
+  const Table audit = unlearning_audit_table(file);
+  ASSERT_EQ(audit.rows.size(), 2u);
+  for (const auto& row : audit.rows) {
+    ASSERT_EQ(row.size(), audit.header.size());
+    EXPECT_EQ(row[1], "2");
+    EXPECT_EQ(row[2], "1+1 / 1+1");
+    EXPECT_EQ(row[3], audit.rows[0][3]) << "epsilon lower before";
+    EXPECT_EQ(row[4], audit.rows[0][4]) << "mu lower before";
+    EXPECT_NE(row[5], "") << "epsilon lower after";
+  }
 }
 
 // Property: adding a variant and resuming trains only its unlearned models, and every record
