@@ -11,6 +11,7 @@
 #include "report/one_run_table.h"
 #include "report/plots.h"
 #include "report/privacy_table.h"
+#include "report/privacy_tradeoff_plot.h"
 #include "report/unlearning_audit.h"
 #include "report/unlearning_table.h"
 #include "report/report_tables.h"
@@ -131,6 +132,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
   if (!options.plots_directory.empty()) {
     auto written = write_plots(file, grouped, options.plots_directory);
     for (const auto& path : write_verdict_plots(file, grouped, options.plots_directory)) written.push_back(path);
+    const std::string tradeoff = write_privacy_tradeoff_plot(grouped, options.plots_directory);
+    if (!tradeoff.empty()) written.push_back(tradeoff);
     const std::string unlearning = write_unlearning_plot(file, options.plots_directory);
     if (!unlearning.empty()) written.push_back(unlearning);
     if (format == TableFormat::kMarkdown) {

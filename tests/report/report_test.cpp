@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/statistics.h"
 #include "report/plots.h"
+#include "report/privacy_tradeoff_plot.h"
 #include "report/report_tables.h"
 #include "report/summary_table.h"
 #include "report_records.h"
@@ -249,6 +250,35 @@ TEST(Plots, LeavesOutSeedAndEpochFiguresWhenThereIsNothingToShow) {
   EXPECT_FALSE(fs::exists(options.plots_directory + "/m_by_seed.png"));
   EXPECT_FALSE(fs::exists(options.plots_directory + "/m_per_epoch.png"));
   EXPECT_NE(text.find("m_per_setting.png"), std::string::npos);
+}
+
+// Property: the DP trade-off figure has one point per private setting, at its μ, with the
+// canaries' mean accuracy and the Fisher-pooled exposure p; a non-private setting is a line
+// (a comment row in the data), and a file without private runs gets no figure.
+TEST(Plots, PrivacyTradeoffPlotsEachPrivateLevelAtItsMu) {
+  UFM_REQUIRE(gnuplot_available(), "gnuplot is not on PATH (make deps installs gnuplot-nox)");
+  ResultFile file = model_sweep();
+  const std::vector<double> exposure_p = {0.2, 0.5, 0.04};
+  std::size_t next = 0;
+  for (auto& run : file.runs) {
+    if (run.int_attribute(schema::kIsControl) != 0) continue;
+    run.arrays[std::string(schema::kExposure) + schema::kExposurePSuffix] = ArrayData::scalar(exposure_p[next++ % 3]);
+    if (run.string_attribute(schema::kVaryingKeys) == "model.name=mlp") run.attributes[schema::kPrivacyMu] = 1.5;
+  }
+  testing::TempDir temp;
+  const std::string directory = temp.file("figures");
+  EXPECT_EQ(write_privacy_tradeoff_plot(group_runs(model_sweep(), {"model.name"}), directory), "");
+  const std::string png = write_privacy_tradeoff_plot(group_runs(file, {"model.name"}), directory);
+  EXPECT_EQ(png, directory + "/privacy_tradeoff.png");
+  EXPECT_TRUE(is_png(png));
+  std::ifstream data(directory + "/privacy_tradeoff.dat");
+  std::string header, row, not_private;
+  std::getline(data, header);
+  std::getline(data, row);
+  std::getline(data, not_private);
+  const double fisher = fisher_combination(exposure_p).p_value;
+  EXPECT_EQ(row, "1.5 0.8 " + plot_number(fisher) + " NaN \"model.name=mlp\"");
+  EXPECT_THAT(not_private, ::testing::HasSubstr("# not private, model.name=cnn: accuracy 0.6"));
 }
 
 TEST(Plots, MissingGnuplotIsAOneLineErrorBeforeAnythingIsWritten) {
