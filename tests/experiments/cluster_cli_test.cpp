@@ -322,5 +322,56 @@ TEST_F(ClusterCommands, OneRunAuditsShardSubmitAndMergeLikeOneMachine) {
   EXPECT_EQ(without_timings(merged_table.out), without_timings(single_table.out));
 }
 
+// Two independent pairs and one unlearning variant on synthetic data: the trained pairs and
+// retrained references (stage 1), canaries (2), unlearned controls (3), unlearned canaries
+// compared with their references (4).
+std::string unlearning_yaml(const std::string& output) {
+  return "name: cluster_unlearning\n"
+         "data: {name: synthetic}\n"
+         "ood: {dataset: synthetic, split: test, limit: 64}\n"
+         "feature: {pattern: random}\n"
+         "canaries: {count: 2, pairing: independent}\n"
+         "model: {hidden: [32, 16]}\n"
+         "train: {max_epochs: 1, batch_size: 64, learning_rate: 0.01, early_stopping: false}\n"
+         "evaluation: {exposure: true, candidates: 19, candidate_probe_limit: 64}\n"
+         "execution: {progress: false, threads: 1}\n"
+         "output: {path: " + output + "}\n"
+         "sweep:\n  unlearning:\n    neggrad_5: {unlearning.method: neggrad, unlearning.steps: 5,"
+         " unlearning.learning_rate: 0.01}\n";
+}
+
+// Property: `ufm slurm` submits an unlearning study's four stages in order, each waiting for
+// the one before, and the array tasks' shards, stage by stage, merge into all ten records.
+TEST_F(ClusterCommands, SlurmSubmitsAnUnlearningStudyStageByStage) {
+  std::ofstream(config_) << unlearning_yaml(output_);
+  fake_sbatch();
+  const Invocation submit = ufm_main(slurm_args());
+  ASSERT_EQ(submit.status, 0) << submit.err;
+  EXPECT_THAT(submit.out, HasSubstr("stage 1: job 101 (4 runs in 3 array tasks)"));
+  EXPECT_THAT(submit.out, HasSubstr("stage 2: job 102 (2 runs in 2 array tasks)"));
+  EXPECT_THAT(submit.out, HasSubstr("stage 3: job 103 (2 runs in 2 array tasks)"));
+  EXPECT_THAT(submit.out, HasSubstr("stage 4: job 104 (2 runs in 2 array tasks)"));
+  EXPECT_THAT(submit.out, HasSubstr("merge: job 105"));
+  const std::string log = read_text(bin_ + "/sbatch.log");
+  const std::string directory = pieces_directory(output_) + "/slurm/1";
+  for (int stage = 2; stage <= 4; ++stage) {
+    EXPECT_THAT(log, HasSubstr("--dependency=afterok:" + std::to_string(99 + stage) + " --kill-on-invalid-dep=yes " +
+                               directory + "/stage" + std::to_string(stage) + ".sbatch\n"));
+  }
+  for (int stage = 0; stage < 4; ++stage) {
+    for (int i = 0; i < 3; ++i) {
+      const Invocation shard = ufm_main({"run", config_, "--shard", std::to_string(i) + "/3", "-q"});
+      ASSERT_EQ(shard.status, 0) << shard.err;
+    }
+  }
+  const Invocation merge = ufm_main({"merge", pieces_directory(output_), "-o", output_});
+  ASSERT_EQ(merge.status, 0) << merge.err;
+  EXPECT_THAT(merge.out, HasSubstr("0 runs before, 10 added, 10 now"));
+  const Invocation report = ufm_main({"report", output_, "--table", "unlearning", "unlearning_audit"});
+  ASSERT_EQ(report.status, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("(c) same procedure"));
+  EXPECT_THAT(report.out, HasSubstr("unlearning=neggrad_5 | 2 |"));
+}
+
 }  // namespace
 }  // namespace ufm
