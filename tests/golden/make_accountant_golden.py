@@ -140,17 +140,22 @@ def one_step_delta(q, s, eps):
     return out
 
 
-def pld_section():
-    print("struct OneStepCase { double q, sigma, epsilon, delta; };")
-    print("inline const std::vector<OneStepCase> kOneStepCases = {")
+def print_one_step_cases(name, delta_of, epsilons):
+    """A table of OneStepCase {q, sigma, epsilon, delta}, cases below 1e-9 left out."""
+    print(f"inline const std::vector<OneStepCase> {name} = {{")
     for q in (0.01, 0.1, 0.5):
         for s in (0.8, 1.0, 2.0):
-            for eps in (0.0, 0.05, 0.2, 0.5):
-                d = one_step_delta(q, s, eps)
+            for eps in epsilons:
+                d = delta_of(q, s, eps)
                 if d < 1e-9:
                     continue
                 print(f"    {{{q!r}, {s!r}, {eps!r}, {d!r}}},")
     print("};\n")
+
+
+def pld_section():
+    print("struct OneStepCase { double q, sigma, epsilon, delta; };")
+    print_one_step_cases("kOneStepCases", one_step_delta, (0.0, 0.05, 0.2, 0.5))
 
 
 def substitution_loss(x, q, s):
@@ -242,15 +247,7 @@ def substitution_section():
         assert pair == (1.0, 1.0, 180) and abs(worst - antipodal) < 1e-4 * antipodal, (q, s, eps, worst, pair)
     print("// Replace-one (substitution) pair: one step by quadrature. Checked when generated: on a")
     print("// grid of mean pairs in the unit disc no pair has a larger one-step profile.")
-    print("inline const std::vector<OneStepCase> kSubstitutionOneStepCases = {")
-    for q in (0.01, 0.1, 0.5):
-        for s in (0.8, 1.0, 2.0):
-            for eps in (0.0, 0.2, 0.5, 1.0):
-                d = substitution_one_step_delta(q, s, eps)
-                if d < 1e-9:
-                    continue
-                print(f"    {{{q!r}, {s!r}, {eps!r}, {d!r}}},")
-    print("};\n")
+    print_one_step_cases("kSubstitutionOneStepCases", substitution_one_step_delta, (0.0, 0.2, 0.5, 1.0))
     print("struct SubstitutionCase { double q, sigma; long long steps; double delta, epsilon_lower, epsilon_upper; };")
     print("inline const std::vector<SubstitutionCase> kSubstitutionCases = {")
     for q, s, steps in ((0.01, 1.0, 100), (0.05, 2.0, 1000), (256 / 60000, 1.013, 3525)):
