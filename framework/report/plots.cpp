@@ -302,8 +302,8 @@ std::vector<std::string> write_plots(const ResultFile& file, const GroupedRuns& 
 
   std::vector<std::string> patterns;
   for (const auto& run : file.runs) {
-    if (!run.has_attribute("feature_pattern")) continue;
-    const std::string pattern = run.string_attribute("feature_pattern");
+    if (!run.has_attribute(schema::kFeaturePatternAttribute)) continue;
+    const std::string pattern = run.string_attribute(schema::kFeaturePatternAttribute);
     if (std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) patterns.push_back(pattern);
   }
   // Random features give every pair its own pattern: draw the first few, not forty figures.

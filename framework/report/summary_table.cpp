@@ -178,7 +178,9 @@ std::string markdown_summary(const ResultFile& file, const CalibrationEvidence* 
   for (const Setting& setting : grouped.settings) write_setting_summary(out, keys, setting, evidence);
   bool unnormalised = false;
   for (const auto& run : file.runs) {
-    if (run.has_attribute("ood_normalised") && run.int_attribute("ood_normalised") == 0) unnormalised = true;
+    if (run.has_attribute(schema::kOodNormalisedAttribute) && run.int_attribute(schema::kOodNormalisedAttribute) == 0) {
+      unnormalised = true;
+    }
   }
   if (unnormalised) {
     out << "\nWARNING: OOD images were left unnormalised (ood.normalise=false), reproducing a bug of the "

@@ -105,7 +105,7 @@ ForgetSet forget_set_of(const TrainingView& training, const std::vector<std::int
 }
 
 void copy_training_history(const RunRecord& source, RunRecord& record) {
-  const std::string history_group = "history/";
+  const std::string history_group = std::string(schema::kHistoryGroup) + "/";
   for (const auto& [path, array] : source.arrays) {
     if (path.compare(0, history_group.size(), history_group) == 0 || path == schema::kBestEpoch ||
         path == schema::kEpochsRun) {
@@ -129,7 +129,7 @@ void unlearn_run(RunState& state) {
   const c10::Device device = data.on_device.device;
   // The source model's scores, as it was trained (the "after a post-train stage" convention:
   // before/<path> beside <path>).
-  const std::string scores_group = "scores/";
+  const std::string scores_group = std::string(schema::kScoresGroup) + "/";
   for (const auto& [path, array] : state.source->arrays) {
     if (path.compare(0, scores_group.size(), scores_group) == 0) record.arrays[schema::before_unlearning(path)] = array;
   }

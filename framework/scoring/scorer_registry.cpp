@@ -69,7 +69,7 @@ ScoreArrays score_with_all(const ScoringContext& context, bool probes_only) {
 }
 
 std::string per_epoch_path(const std::string& path) {
-  const std::string scores = "scores/";
+  const std::string scores = std::string(schema::kScoresGroup) + "/";
   const std::string name = path.rfind(scores, 0) == 0 ? path.substr(scores.size()) : path;
   return std::string(schema::kScoresPerEpochGroup) + "/" + name;
 }

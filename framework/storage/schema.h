@@ -182,6 +182,9 @@ constexpr const char* kCandidateScoresUnknownControl = "scores/candidate_scores_
 /// Scores after every epoch (evaluation.per_epoch): the same names as scores/ with a leading
 /// "epoch" axis ("epoch,label" for M and its p-values on a control).
 constexpr const char* kScoresPerEpochGroup = "scores_per_epoch";
+/// The groups of a run's scores and its training history (every path under them).
+constexpr const char* kScoresGroup = "scores";
+constexpr const char* kHistoryGroup = "history";
 /// TracIn self-influence of every training image summed over the chosen checkpoints (axis
 /// "example", float64); stored on a control that serves as clean reference, and on a canary
 /// with influence.rank_after (its stamped image in place).

@@ -36,7 +36,9 @@ TEST(ResolveDevice, CpuIsAlwaysTheCpu) {
 TEST(ResolveDevice, AutoTakesAGpuExactlyWhenOneIsAvailable) {
   const c10::Device device = resolve_device("auto");
   EXPECT_EQ(device.is_cuda(), cuda_available());
-  if (device.is_cuda()) EXPECT_EQ(device_string(device), "cuda:0");
+  if (device.is_cuda()) {
+    EXPECT_EQ(device_string(device), "cuda:0");
+  }
 }
 
 TEST(ResolveDevice, AGpuAskedForWithoutOneIsAConfigErrorNotAFallBack) {

@@ -66,8 +66,12 @@ TEST(PaperInfluence, ScaledDownRunReportsGroupsWithRanksBeforeAndAfter) {
     const std::string group = record.string_attribute(schema::kSelectionGroup);
     ++groups[group];
     const std::int64_t before = record.int_attribute(schema::kSelfInfluenceRankBefore);
-    if (group == "most_influential") EXPECT_LE(before, 2);
-    if (group == "least_influential") EXPECT_GE(before, 999);
+    if (group == "most_influential") {
+      EXPECT_LE(before, 2);
+    }
+    if (group == "least_influential") {
+      EXPECT_GE(before, 999);
+    }
     EXPECT_GE(record.int_attribute(schema::kSelfInfluenceRankAfter), 1);
   }
   EXPECT_EQ(groups["most_influential"], 2);

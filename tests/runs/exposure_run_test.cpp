@@ -126,7 +126,9 @@ TEST(ExposureRun, CanariesStoreRanksAgainstCandidatesAndTheirControl) {
   // Random features: each pair tests its own pattern.
   EXPECT_EQ(features.size(), 3u);
   for (const auto& r : file.runs) {
-    if (r.int_attribute(schema::kIsControl) == 1) EXPECT_TRUE(r.has_array("weights/dense0.weight"));
+    if (r.int_attribute(schema::kIsControl) == 1) {
+      EXPECT_TRUE(r.has_array("weights/dense0.weight"));
+    }
   }
 }
 
