@@ -178,10 +178,11 @@ int command_status(const std::vector<std::string>& args, std::ostream& out) {
 
 int command_report(const std::vector<std::string>& args, std::ostream& out) {
   po::options_description options(
-      "ufm report FILE.h5 [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
+      "ufm report FILE.h5 [FILE.h5 ...] [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
       "           [--calibration NULL_PAIRS.h5] [--audit-score exposure|M]\n"
       "           [--statement [text|md]]\n"
-      "Rebuilds the tables of a result file without retraining. Tables: settings (one row per setting:\n"
+      "Rebuilds the tables of a result file without retraining (of several as one: their runs together, e.g. the\n"
+      "levels of a sweep run one file each). Tables: settings (one row per setting:\n"
       "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
       "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
       "varies), exposure (per canary: exposure and p against candidates and control), verdicts (pooled exposure p-values, sign/Wilcoxon on M - control, when canaries store\n"
@@ -218,22 +219,27 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "print, instead of tables, a plain-language statement of each setting for a data-protection officer "
       "(what was tested, the memorisation verdict, the audited lower bound, the DP guarantee): text or md");
   po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>(), "result file");
+  hidden.add_options()("file", po::value<std::vector<std::string>>(), "result files");
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
-  positional.add("file", 1);
+  positional.add("file", -1);
   po::variables_map values;
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
   po::notify(values);
-  std::string file = values.count("file") ? values["file"].as<std::string>() : "";
-  // "--group-by KEY FILE.h5": the multitoken option swallowed the file.
-  if (file.empty() && !group_by.empty() && group_by.back().size() > 3 &&
-      group_by.back().compare(group_by.back().size() - 3, 3, ".h5") == 0) {
-    file = group_by.back();
-    group_by.pop_back();
+  std::vector<std::string> files = values.count("file") ? values["file"].as<std::vector<std::string>>()
+                                                        : std::vector<std::string>{};
+  // "--group-by KEY FILE.h5": the multitoken option swallowed the files.
+  auto is_result_file = [](const std::string& item) {
+    return item.size() > 3 && item.compare(item.size() - 3, 3, ".h5") == 0;
+  };
+  if (files.empty()) {
+    while (!group_by.empty() && is_result_file(group_by.back())) {
+      files.insert(files.begin(), group_by.back());
+      group_by.pop_back();
+    }
   }
-  if (help || file.empty()) {
+  if (help || files.empty()) {
     out << options << "\n";
     return help ? 0 : 1;
   }
@@ -248,7 +254,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
   };
   if (values.count("group-by")) report_options.group_by = split_commas(group_by);
   report_options.tables = split_commas(tables);
-  out << report_result_file(file, report_options);
+  out << report_result_files(files, report_options);
   return 0;
 }
 

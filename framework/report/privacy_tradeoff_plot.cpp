@@ -85,14 +85,21 @@ std::string write_privacy_tradeoff_plot(const GroupedRuns& grouped, const std::s
               << kTests[t] << ", " << point.label << " (not private)'";
     }
   }
+  double lowest = 0.0, highest = 0.0;
+  for (const LevelPoint& point : points) {
+    if (!point.is_private) continue;
+    lowest = lowest == 0.0 ? point.mu : std::min(lowest, point.mu);
+    highest = std::max(highest, point.mu);
+  }
   std::ostringstream script;
-  script << "set terminal pngcairo noenhanced size 900,800 font 'sans,10'\nset output 'privacy_tradeoff.png'\n"
+  script << "set terminal pngcairo noenhanced size 1000,800 font 'sans,10'\nset output 'privacy_tradeoff.png'\n"
          << "set multiplot layout 2,1 title 'What each privacy level costs, and the memorisation evidence left'\n"
-         << "set logscale x\nset xlabel 'mu-GDP of the planned schedule'\nset grid\nset key outside right\n"
+         << "set lmargin 12\nset rmargin 42\nset xrange [" << plot_number(lowest / 1.5) << ":" << plot_number(highest * 1.5)
+         << "]\nset logscale x\nset xlabel 'mu-GDP of the planned schedule'\nset grid\nset key outside right\n"
          << "set ylabel 'test accuracy (mean over canaries)'\n"
          << "plot 'privacy_tradeoff.dat' using 1:2 with linespoints pt 7 lc rgb 'black' title 'private'"
          << accuracy_lines.str() << "\n"
-         << "set logscale y\nset ylabel 'Fisher-pooled p'\nset format y '%.0e'\n"
+         << "set logscale y\nset yrange [1e-4:1]\nset ylabel 'Fisher-pooled p'\nset format y '%.0e'\n"
          << "plot 0.05 with lines dashtype 2 lc rgb 'grey' title 'p = 0.05', \\\n"
          << "  'privacy_tradeoff.dat' using 1:3 with linespoints pt 7 lc 1 title '" << kTests[0] << "', \\\n"
          << "  'privacy_tradeoff.dat' using 1:4 with linespoints pt 5 lc 2 title '" << kTests[1] << "'" << p_lines.str()

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <map>
 #include <sstream>
 
 #include "core/error.h"
@@ -147,6 +148,25 @@ std::string report_result_file(const std::string& path, const ReportOptions& opt
   // Options are checked before the file is read, so a typo fails fast.
   parse_table_format(options.format);
   return report(read_result_file(path), options, path);
+}
+
+std::string report_result_files(const std::vector<std::string>& paths, const ReportOptions& options) {
+  UFM_CHECK(!paths.empty(), ConfigError, "ufm report: no result file given");
+  if (paths.size() == 1) return report_result_file(paths.front(), options);
+  parse_table_format(options.format);
+  ResultFile together = read_result_file(paths.front());
+  std::map<std::string, std::string> source_of;
+  for (const auto& run : together.runs) source_of[run.identity] = paths.front();
+  for (std::size_t i = 1; i < paths.size(); ++i) {
+    ResultFile more = read_result_file(paths[i]);
+    for (auto& run : more.runs) {
+      const auto [where, added] = source_of.emplace(run.identity, paths[i]);
+      UFM_CHECK(added, ConfigError, paths[i], ": run ", run.identity, " is also in ", where->second,
+                "; report files whose runs differ (merge the pieces of one study with ufm merge)");
+      together.runs.push_back(std::move(run));
+    }
+  }
+  return report(together, options, join(paths, " + "));
 }
 
 }  // namespace ufm

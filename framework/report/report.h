@@ -51,4 +51,9 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
 /// report() of the result file at `path`.
 std::string report_result_file(const std::string& path, const ReportOptions& options);
 
+/// report() of several result files as one: their runs together (for example the levels of a
+/// sweep run one file each), the root attributes of the first. ConfigError naming both files
+/// when one run identity is in two of them.
+std::string report_result_files(const std::vector<std::string>& paths, const ReportOptions& options);
+
 }  // namespace ufm

@@ -204,6 +204,27 @@ TEST(ReportFile, ReadsTheSameTablesBackFromDisk) {
   EXPECT_EQ(text, render(settings_table(group_runs(model_sweep(), {"model.name"})), TableFormat::kLatex));
 }
 
+// Property: several result files report as one file holding all their runs (the levels of a
+// sweep run one file each), and a run stored in two of them is refused with both names.
+TEST(ReportFile, SeveralFilesReportAsTheirRunsTogether) {
+  testing::TempDir temp;
+  ResultFile mlp = model_sweep(), cnn = model_sweep();
+  mlp.runs.resize(4);                           // c-mlp and its canaries
+  cnn.runs.erase(cnn.runs.begin(), cnn.runs.begin() + 4);  // c-cnn and its canaries
+  write_result_file(temp.file("mlp.h5"), mlp);
+  write_result_file(temp.file("cnn.h5"), cnn);
+  ReportOptions options;
+  options.tables = {"settings"};
+  EXPECT_EQ(report_result_files({temp.file("mlp.h5"), temp.file("cnn.h5")}, options),
+            render(settings_table(group_runs(model_sweep(), {"model.name"})), TableFormat::kMarkdown));
+  try {
+    report_result_files({temp.file("mlp.h5"), temp.file("mlp.h5")}, options);
+    FAIL() << "a run in two files was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("is also in " + temp.file("mlp.h5")), std::string::npos) << error.what();
+  }
+}
+
 bool is_png(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char magic[8] = {};
