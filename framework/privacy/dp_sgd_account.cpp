@@ -109,8 +109,8 @@ DpSgdAccount account_dp_sgd(const DpSgdSchedule& s, Accountant accountant) {
     account.epsilon_ex_post = std::min(rdp_epsilon(s.steps_taken, s.replace).epsilon,
                                        relation_epsilon(taken, s.replace, mu_taken, s.delta));
   }
-  const double clt = dp_sgd_mu_clt(s.sampling_rate, s.noise_multiplier, s.steps_planned);
-  account.mu_clt = s.replace ? 2.0 * clt : clt;
+  account.mu_clt = s.replace ? dp_sgd_mu_clt_substitution(s.sampling_rate, s.noise_multiplier, s.steps_planned)
+                             : dp_sgd_mu_clt(s.sampling_rate, s.noise_multiplier, s.steps_planned);
   account.epsilon_of_mu = std::isfinite(account.mu)
                               ? smallest_epsilon([&](double e) { return gdp_delta(account.mu, e); }, s.delta)
                               : account.mu;

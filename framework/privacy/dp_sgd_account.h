@@ -51,8 +51,8 @@ struct DpSgdAccount {
   /// The smallest μ whose GDP profile dominates that profile on the grid: the schedule is
   /// μ-GDP (privacy/gdp.h). For replace-one the smaller of that and twice the add/remove μ.
   double mu = 0.0;
-  /// The central-limit approximation (Bu et al. 2020), twice it for replace-one: an
-  /// approximation, not a guarantee.
+  /// The central-limit approximation (Bu et al. 2020; for replace-one the substitution pair's,
+  /// privacy/gdp.h): an approximation, not a guarantee.
   double mu_clt = 0.0;
   /// How well GDP fits: ε at δ read off the μ-GDP profile, beside `epsilon` (equal when the
   /// profile is Gaussian; larger when μ-GDP is loose for this schedule).

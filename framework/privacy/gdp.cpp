@@ -40,6 +40,13 @@ double dp_sgd_mu_clt(double q, double sigma, long long steps) {
   return q * std::sqrt(static_cast<double>(steps) * std::expm1(1.0 / (sigma * sigma)));
 }
 
+double dp_sgd_mu_clt_substitution(double q, double sigma, long long steps) {
+  if (sigma <= 0.0) return std::numeric_limits<double>::infinity();
+  const double inverse_variance = 1.0 / (sigma * sigma);
+  // e^{a} − e^{−a} = 2 sinh(a), without cancellation at large σ.
+  return q * std::sqrt(static_cast<double>(steps) * 4.0 * std::sinh(inverse_variance));
+}
+
 double dominating_mu(const std::vector<double>& epsilons, const std::vector<double>& deltas) {
   UFM_CHECK(epsilons.size() == deltas.size(), RuntimeError, "dominating_mu: ", epsilons.size(), " epsilons and ",
             deltas.size(), " deltas");

@@ -31,6 +31,12 @@ double gdp_mu_for_advantage(double advantage);
 /// Thm. 5): an approximation, not a bound; it understates the loss at small T or large q.
 double dp_sgd_mu_clt(double q, double sigma, long long steps);
 
+/// The same approximation for replace-one neighbours: q·√(2T(e^{1/σ²} − e^{−1/σ²})). The CLT's
+/// μ² is T times the χ²-divergence of one step's pair to first order in q (Bu et al.'s formula
+/// is T·q²(e^{1/σ²} − 1) for add/remove); for the substitution pair (privacy/pld_accountant.h)
+/// χ² ≈ q²·∫(φ₁ − φ₋₁)²/φ₀ = q²(2e^{1/σ²} − 2e^{−1/σ²}), using ∫φ_aφ_b/φ₀ = e^{ab/σ²}. Not a bound.
+double dp_sgd_mu_clt_substitution(double q, double sigma, long long steps);
+
 /// The smallest μ whose profile lies on or above deltas[i] (an upper bound on the
 /// mechanism's privacy profile at epsilons[i]) at every grid point: then the mechanism is μ-GDP
 /// (Dong et al. 2022, Prop. 2.12: μ-GDP ⇔ (ε, δ_μ(ε))-DP for every ε ≥ 0), up to the grid

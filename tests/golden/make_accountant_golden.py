@@ -113,7 +113,7 @@ def gdp_section():
             adv = 2 * norm.cdf(mu / 2) - 1
             print(f"    {{{mu!r}, {eps!r}, {float(gdp_delta(mu, eps))!r}, {fpr!r}, {tpr!r}, {adv!r}}},")
     print("};\n")
-    print("struct MuCase { double q, sigma; long long steps; double mu_add_remove, mu_replace, mu_clt; };")
+    print("struct MuCase { double q, sigma; long long steps; double mu_add_remove, mu_replace, mu_clt, mu_clt_replace; };")
     print("inline const std::vector<MuCase> kMuCases = {")
     for q, s, steps in ((0.01, 1.0, 1000), (0.0021, 1.0, 4690), (0.05, 2.0, 500), (0.1, 5.0, 100), (0.001, 0.8, 10000)):
         rdp_values = [steps * rdp(q, s, a) for a in ORDERS]
@@ -122,7 +122,13 @@ def gdp_section():
         mu_ar = dominating_mu(ar)
         mu_rp = min(2 * mu_ar, dominating_mu(rp))
         clt = q * math.sqrt(steps * math.expm1(1 / s ** 2))
-        print(f"    {{{q!r}, {s!r}, {steps}, {mu_ar!r}, {mu_rp!r}, {clt!r}}},")
+        # Replace-one: mu^2 = T * chi^2 of the substitution pair to first order in q, the
+        # integral of (phi_1 - phi_-1)^2 / phi_0 done numerically here.
+        from scipy.stats import norm
+        chi2 = integrate.quad(lambda x: (norm.pdf(x, 1, s) - norm.pdf(x, -1, s)) ** 2 / norm.pdf(x, 0, s),
+                              -30 * s - 2, 30 * s + 2, limit=500, epsabs=0, epsrel=1e-12)[0]
+        clt_replace = q * math.sqrt(steps * chi2)
+        print(f"    {{{q!r}, {s!r}, {steps}, {mu_ar!r}, {mu_rp!r}, {clt!r}, {clt_replace!r}}},")
     print("};\n")
 
 
