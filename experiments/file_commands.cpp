@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "report/comparison.h"
 #include "report/report.h"
+#include "report/report_table_registry.h"
 #include "report/summary_table.h"
 #include "report/verdicts.h"
 #include "runs/experiment_runner.h"
@@ -177,25 +178,15 @@ int command_status(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 int command_report(const std::vector<std::string>& args, std::ostream& out) {
+  std::string tables_help;
+  for (const ReportTable& table : report_tables()) tables_help += "  " + table.name + ": " + table.description + "\n";
   po::options_description options(
       "ufm report FILE.h5 [FILE.h5 ...] [--group-by KEY ...] [--format md|csv|latex] [--table NAME ...] [--plots DIR]\n"
       "           [--calibration NULL_PAIRS.h5] [--audit-score exposure|M]\n"
       "           [--statement [text|md]]\n"
       "Rebuilds the tables of a result file without retraining (of several as one: their runs together, e.g. the\n"
-      "levels of a sweep run one file each). Tables: settings (one row per setting:\n"
-      "M mean/sd, fraction M > 0, fraction p(t) < 0.05, canary-minus-control M with one-sided t and\n"
-      "Wilcoxon tests, test accuracy), seeds (between-seed spread of M per canary, when train.seed\n"
-      "varies), exposure (per canary: exposure and p against candidates and control), verdicts (pooled exposure p-values, sign/Wilcoxon on M - control, when canaries store\n"
-      "exposure), calibration (false-positive rates on null pairs), power (pooled p against the number\n"
-      "of pairs), runs (one row per model), influence (M and self-influence ranks before/after\n"
-      "stamping per selection group), privacy (DP-SGD: sigma, q, steps, epsilon at delta, mu-GDP, the CLT\n"
-      "approximation, relation and guarantee, test accuracy, when runs were trained privately), audit\n"
-      "(epsilon and mu lower bounds from telling canaries from their independent controls, beside the\n"
-      "guarantee, when canaries store their control's exposure), one_run (one-run audits: guesses right,\n"
-      "p-value of no memorisation, epsilon lower bound per training), one_run_reference, unlearning (memorisation\n"
-      "left against each reference), unlearning_cost, unlearning_audit (epsilon lower bounds before and after\n"
-      "unlearning). Default\n"
-      "grouping: every swept key except train.seed");
+      "levels of a sweep run one file each). Without --table it prints every table the file has data for:\n" +
+      tables_help + "Default grouping: every swept key except train.seed");
   bool help = false;
   std::vector<std::string> group_by, tables;
   ReportOptions report_options;
@@ -205,8 +196,7 @@ int command_report(const std::vector<std::string>& args, std::ostream& out) {
       "swept or not")("format,f", po::value<std::string>(&report_options.format)->default_value("md"),
                       "md, csv or latex")(
       "table,t", po::value<std::vector<std::string>>(&tables)->multitoken()->composing(),
-      "print only these tables: settings, seeds, exposure, verdicts, calibration, power, runs, influence, privacy, "
-      "audit, one_run, one_run_reference, unlearning, unlearning_cost, unlearning_audit")(
+      ("print only these tables: " + join(report_table_names(), ", ")).c_str())(
       "plots,p", po::value<std::string>(&report_options.plots_directory),
       "write PNG figures (gnuplot) with their data and .gp scripts into DIR")(
       "calibration,c", po::value<std::string>(&report_options.calibration_path),

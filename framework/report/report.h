@@ -16,14 +16,10 @@ struct ReportOptions {
   std::optional<std::vector<std::string>> group_by;
   /// "md" (default), "csv" or "latex".
   std::string format = "md";
-  /// Tables to print, from "settings", "seeds", "exposure", "verdicts", "calibration", "power",
-  /// "runs", "influence", "privacy", "audit", in that order whatever the order given. Empty = default: "settings"
-  /// when the file has a sweep or group_by is given, "seeds" when canaries were trained with
-  /// several seeds, "exposure" and "verdicts" when canaries store exposure, "calibration" when
-  /// the file has null pairs, "power" with exposure and no null pairs, always "runs", and
-  /// "influence" when canaries carry selection groups or self-influence ranks, "privacy" when
-  /// runs were trained with DP-SGD, "audit" when canaries store their control's exposure
-  /// (scores/exposure_control) and pairs are independent.
+  /// Tables to print, by name (report/report_table_registry.h), always in the registry's
+  /// order whatever the order given. Empty = every table whose shown_by_default holds for the
+  /// file (e.g. "exposure" and "verdicts" when canaries store exposure, "privacy" when runs
+  /// were trained with DP-SGD).
   std::vector<std::string> tables;
   /// When not empty, figures go there (plots.h).
   std::string plots_directory;
