@@ -22,6 +22,18 @@ std::pair<double, double> pair_scores(const CanaryEntry& canary, const std::stri
 
 }  // namespace
 
+AuditHalves audit_halves(const std::vector<std::pair<double, double>>& member_and_non_member) {
+  AuditHalves split;
+  for (const auto& [member, non_member] : member_and_non_member) {
+    if (std::isnan(member) || std::isnan(non_member)) continue;
+    ScoredModels& half = split.halves[split.pairs % 2];
+    half.members.push_back(member);
+    half.non_members.push_back(non_member);
+    ++split.pairs;
+  }
+  return split;
+}
+
 std::string audit_counts_cell(const MembershipCounts& counts) {
   return std::to_string(counts.members) + "+" + std::to_string(counts.non_members);
 }
@@ -72,16 +84,10 @@ Table audit_table(const GroupedRuns& grouped, const std::string& score) {
   for (const Setting& setting : grouped.settings) {
     std::vector<std::string> row = key_cells(grouped, setting);
     row.push_back(score == kAuditScoreM ? "M (each model alone)" : "exposure (each model alone)");
-    ScoredModels halves[2];
-    std::size_t pairs = 0;
-    for (const CanaryEntry& canary : setting.canaries) {
-      const auto [member, non_member] = pair_scores(canary, score);
-      if (std::isnan(member) || std::isnan(non_member)) continue;
-      ScoredModels& half = halves[pairs % 2];
-      half.members.push_back(member);
-      half.non_members.push_back(non_member);
-      ++pairs;
-    }
+    std::vector<std::pair<double, double>> scores;
+    for (const CanaryEntry& canary : setting.canaries) scores.push_back(pair_scores(canary, score));
+    const AuditHalves split = audit_halves(scores);
+    const std::size_t pairs = split.pairs;
     row.push_back(std::to_string(pairs));
     const RunRecord& first = *setting.canaries.front().run;
     const double delta = audit_delta(first);
@@ -94,7 +100,7 @@ Table audit_table(const GroupedRuns& grouped, const std::string& score) {
       table.rows.push_back(row);
       continue;
     }
-    const ThresholdAudit audit = threshold_audit(halves[0], halves[1], delta);
+    const ThresholdAudit audit = threshold_audit(split.halves[0], split.halves[1], delta);
     const MembershipBound& bound = audit.bound;
     row.push_back(audit_counts_cell(audit.selection) + " / " + audit_counts_cell(audit.evaluation));
     row.push_back(std::isinf(audit.threshold) ? "none (guess no member)" : format_number(audit.threshold));

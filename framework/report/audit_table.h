@@ -4,8 +4,11 @@
 /// their controls (non-members), beside the accountant's guarantee where the runs were
 /// private. ../shared/privacy.md, "Auditing".
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "audit/membership_bound.h"
+#include "audit/threshold_audit.h"
 #include "report/settings.h"
 #include "report/table.h"
 
@@ -16,6 +19,15 @@ inline constexpr const char* kAuditScoreM = "M";
 
 /// "members+non-members" of an audit half's counts.
 std::string audit_counts_cell(const MembershipCounts& counts);
+
+/// The two halves of an audit over pairs (member score, non-member score) in pair order:
+/// pairs with a NaN score are left out, the others alternate between the half that chooses
+/// the threshold (halves[0]) and the half that is counted (halves[1]).
+struct AuditHalves {
+  ScoredModels halves[2];
+  std::size_t pairs = 0;  ///< pairs kept
+};
+AuditHalves audit_halves(const std::vector<std::pair<double, double>>& member_and_non_member);
 
 /// The δ a run's ε lower bound is stated at: its privacy.delta (1e-5 when it has none).
 double audit_delta(const RunRecord& run);
