@@ -78,4 +78,10 @@ std::string fnv1a_hex(const std::string& text) {
   return buffer;
 }
 
+std::string format_duration(double seconds) {
+  if (seconds < 90) return std::to_string(static_cast<int>(seconds + 0.5)) + " s";
+  if (seconds < 5400) return std::to_string(static_cast<int>(seconds / 60 + 0.5)) + " min";
+  return format_number(seconds / 3600, 2) + " h";
+}
+
 }  // namespace ufm

@@ -20,6 +20,9 @@ std::vector<std::string> split(const std::string& text, char separator);
 /// Formats a double with `digits` significant digits, "nan" for NaN.
 std::string format_number(double value, int digits = 4);
 
+/// "42 s" below 90 s, "17 min" below 90 min, else "2.5 h": durations for progress lines.
+std::string format_duration(double seconds);
+
 /// 64-bit FNV-1a hash as 16 lower-case hex digits (run identities).
 std::string fnv1a_hex(const std::string& text);
 /// The same FNV-1a 64-bit hash as a number.

@@ -47,4 +47,34 @@ ProbeProbabilities run_probes(Classifier& model, const ProbeInputs& inputs, std:
   return out;
 }
 
+ProbeOutputs outputs_of(const ProbeProbabilities& probes) {
+  ProbeOutputs outputs;
+  outputs.clean = MatrixView{probes.clean.data_ptr<float>(), probes.clean.size(0), probes.clean.size(1)};
+  outputs.feature = MatrixView{probes.feature.data_ptr<float>(), probes.feature.size(0), probes.feature.size(1)};
+  outputs.random = MatrixView{probes.random.data_ptr<float>(), probes.random.size(0), probes.random.size(1)};
+  outputs.labels = probes.labels.data_ptr<std::int64_t>();
+  return outputs;
+}
+
+MemorisationScores score_model(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size,
+                               ProbeProbabilities* keep) {
+  ProbeProbabilities probes = run_probes(model, inputs, batch_size);
+  MemorisationScores scores = memorisation_scores(outputs_of(probes));
+  if (keep) *keep = std::move(probes);
+  return scores;
+}
+
+std::vector<std::vector<LabelKnownScore>> m_per_draw(Classifier& model, const std::vector<ProbeInputs>& draws,
+                                                     std::int64_t batch_size, const MemorisationScores& draw0) {
+  std::vector<std::vector<LabelKnownScore>> out{draw0.per_label};
+  for (std::size_t d = 1; d < draws.size(); ++d) {
+    const ProbeProbabilities p = run_probes(model, draws[d], batch_size);
+    const ProbeOutputs outputs = outputs_of(p);
+    std::vector<LabelKnownScore> labels;
+    for (std::int64_t k = 0; k < outputs.clean.cols; ++k) labels.push_back(label_known_score(outputs, k));
+    out.push_back(std::move(labels));
+  }
+  return out;
+}
+
 }  // namespace ufm

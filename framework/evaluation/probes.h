@@ -4,6 +4,7 @@
 #include <ATen/Tensor.h>
 
 #include "data/image_dataset.h"
+#include "evaluation/scores.h"
 #include "features/pattern.h"
 #include "models/classifier.h"
 
@@ -36,5 +37,17 @@ ProbeProbabilities run_probes(Classifier& model, const ProbeInputs& inputs, std:
 
 /// Softmax outputs of `model` on `images` in batches.
 at::Tensor predict_probabilities(Classifier& model, const at::Tensor& images, std::int64_t batch_size);
+
+/// Views of the probe outputs for the score functions (evaluation/scores.h).
+ProbeOutputs outputs_of(const ProbeProbabilities& probes);
+
+/// The authors' scores of `model` on `inputs` (the softmax kept in `keep` when given).
+MemorisationScores score_model(Classifier& model, const ProbeInputs& inputs, std::int64_t batch_size,
+                               ProbeProbabilities* keep = nullptr);
+
+/// M for every label (rows: patch draws) of one model: draw 0 is `draw0`, draw d ≥ 1 runs
+/// `draws[d]` (only the random probe differs between draws).
+std::vector<std::vector<LabelKnownScore>> m_per_draw(Classifier& model, const std::vector<ProbeInputs>& draws,
+                                                     std::int64_t batch_size, const MemorisationScores& draw0);
 
 }  // namespace ufm

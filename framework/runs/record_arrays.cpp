@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "models/classifier.h"
+#include "scoring/scorer.h"
 #include "storage/schema.h"
 
 namespace ufm {
 
-ArrayData int_scalar(std::int64_t value) { return ArrayData{{}, "", std::vector<std::int64_t>{value}}; }
 
 ArrayData matrix(const at::Tensor& values, const std::string& axes) {
   at::Tensor contiguous = values.to(at::kFloat).contiguous();
@@ -36,16 +36,10 @@ void add_history(RunRecord& record, const TrainingHistory& history) {
   record.arrays[schema::kValLoss] = ArrayData::vector(history.val_loss, "epoch");
   record.arrays[schema::kValAccuracy] = ArrayData::vector(history.val_accuracy, "epoch");
   record.arrays[schema::kEpochSeconds] = ArrayData::vector(history.epoch_seconds, "epoch");
-  record.arrays[schema::kBestEpoch] = int_scalar(history.best_epoch);
-  record.arrays[schema::kEpochsRun] = int_scalar(history.epochs_run());
+  record.arrays[schema::kBestEpoch] = int_output(history.best_epoch);
+  record.arrays[schema::kEpochsRun] = int_output(history.epochs_run());
 }
 
-
-void add_rank(RunRecord& record, const std::string& prefix, const ExposureRank& rank) {
-  record.arrays[prefix] = ArrayData::scalar(rank.exposure);
-  record.arrays[prefix + "_rank"] = int_scalar(rank.rank);
-  record.arrays[prefix + "_p"] = ArrayData::scalar(rank.p_value);
-}
 
 void save_model_state(RunRecord& record, Classifier& model, bool with_buffers) {
   for (const auto& item : model.named_parameters()) {

@@ -15,14 +15,15 @@
 #include "features/canary_selection.h"
 #include "features/inject.h"
 #include "features/pattern.h"
-#include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "runs/one_run_audit.h"
 #include "runs/record_arrays.h"
 #include "runs/privacy_record.h"
 #include "runs/unlearning_stage.h"
+#include "scoring/exposure_scorer.h"
 #include "scoring/scorer_registry.h"
+#include "scoring/self_influence_scorer.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -34,35 +35,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-
-
-// Self-influence of every training image at the checkpoints the rule picks from this
-// run's loss curve, and the final model's confidence. A canary run is scored on its own
-// training set: the stamped image in place of the original at its index.
-void add_influence(RunRecord& record, Classifier& model, const std::vector<Checkpoint>& checkpoints,
-                   const TrainingHistory& history, const ExperimentData& data, const ExperimentConfig& config,
-                   std::int64_t canary_index, const at::Tensor& stamped) {
-  const auto start = Clock::now();
-  const std::vector<std::int64_t> epochs = choose_checkpoint_epochs(history.train_loss, config.influence);
-  const std::vector<Checkpoint> chosen = checkpoints_at(checkpoints, epochs);
-  const at::Tensor& labels = data.dataset.train.labels;
-  at::Tensor influence =
-      self_influence_over_checkpoints(model, chosen, data.train_images, labels, config.influence.batch_size);
-  at::Tensor confidence = top1_confidence(model, data.train_images, config.influence.batch_size);
-  if (canary_index >= 0) {
-    const at::Tensor image = stamped.unsqueeze(0);
-    influence.narrow(0, canary_index, 1)
-        .copy_(self_influence_over_checkpoints(model, chosen, image, labels.narrow(0, canary_index, 1), 1));
-    confidence.narrow(0, canary_index, 1).copy_(top1_confidence(model, image, 1));
-  }
-  std::vector<double> values = to_vector(influence);
-  record.arrays[schema::kSelfInfluence] = ArrayData::vector(values, "example");
-  record.arrays[schema::kConfidence] = ArrayData::vector(to_vector(confidence), "example");
-  record.arrays[schema::kCheckpointEpochs] =
-      ArrayData{{static_cast<std::int64_t>(epochs.size())}, "checkpoint", epochs};
-  if (canary_index >= 0) record.attributes[schema::kSelfInfluenceRankAfter] = rank_of(values, canary_index);
-  record.attributes[schema::kInfluenceSecondsAttribute] = seconds_since(start);
-}
 
 
 // --- Before training ---------------------------------------------------------------------
@@ -207,104 +179,66 @@ void record_history(RunState& state) {
 
 void run_post_training(RunState& state) { run_stages(post_training_stages(), state); }
 
-// Every registered scorer on the kept model (scoring/scorer_registry.h), M per patch draw,
-// and the per-epoch scores.
+// A canary's own control (independent pairing), rebuilt from its stored weights for the
+// scorers that compare with it (control_rescore, exposure against the control).
+void load_control(RunState& state) {
+  const PlannedRun& run = *state.run;
+  if (run.is_control() || state.control == nullptr || !needs_control_record(run)) return;
+  state.control_model = model_from_record(*state.control, run.config, state.shape, "canaries.controls");
+}
+
+// Every registered scorer (scoring/scorer_registry.h) on the kept model, with the inputs this
+// run provides: which scores a run stores is decided here, by what it hands the scorers.
 void score_run(RunState& state) {
-  const ExperimentConfig& config = state.run->config;
+  const PlannedRun& run = *state.run;
+  const ExperimentConfig& config = run.config;
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
-  Classifier& model = *state.model;
   const auto evaluation_start = Clock::now();
-  state.probe_outputs = run_probes(model, state.probes.draws.front(), config.evaluation.batch_size);
+  state.probe_outputs = run_probes(*state.model, state.probes.draws.front(), config.evaluation.batch_size);
   const ProbeOutputs outputs = outputs_of(state.probe_outputs);
   ScoringContext context(outputs, state.canary_label);
-  context.model = &model;
+  context.model = state.model.get();
   context.test_images = &data.test_images;
   context.test_labels = &data.dataset.test.labels;
-  for (auto& [path, array] : score_with_all(context)) record.arrays[path] = std::move(array);
+  context.draws = &state.probes.draws;
+  context.batch_size = config.evaluation.batch_size;
+  context.control_model = state.control_model.get();
+  ExposureInputs exposure;
+  if (config.evaluation.exposure && !run.is_control() && !run.one_run) {
+    exposure.patterns = &exposure_patterns(state);
+    exposure.stamp = exposure_stamp(state);
+    exposure.ood_images = &data.ood.images;
+    exposure.ood_labels = &data.ood.labels;
+    exposure.probe_limit = config.evaluation.candidate_probe_limit;
+    exposure.save_candidate_scores = config.evaluation.save_candidate_scores;
+    context.exposure = &exposure;
+  }
+  InfluenceInputs influence;
+  if (state.keep_checkpoints) {
+    influence.checkpoints = &state.checkpoints;
+    influence.train_loss = &state.history.train_loss;
+    influence.options = &config.influence;
+    influence.train_images = &data.train_images;
+    influence.train_labels = &data.dataset.train.labels;
+    influence.canary_index = run.canary_index;
+    influence.stamped = &state.stamped_normalised;
+    context.influence = &influence;
+  }
+  ScoreResult result = score_with_all(context);
+  for (auto& [path, array] : result.arrays) record.arrays[path] = std::move(array);
+  for (auto& [key, value] : result.attributes) record.attributes[key] = std::move(value);
+  if (result.kept.count(kKeptExposureScores)) state.exposure_scores = std::move(result.kept.at(kKeptExposureScores));
   state.scores = context.memorisation();
-  // scores/M stays draw 0 (the authors' draw when D = 1); every draw goes to M_draws.
-  if (config.evaluation.patch_draws > 1) {
-    add_m_draws(record, schema::kScoreMDraws, m_per_draw(model, state.probes, config.evaluation.batch_size, state.scores),
-                state.canary_label);
-  }
-  for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
-  record.attributes[schema::kEvaluationSecondsAttribute] = seconds_since(evaluation_start);
-}
-
-void score_influence(RunState& state) {
-  if (!state.keep_checkpoints) return;
-  add_influence(state.record, *state.model, state.checkpoints, state.history, *state.data, state.run->config,
-                state.run->canary_index, state.stamped_normalised);
   state.checkpoints.clear();
-}
-
-// The control scored with this canary's feature and patch draws: the paired comparison
-// stays exact when features or patches differ between canaries.
-void score_control(RunState& state) {
-  const PlannedRun& run = *state.run;
-  const ExperimentConfig& config = run.config;
-  if (run.is_control() || state.control == nullptr || !needs_control_record(run)) return;
-  state.control_model = model_from_record(*state.control, config, state.shape, "canaries.controls");
-  const MemorisationScores control_scores =
-      score_model(*state.control_model, state.probes.draws.front(), config.evaluation.batch_size);
-  state.record.arrays[schema::kScoreMControl] =
-      ArrayData::scalar(control_scores.per_label.at(static_cast<std::size_t>(state.canary_label)).m);
-  if (config.evaluation.patch_draws > 1) {
-    add_m_draws(state.record, schema::kScoreMDrawsControl,
-                m_per_draw(*state.control_model, state.probes, config.evaluation.batch_size, control_scores),
-                state.canary_label);
+  for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
+  // The probe scores' own time: exposure and self-influence keep theirs.
+  double seconds = seconds_since(evaluation_start);
+  for (const char* own : {schema::kExposureSecondsAttribute, schema::kExposureControlSecondsAttribute,
+                          schema::kInfluenceSecondsAttribute}) {
+    if (result.attributes.count(own)) seconds -= std::get<double>(result.attributes.at(own));
   }
-}
-
-// The feature ranked among candidate patterns, alone and against the control.
-void score_exposure(RunState& state) {
-  const PlannedRun& run = *state.run;
-  const ExperimentConfig& config = run.config;
-  if (!config.evaluation.exposure || run.is_control() || run.one_run) return;
-  const ExperimentData& data = *state.data;
-  RunRecord& record = state.record;
-  Classifier& model = *state.model;
-  const std::int64_t canary_label = state.canary_label;
-  const std::shared_ptr<Classifier>& control_model = state.control_model;
-  const auto exposure_start = Clock::now();
-  const std::vector<Pattern>& patterns = exposure_patterns(state);
-  const StampSpec stamp = exposure_stamp(state);
-  const CandidateScores own = score_candidates(model, data.ood.images, data.ood.labels, canary_label, patterns,
-                                               stamp, config.evaluation.candidate_probe_limit);
-  state.exposure_scores = own.known;
-  record.attributes[schema::kExposureFastPathAttribute] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
-  record.arrays[schema::kExposureCandidates] = int_scalar(static_cast<std::int64_t>(patterns.size() - 1));
-  record.arrays[schema::kExposureImages] = int_scalar(own.known_images);
-  record.arrays[schema::kExposureUnknownImages] = int_scalar(own.unknown_images);
-  add_rank(record, schema::kExposure, rank_first(own.known));
-  add_rank(record, schema::kExposureUnknown, rank_first(own.unknown));
-  record.arrays[schema::kExposureUnknownLabel] = int_scalar(own.unknown_label.front());
-  if (config.evaluation.save_candidate_scores) {
-    record.arrays[schema::kCandidateScores] = ArrayData::vector(own.known, "candidate");
-    record.arrays[schema::kCandidateScoresUnknown] = ArrayData::vector(own.unknown, "candidate");
-  }
-  record.attributes[schema::kExposureSecondsAttribute] = seconds_since(exposure_start);
-  if (control_model) {
-    const auto control_start = Clock::now();
-    const CandidateScores other = score_candidates(*control_model, data.ood.images, data.ood.labels, canary_label,
-                                                   patterns, stamp, config.evaluation.candidate_probe_limit);
-    // Label unknown: the control is read at the class guessed on the canary for each pattern.
-    std::vector<double> control_unknown;
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-      control_unknown.push_back(own.unknown_images > 0
-                                    ? other.unknown_means.log_prob(static_cast<std::int64_t>(i), own.unknown_label[i])
-                                    : std::nan(""));
-    }
-    add_rank(record, schema::kExposureVsControl, rank_first(difference(own.known, other.known)));
-    add_rank(record, schema::kExposureControl, rank_first(other.known));
-    add_rank(record, schema::kExposureVsControlUnknown, rank_first(difference(own.unknown, control_unknown)));
-    if (config.evaluation.save_candidate_scores) {
-      record.arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
-      record.arrays[schema::kCandidateScoresUnknownControl] = ArrayData::vector(control_unknown, "candidate");
-    }
-    record.attributes[schema::kExposureControlSecondsAttribute] = seconds_since(control_start);
-  }
+  record.attributes[schema::kEvaluationSecondsAttribute] = seconds;
 }
 
 // The probe softmax and the weights where asked for, and the finishing time.
@@ -380,8 +314,7 @@ const std::vector<RunStage>& finish_stages() {
   static const std::vector<RunStage> stages = {
       RunStage{"history", record_history},  RunStage{"privacy", record_privacy},
       RunStage{"post_train", run_post_training},
-      RunStage{"score", score_run},         RunStage{"influence", score_influence},
-      RunStage{"control", score_control},   RunStage{"exposure", score_exposure},
+      RunStage{"control", load_control},    RunStage{"score", score_run},
       RunStage{"one_run", [](RunState& state) { if (state.run->one_run) score_one_run(state); }},
       RunStage{"references", compare_with_references},
       RunStage{"store", store_outputs},
@@ -409,7 +342,7 @@ EpochCallback epoch_callback(RunState& state, const RunProgress& progress) {
       const ProbeProbabilities probes =
           run_probes(*state.model, state.probes.draws.front(), config.evaluation.batch_size);
       const ProbeOutputs outputs = outputs_of(probes);
-      state.per_epoch.push_back(score_with_all(ScoringContext(outputs, state.canary_label), /*probes_only=*/true));
+      state.per_epoch.push_back(score_with_all(ScoringContext(outputs, state.canary_label), /*probes_only=*/true).arrays);
     }
     if (progress) progress(*state.run, so_far);
   };

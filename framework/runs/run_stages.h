@@ -1,7 +1,7 @@
 #pragma once
 /// A run as a list of named stages over one run state (docs/architecture.md, "A run").
-/// Before training: describe → probe → stamp → initialise; after training: history →
-/// post_train → score → influence → control → exposure → store. The single and batched paths
+/// Before training: describe → probe → stamp → initialise; after training: history → privacy →
+/// post_train → control → score → one_run → references → store. The single and batched paths
 /// run the same lists around their own training step, so a run is set up and scored the same
 /// way whether it trains alone or with others. The order is data: a stage's place is its
 /// place in these lists.
@@ -80,8 +80,9 @@ struct RunStage {
 /// Before training, in order: describe, probe, stamp, initialise.
 const std::vector<RunStage>& setup_stages();
 
-/// After training, in order: history, privacy, post_train, score, influence, control, exposure,
-/// one_run (a one-run audit's scoring), store.
+/// After training, in order: history, privacy, post_train, control (load a canary's own
+/// control), score (every registered scorer), one_run (a one-run audit's scoring), references
+/// (an unlearned canary against its references), store.
 const std::vector<RunStage>& finish_stages();
 
 /// What the post_train stage runs, in order, between training and scoring (unlearning plugs

@@ -15,6 +15,7 @@
 #include "models/model_registry.h"
 #include "runs/record_arrays.h"
 #include "runs/run_probes.h"
+#include "scoring/exposure_scorer.h"
 #include "storage/schema.h"
 #include "training/trainer.h"
 
@@ -196,9 +197,9 @@ void compare_with_references(RunState& state) {
     const std::vector<double>& scores = cached.candidates;
     record.arrays[schema::reference_path(reference, schema::kReferenceM)] = ArrayData::scalar(m);
     record.arrays[schema::before_unlearning(schema::reference_path(reference, schema::kReferenceM))] = ArrayData::scalar(m);
-    add_rank(record, schema::reference_path(reference, schema::kReferenceExposure),
+    add_exposure_rank(record.arrays, schema::reference_path(reference, schema::kReferenceExposure),
              rank_first(difference(state.exposure_scores, scores)));
-    add_rank(record, schema::before_unlearning(schema::reference_path(reference, schema::kReferenceExposure)),
+    add_exposure_rank(record.arrays, schema::before_unlearning(schema::reference_path(reference, schema::kReferenceExposure)),
              rank_first(difference(state.exposure_scores_before, scores)));
   };
   compare(schema::kReferenceNeverSeen, *state.never_seen, "unlearning.method (reference (b))");

@@ -15,7 +15,7 @@ class LabelKnownScorer final : public Scorer {
         {schema::kScoreMImages, "", "label", false, "probe images in S_y (OOD label = y)"},
     };
   }
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     const std::vector<LabelKnownScore>& per_label = context.memorisation().per_label;
     ScoreArrays out;
     // A canary stores M for its own label (shared/results.md, "Controls serve labels").
@@ -38,7 +38,7 @@ class LabelUnknownScorer final : public Scorer {
         {schema::kScoreM15Label, "", "", false, "the class M15 guessed"},
     };
   }
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     const MemorisationScores& scores = context.memorisation();
     return {{schema::kScoreM14, ArrayData::scalar(scores.m14)},
             {schema::kScoreM14Label, int_output(scores.m14_label)},
@@ -52,7 +52,7 @@ class NoLabelScorer final : public Scorer {
   std::vector<ScoreOutput> outputs() const override {
     return {{schema::kScoreM2, "", "", true, "M2 = mean KL(p^c‖p^u) − mean KL(p^c‖p^r) over all images"}};
   }
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     return {{schema::kScoreM2, ArrayData::scalar(context.memorisation().m2)}};
   }
 };
@@ -67,7 +67,7 @@ class EntropyScorer final : public Scorer {
         {schema::kKlFeatureRandom, "", "", false, "mean KL(p^u‖p^r)"},
     };
   }
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     const MemorisationScores& scores = context.memorisation();
     return {{schema::kEntropyClean, ArrayData::scalar(scores.entropy_clean)},
             {schema::kEntropyFeature, ArrayData::scalar(scores.entropy_feature)},

@@ -43,7 +43,7 @@ class ProbabilityScorer final : public Scorer {
     };
   }
 
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     const ProbeOutputs& probes = context.probes();
     probes.check();
     const std::int64_t classes = probes.clean.cols;

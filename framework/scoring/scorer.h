@@ -7,6 +7,7 @@
 #include <ATen/Tensor.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,7 +28,14 @@ struct ScoreOutput {
   std::string control_axes;  ///< axes on a control ("label" where it serves every canary label)
   bool per_epoch = false;    ///< also stored after every epoch (evaluation.per_epoch)
   std::string description;
+  /// When the output is written, in words ("evaluation.patch_draws > 1"); "" = whenever the
+  /// scorer runs. The registry checks that an output without a condition is always returned.
+  std::string when;
 };
+
+struct ProbeInputs;
+struct ExposureInputs;   // scoring/exposure_scorer.h
+struct InfluenceInputs;  // scoring/self_influence_scorer.h
 
 /// What a scorer may read. Probe outputs are the model's softmax on the run's three probes
 /// (patch draw 0); the model and test set are there for scorers that need more.
@@ -47,6 +55,18 @@ class ScoringContext {
   Classifier* model = nullptr;
   const at::Tensor* test_images = nullptr;
   const at::Tensor* test_labels = nullptr;
+  // What the run provides beyond the probe outputs; a scorer whose input is absent returns
+  // nothing, so which scores a run stores is decided where the inputs are (runs/), not here.
+  /// The run's probe inputs, one per patch draw (draw 0 first), and the probe batch size.
+  const std::vector<ProbeInputs>* draws = nullptr;
+  std::int64_t batch_size = 256;
+  /// The canary's separately trained control (independent pairing), re-scored on this
+  /// canary's feature and patch draws so the paired comparison stays exact.
+  Classifier* control_model = nullptr;
+  /// Candidate patterns for exposure (evaluation.exposure, on a canary).
+  const ExposureInputs* exposure = nullptr;
+  /// Checkpoints and training set for self-influence (influence.*).
+  const InfluenceInputs* influence = nullptr;
 
  private:
   ProbeOutputs probes_;  // views: copying them copies no probe data
@@ -56,6 +76,18 @@ class ScoringContext {
 
 using ScoreArrays = std::map<std::string, ArrayData>;
 
+/// What a scorer returns: its declared arrays, run-level facts it measured (timings, which
+/// code path ran; stored as attributes, never compared as results), and values later stages
+/// of the same run read but nothing stores.
+struct ScoreResult {
+  ScoreResult() = default;
+  ScoreResult(ScoreArrays arrays_) : arrays(std::move(arrays_)) {}  // NOLINT: a scorer may return its arrays
+  ScoreResult(std::initializer_list<ScoreArrays::value_type> list) : arrays(list) {}
+  ScoreArrays arrays;
+  std::map<std::string, AttributeValue> attributes;
+  std::map<std::string, std::vector<double>> kept;
+};
+
 class Scorer {
  public:
   virtual ~Scorer() = default;
@@ -63,7 +95,7 @@ class Scorer {
   /// True when the scorer reads only the probe outputs (so it can also run after every epoch).
   virtual bool probes_only() const { return true; }
   /// The declared outputs, for a canary or a control as `context` says.
-  virtual ScoreArrays score(const ScoringContext& context) const = 0;
+  virtual ScoreResult score(const ScoringContext& context) const = 0;
 };
 
 /// An int64 scalar array.

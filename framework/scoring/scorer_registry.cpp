@@ -4,7 +4,11 @@
 
 #include "core/error.h"
 #include "scoring/authors_scores.h"
+#include "scoring/control_rescore.h"
+#include "scoring/exposure_scorer.h"
+#include "scoring/patch_draws.h"
 #include "scoring/probability_score.h"
+#include "scoring/self_influence_scorer.h"
 #include "scoring/test_accuracy.h"
 #include "storage/schema.h"
 
@@ -20,6 +24,13 @@ void register_builtin_scorers(ScorerRegistry& registry) {
   registry.add("probability", "the 2023 probability score M_prob, label known and unknown, and label guesses",
                make_probability_scorer);
   registry.add("test_accuracy", "accuracy of the kept model on the test split", make_test_accuracy_scorer);
+  registry.add("patch_draws", "M on every random-patch draw (evaluation.patch_draws > 1)", make_patch_draws_scorer);
+  registry.add("control_rescore", "the canary's own control scored on the canary's feature and patches",
+               make_control_rescore_scorer);
+  registry.add("exposure", "the feature ranked among candidate patterns, alone and against the control",
+               make_exposure_scorer);
+  registry.add("self_influence", "TracIn self-influence of every training image, and confidence",
+               make_self_influence_scorer);
 }
 
 }  // namespace
@@ -48,22 +59,27 @@ const std::vector<std::pair<std::string, std::shared_ptr<const Scorer>>>& scorer
 
 }  // namespace
 
-ScoreArrays score_with_all(const ScoringContext& context, bool probes_only) {
-  ScoreArrays out;
+ScoreResult score_with_all(const ScoringContext& context, bool probes_only) {
+  ScoreResult out;
   for (const auto& [name, scorer] : scorers()) {
     if (probes_only && !scorer->probes_only()) continue;
-    ScoreArrays arrays = scorer->score(context);
+    ScoreResult result = scorer->score(context);
+    // A scorer whose input the run did not provide returns nothing at all.
+    if (result.arrays.empty() && result.attributes.empty()) continue;
     std::set<std::string> declared;
     for (const ScoreOutput& output : scorer->outputs()) {
       declared.insert(output.path);
-      UFM_CHECK(arrays.count(output.path), RuntimeError, "scorer ", name, " declares ", output.path,
-                " but did not return it");
+      UFM_CHECK(!output.when.empty() || result.arrays.count(output.path), RuntimeError, "scorer ", name,
+                " declares ", output.path, " but did not return it");
     }
-    for (auto& [path, array] : arrays) {
+    for (auto& [path, array] : result.arrays) {
       UFM_CHECK(declared.count(path), RuntimeError, "scorer ", name, " returned ", path, ", which it does not declare");
-      UFM_CHECK(!out.count(path), RuntimeError, "scorer ", name, " returns ", path, ", which another scorer returns");
-      out[path] = std::move(array);
+      UFM_CHECK(!out.arrays.count(path), RuntimeError, "scorer ", name, " returns ", path,
+                ", which another scorer returns");
+      out.arrays[path] = std::move(array);
     }
+    for (auto& [key, value] : result.attributes) out.attributes[key] = std::move(value);
+    for (auto& [key, value] : result.kept) out.kept[key] = std::move(value);
   }
   return out;
 }

@@ -18,10 +18,11 @@ using ScorerRegistry = Registry<std::shared_ptr<const Scorer>>;
 /// Every registered scorer (the built-ins on first use).
 ScorerRegistry& scorer_registry();
 
-/// The outputs of every scorer registered before the first scoring, in `context` (probes-only scorers alone when
-/// `probes_only`). RuntimeError when a scorer returns an output it did not declare, or
-/// misses one it did.
-ScoreArrays score_with_all(const ScoringContext& context, bool probes_only = false);
+/// The outputs of every scorer registered before the first scoring, in `context` (probes-only
+/// scorers alone when `probes_only`). A scorer that returns nothing had no input in `context`.
+/// RuntimeError when a scorer that runs returns an output it did not declare, or misses one it
+/// declared without a condition.
+ScoreResult score_with_all(const ScoringContext& context, bool probes_only = false);
 
 /// "scores/M" → "scores_per_epoch/M".
 std::string per_epoch_path(const std::string& path);

@@ -13,7 +13,7 @@ class TestAccuracyScorer final : public Scorer {
     return {{schema::kTestAccuracy, "", "", false, "accuracy of the kept (best) model on the test split"}};
   }
   bool probes_only() const override { return false; }
-  ScoreArrays score(const ScoringContext& context) const override {
+  ScoreResult score(const ScoringContext& context) const override {
     UFM_CHECK(context.model != nullptr && context.test_images != nullptr && context.test_labels != nullptr,
               RuntimeError, "test_accuracy: the scoring context has no model or test split");
     const EvaluationResult test = evaluate(*context.model, *context.test_images, *context.test_labels);

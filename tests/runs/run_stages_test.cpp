@@ -18,9 +18,8 @@ std::vector<std::string> names_of(const std::vector<RunStage>& stages) {
 
 TEST(RunStages, SetUpThenTrainThenFinishInTheDocumentedOrder) {
   EXPECT_EQ(names_of(setup_stages()), (std::vector<std::string>{"describe", "probe", "stamp", "initialise"}));
-  EXPECT_EQ(names_of(finish_stages()), (std::vector<std::string>{"history", "privacy", "post_train", "score", "influence",
-                                                                 "control", "exposure", "one_run", "references",
-                                                                 "store"}));
+  EXPECT_EQ(names_of(finish_stages()), (std::vector<std::string>{"history", "privacy", "post_train", "control", "score",
+                                                                 "one_run", "references", "store"}));
   for (const RunStage& stage : setup_stages()) EXPECT_TRUE(stage.run) << stage.name;
   for (const RunStage& stage : finish_stages()) EXPECT_TRUE(stage.run) << stage.name;
 }

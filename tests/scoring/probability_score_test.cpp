@@ -55,7 +55,7 @@ TEST(ProbabilityScore, IsTheMeanRiseOfTheLabelsProbabilityWithItsPairedTTest) {
 TEST(ProbabilityScore, LabelUnknownTakesTheLargestClassWithABonferroniP) {
   const HandProbes probes;
   const ScoringContext context(probes.view(), /*canary_label=*/1);
-  const ScoreArrays out = make_probability_scorer()->score(context);
+  const ScoreArrays out = make_probability_scorer()->score(context).arrays;
   // M_prob per class: 0 → 0.15, 1 → 0.1, 2 → −0.2: class 0 is the largest.
   EXPECT_EQ(out.at(schema::kScoreMProbUnknownLabel).as_doubles().at(0), 0.0);
   const ProbabilityScore label0 = probability_score(probes.view(), 0);
@@ -67,7 +67,7 @@ TEST(ProbabilityScore, LabelUnknownTakesTheLargestClassWithABonferroniP) {
 
 TEST(ProbabilityScore, GuessesEachImagesLabelThreeWays) {
   const HandProbes probes;
-  const ScoreArrays out = make_probability_scorer()->score(ScoringContext(probes.view(), -1));
+  const ScoreArrays out = make_probability_scorer()->score(ScoringContext(probes.view(), -1)).arrays;
   EXPECT_EQ(out.at(schema::kLabelGuessFeature).as_doubles(), (std::vector<double>{0, 0, 1, 2}));
   // argmax p^u − p^c: image 0: (0.2, −0.1, −0.1) → 0; image 3: (0.2, 0, −0.2) → 0.
   EXPECT_EQ(out.at(schema::kLabelGuessFeatureVsClean).as_doubles(), (std::vector<double>{0, 0, 1, 0}));

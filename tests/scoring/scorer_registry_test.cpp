@@ -61,7 +61,7 @@ TEST(ScorerRegistry, EveryScorerReturnsExactlyItsDeclaredOutputsWithTheirAxes) {
       SCOPED_TRACE(name);
       const auto scorer = scorer_registry().create(name);
       if (!scorer->probes_only()) continue;  // needs a model: covered through the real runner
-      const ScoreArrays arrays = scorer->score(context);
+      const ScoreArrays arrays = scorer->score(context).arrays;
       ASSERT_EQ(arrays.size(), scorer->outputs().size());
       for (const ScoreOutput& output : scorer->outputs()) {
         ASSERT_TRUE(arrays.count(output.path)) << output.path;
@@ -84,7 +84,7 @@ TEST(ScorerRegistry, DeclaredOutputsAreWrittenAndReadBackThroughAResultFile) {
     run.identity = label < 0 ? "control" : "canary";
     run.attributes[schema::kIdentity] = run.identity;
     run.attributes[schema::kStatus] = std::string(schema::kStatusComplete);
-    run.arrays = score_with_all(ScoringContext(view, label), /*probes_only=*/true);
+    run.arrays = score_with_all(ScoringContext(view, label), /*probes_only=*/true).arrays;
     std::vector<ScoreArrays> epochs = {run.arrays, run.arrays};
     for (auto& [path, array] : stack_per_epoch(epochs)) run.arrays[path] = array;
     file.runs.push_back(run);
