@@ -1,5 +1,7 @@
 #include "report/comparison.h"
 
+#include "config/stored_settings.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -59,16 +61,21 @@ double evidence_z(const RunRecord& canary, const std::string& path, double p) {
 std::vector<std::string> changed_settings(const ResultFile& base, const ResultFile& other) {
   const std::string a = attribute_text(base.attributes, schema::kExperimentConfig);
   const std::string b = attribute_text(other.attributes, schema::kExperimentConfig);
-  std::vector<std::string> keys = yaml_leaf_keys(a);
-  std::set<std::string> seen(keys.begin(), keys.end());
-  for (const std::string& key : yaml_leaf_keys(b)) {
-    if (seen.insert(key).second) keys.push_back(key);
+  const FlatSettings sa = flatten_config_yaml(a, "the first file's config"), sb = flatten_config_yaml(b, "the second file's config");
+  std::vector<std::string> keys;
+  std::set<std::string> seen;
+  for (const FlatSettings* settings : {&sa, &sb}) {
+    for (const auto& item : *settings) {
+      if (seen.insert(item.first).second) keys.push_back(item.first);
+    }
   }
   std::vector<std::string> changed;
   for (const std::string& key : keys) {
     if (key.rfind("output.", 0) == 0 || key.rfind("execution.", 0) == 0) continue;
-    const std::string va = yaml_lookup(a, key).value_or("(default)");
-    const std::string vb = yaml_lookup(b, key).value_or("(default)");
+    const std::string* found_a = find_setting(sa, key);
+    const std::string* found_b = find_setting(sb, key);
+    const std::string va = found_a ? *found_a : "(default)";
+    const std::string vb = found_b ? *found_b : "(default)";
     if (va != vb) changed.push_back(key + ": " + va + " → " + vb);
   }
   return changed;

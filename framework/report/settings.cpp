@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/stored_settings.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "storage/pair_arithmetic.h"
@@ -13,63 +14,6 @@
 
 namespace ufm {
 namespace {
-
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  const auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-std::string unquote(const std::string& value) {
-  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-    std::string out;
-    for (std::size_t i = 1; i + 1 < value.size(); ++i) {
-      if (value[i] == '\\' && i + 2 < value.size()) ++i;
-      out += value[i];
-    }
-    return out;
-  }
-  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
-    std::string out;
-    for (std::size_t i = 1; i + 1 < value.size(); ++i) {
-      out += value[i];
-      if (value[i] == '\'' && value[i + 1] == '\'') ++i;
-    }
-    return out;
-  }
-  return value;
-}
-
-// Calls visit(path, value) for every "key: value" leaf of block-style YAML.
-template <typename Visit>
-void for_each_leaf(const std::string& yaml, Visit visit) {
-  std::vector<std::pair<std::size_t, std::string>> open;  // (indent, key) of enclosing maps
-  std::istringstream lines(yaml);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::size_t indent = line.find_first_not_of(' ');
-    if (indent == std::string::npos) continue;
-    const std::string body = trim(line.substr(indent));
-    if (body.empty() || body[0] == '#' || body[0] == '-' || body == "---") continue;
-    std::size_t colon = body.find(": ");
-    if (colon == std::string::npos) {
-      if (body.back() != ':') continue;
-      colon = body.size() - 1;
-    }
-    while (!open.empty() && open.back().first >= indent) open.pop_back();
-    const std::string key = unquote(trim(body.substr(0, colon)));
-    const std::string value = trim(body.substr(colon + 1));
-    std::string path;
-    for (const auto& parent : open) path += parent.second + ".";
-    path += key;
-    if (value.empty()) {
-      open.emplace_back(indent, key);
-    } else {
-      visit(path, unquote(value));
-    }
-  }
-}
 
 std::optional<double> as_number(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -103,27 +47,14 @@ std::int64_t int_or(const RunRecord& run, const char* name, std::int64_t fallbac
 
 }  // namespace
 
-std::optional<std::string> yaml_lookup(const std::string& yaml, const std::string& key) {
-  std::optional<std::string> found;
-  for_each_leaf(yaml, [&](const std::string& path, const std::string& value) {
-    if (!found && path == key) found = value;
-  });
-  return found;
-}
-
-std::vector<std::string> yaml_leaf_keys(const std::string& yaml) {
-  std::vector<std::string> keys;
-  for_each_leaf(yaml, [&](const std::string& path, const std::string&) { keys.push_back(path); });
-  return keys;
-}
-
 std::optional<std::string> setting_value(const RunRecord& run, const std::string& key) {
   if (run.has_attribute(schema::kVaryingKeys)) {
     const auto swept = parse_varying_keys(run.string_attribute(schema::kVaryingKeys));
     const auto found = swept.find(key);
     if (found != swept.end()) return found->second;
   }
-  if (run.has_attribute(schema::kRunConfig)) return yaml_lookup(run.string_attribute(schema::kRunConfig), key);
+  const std::string* stored = find_setting(run_settings(run), key);
+  if (stored != nullptr) return *stored;
   return std::nullopt;
 }
 
@@ -246,8 +177,8 @@ GroupedRuns group_runs(const ResultFile& file, const std::vector<std::string>& k
     if (known) continue;
     const std::vector<std::string> swept = varying_keys(file);
     std::vector<std::string> others;
-    if (!file.runs.empty() && file.runs.front().has_attribute(schema::kRunConfig)) {
-      for (const auto& other : yaml_leaf_keys(file.runs.front().string_attribute(schema::kRunConfig))) {
+    if (!file.runs.empty()) {
+      for (const auto& [other, value] : run_settings(file.runs.front())) {
         if (std::find(swept.begin(), swept.end(), other) == swept.end()) others.push_back(other);
       }
     }

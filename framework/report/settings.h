@@ -12,17 +12,9 @@
 
 namespace ufm {
 
-/// Value of the dotted key path `key` ("train.seed") in YAML text as the config layer
-/// emits it (block maps indented by spaces; scalars and flow sequences on one line; the
-/// value returned as written, with surrounding quotes removed). nullopt when absent.
-/// A deliberately tiny reader, so that report/ needs no YAML library.
-std::optional<std::string> yaml_lookup(const std::string& yaml, const std::string& key);
-
-/// Every leaf key path of such YAML text, in the order written.
-std::vector<std::string> yaml_leaf_keys(const std::string& yaml);
-
-/// A run's value of `key`: its `varying_keys` attribute first, else its resolved `config`
-/// YAML. nullopt when neither has the key.
+/// A run's value of `key`: its `varying_keys` attribute first, else its stored settings
+/// (config/stored_settings.h: the `settings` attribute, or the `config` YAML of older files).
+/// nullopt when neither has the key.
 std::optional<std::string> setting_value(const RunRecord& run, const std::string& key);
 
 /// Keys swept in the file (union of the runs' `varying_keys`), sorted.

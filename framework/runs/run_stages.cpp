@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/runtime_info.h"
+#include "config/stored_settings.h"
 #include "core/text.h"
 #include "evaluation/candidate_scores.h"
 #include "evaluation/exposure.h"
@@ -55,6 +56,7 @@ void describe_run(RunState& state) {
   record.attributes[schema::kSeed] = static_cast<std::int64_t>(config.train.seed);
   record.attributes[schema::kIsControl] = static_cast<std::int64_t>(run.is_control() ? 1 : 0);
   record.attributes[schema::kRunConfig] = to_yaml(config);
+  record.attributes[schema::kSettings] = settings_text(flattened_settings(config));
   record.attributes[schema::kVaryingKeys] = join(run.varying, ";");
   record.attributes[schema::kStartedAtAttribute] = utc_timestamp();
   record.attributes[schema::kParallelModelsAttribute] = std::int64_t{1};

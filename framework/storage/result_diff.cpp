@@ -104,6 +104,7 @@ void compare_attributes(const std::map<std::string, AttributeValue>& a, const st
     if (is_circumstantial_attribute(name)) continue;
     const auto x = a.find(name), y = b.find(name);
     if (x == a.end() || y == b.end()) {
+      if (allow_added && x == a.end()) continue;  // added since, like an added array
       out.push_back(where + "attribute " + name + " only in the " + (x == a.end() ? "second" : "first") + " file");
     } else if (x->second != y->second) {
       const std::string a_text = attribute_text(x->second), b_text = attribute_text(y->second);

@@ -24,6 +24,9 @@ constexpr const char* kIsControl = "is_control";
 constexpr const char* kControlIdentity = "control_identity";  ///< on a canary: its control run
 constexpr const char* kServes = "serves";                     ///< on a control: canary identities, comma-separated
 constexpr const char* kRunConfig = "config";                  ///< resolved YAML of the run
+/// The run's settings flattened, "key=value" per line in config order (config/stored_settings.h):
+/// what readers look settings up in, without YAML. Files before it: derived from kRunConfig.
+constexpr const char* kSettings = "settings";
 constexpr const char* kVaryingKeys = "varying_keys";          ///< "key=value;..." of swept keys
 constexpr const char* kAxes = "axes";                         ///< on every non-scalar dataset
 /// On a canary chosen by influence or hardness: its canaries.select ("most_influential", ...).

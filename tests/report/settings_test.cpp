@@ -13,25 +13,6 @@ namespace {
 using testing::model_sweep;
 using testing::seed_sweep;
 
-TEST(YamlLookup, FindsNestedScalarsAndFlowSequences) {
-  const std::string yaml = testing::run_config_yaml("mlp", 4);
-  EXPECT_EQ(yaml_lookup(yaml, "model.name"), "mlp");
-  EXPECT_EQ(yaml_lookup(yaml, "model.hidden"), "[512, 256]");
-  EXPECT_EQ(yaml_lookup(yaml, "train.seed"), "4");
-  EXPECT_EQ(yaml_lookup(yaml, "name"), "test");
-  EXPECT_FALSE(yaml_lookup(yaml, "train.name").has_value());
-  EXPECT_FALSE(yaml_lookup(yaml, "model").has_value());
-}
-
-TEST(YamlLookup, RemovesQuotesAndHandlesDeeperMaps) {
-  const std::string yaml = "a:\n  b:\n    c: \"1\"\n    d: 'it''s'\n  e: 2\nf: 3\n";
-  EXPECT_EQ(yaml_lookup(yaml, "a.b.c"), "1");
-  EXPECT_EQ(yaml_lookup(yaml, "a.b.d"), "it's");
-  EXPECT_EQ(yaml_lookup(yaml, "a.e"), "2");
-  EXPECT_EQ(yaml_lookup(yaml, "f"), "3");
-  EXPECT_EQ(yaml_leaf_keys(yaml), (std::vector<std::string>{"a.b.c", "a.b.d", "a.e", "f"}));
-}
-
 TEST(VaryingKeys, ParsesAssignmentsWhoseValuesContainCommasAndEquals) {
   const auto values = parse_varying_keys("train.seed=3;model.hidden=[512, 256];x=a=b");
   ASSERT_EQ(values.size(), 3u);
