@@ -24,8 +24,8 @@
 #include <memory>
 #include <string>
 
-#include "core/device.h"
-#include "core/runtime_info.h"
+#include "runtime/device.h"
+#include "runtime/runtime_info.h"
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "training/trainer.h"

@@ -6,7 +6,7 @@
 
 #include <chrono>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "evaluation/candidate_scores.h"
 #include "models/init.h"
 #include "models/model_registry.h"

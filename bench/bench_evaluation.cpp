@@ -4,7 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <benchmark/benchmark.h>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "evaluation/probes.h"
 #include "evaluation/scores.h"
 #include "models/init.h"

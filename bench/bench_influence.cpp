@@ -7,7 +7,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <benchmark/benchmark.h>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "influence/self_influence.h"
 #include "models/init.h"
 #include "models/model_registry.h"

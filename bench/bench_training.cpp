@@ -6,7 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <torch/optim/adam.h>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "models/init.h"
 #include "models/model_registry.h"
 #include "models/batched_model.h"
@@ -31,7 +31,7 @@ double mlp_step_flops(std::int64_t batch, const std::vector<std::int64_t>& width
 // MeanCrossEntropy, Adam over the stacked parameters); 3 = the one trainer's DP-SGD step
 // (ClippedNoisyGradient with σ = 1, C = 1: per-example clipping and 535,818 noise draws);
 // 4 = the same with σ = 0 (clipping alone); 5 = step 2 under train.precision: bf16 (the
-// matrix products in bf16, core/precision.h); 6 and 7 = steps 2 and 5 without the optimiser
+// matrix products in bf16, runtime/precision.h); 6 and 7 = steps 2 and 5 without the optimiser
 // (forward and backward only: the step minus these is Adam's share).
 void BM_Training_MlpStep(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));

@@ -1,6 +1,8 @@
 # Refuses an #include "layer/..." in framework/<layer>/ of a layer that the including
 # layer cannot reach through its DEPS (framework/CMakeLists.txt): the include graph then has
-# no upward or sideways arrow. Run as a test:
+# no upward or sideways arrow. Also refuses a Torch header (ATen, c10, torch) in the layers
+# kept free of LibTorch, so that statistics, accounting bounds and result files build and
+# run without it. Run as a test:
 #   cmake -DSOURCE_DIR=<repo> -DLAYER_DEPS=<build>/layer_deps.cmake -P check_layer_includes.cmake
 cmake_minimum_required(VERSION 3.20)
 include(${LAYER_DEPS})
@@ -21,7 +23,23 @@ function(reachable layer out)
   set(${out} ${seen} PARENT_SCOPE)
 endfunction()
 
+set(TORCH_FREE_LAYERS core audit storage)
 set(failures 0)
+foreach(layer ${TORCH_FREE_LAYERS})
+  file(GLOB files ${SOURCE_DIR}/framework/${layer}/*.h ${SOURCE_DIR}/framework/${layer}/*.cpp)
+  foreach(file ${files})
+    file(STRINGS ${file} torch REGEX "^#include <(ATen|c10|torch)/")
+    if(torch)
+      file(RELATIVE_PATH name ${SOURCE_DIR} ${file})
+      message("${name}: includes LibTorch (${torch}), but layer ${layer} is kept free of it")
+      math(EXPR failures "${failures} + 1")
+    endif()
+  endforeach()
+  if(UFM_DEPS_${layer} MATCHES "runtime|models|data|features")
+    message("layer ${layer} depends on a tensor layer (${UFM_DEPS_${layer}}), but is kept free of LibTorch")
+    math(EXPR failures "${failures} + 1")
+  endif()
+endforeach()
 foreach(layer ${UFM_LAYERS})
   reachable(${layer} allowed)
   file(GLOB files ${SOURCE_DIR}/framework/${layer}/*.h ${SOURCE_DIR}/framework/${layer}/*.cpp)
@@ -40,4 +58,4 @@ endforeach()
 if(failures GREATER 0)
   message(FATAL_ERROR "${failures} include(s) against the layering")
 endif()
-message("every framework include follows the layering (${UFM_LAYERS})")
+message("every framework include follows the layering (${UFM_LAYERS}); ${TORCH_FREE_LAYERS} include no LibTorch")

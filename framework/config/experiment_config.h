@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/execution_options.h"
+#include "runtime/execution_options.h"
 #include "data/dataset_registry.h"
 #include "data/ood_adapter.h"
 #include "evaluation/evaluation_options.h"

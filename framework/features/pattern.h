@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/option_table.h"
+#include "core/random_streams.h"
 
 namespace ufm {
 
@@ -45,17 +46,6 @@ struct FeatureOptions {
   /// The declared rules, then the rules between options; ConfigError naming the key.
   void validate() const;
 };
-
-/// Named random streams: each purpose draws from its own generator whose seed mixes the
-/// user's seed, the purpose and up to two keys (pair, draw), so that adding draws of one
-/// kind never moves another.
-enum class StreamPurpose : std::uint64_t {
-  kFeature = 1, kDecoy = 2, kCandidates = 3, kPatches = 4, kTrainingDraws = 5,
-  kOneRunImages = 6, kOneRunCoins = 7, kUnlearning = 8
-};
-
-/// SplitMix64 mix of (base, purpose, key1, key2); different arguments give unrelated seeds.
-std::uint64_t stream_seed(std::uint64_t base, StreamPurpose purpose, std::int64_t key1, std::int64_t key2 = 0);
 
 /// Seed of random-patch draw `draw` for pair key `pair` (0 for every run under shared
 /// pairing). Key (0, 0) is `patch_seed` itself, so the authors' single draw (D = 1, shared

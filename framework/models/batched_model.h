@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "core/precision.h"
+#include "runtime/precision.h"
 #include "models/classifier.h"
 
 namespace ufm {
@@ -93,7 +93,7 @@ class BatchedModel {
   void set_batched_kernels(bool batched) { batched_kernels_ = batched; }
   bool batched_kernels() const { return batched_kernels_; }
 
-  /// The arithmetic of the training pass (core/precision.h). bf16: in training mode the
+  /// The arithmetic of the training pass (runtime/precision.h). bf16: in training mode the
   /// linear and convolution steps run on bf16 casts of their inputs, weights and biases
   /// (the casts are part of the graph, so gradients reach the fp32 parameters in fp32),
   /// the activations stay bf16 up to the next batch norm (cast back to fp32) or the logits

@@ -9,11 +9,11 @@
 #include <optional>
 #include <set>
 
-#include "core/device.h"
+#include "runtime/device.h"
 #include "core/error.h"
 #include "core/logging.h"
-#include "core/precision.h"
-#include "core/runtime_info.h"
+#include "runtime/precision.h"
+#include "runtime/runtime_info.h"
 #include "config/sweep.h"
 #include "core/text.h"
 #include "data/dataset_registry.h"

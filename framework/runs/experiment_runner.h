@@ -26,7 +26,7 @@ struct ExperimentOutcome {
 std::vector<SweepPoint> experiment_points(const std::string& yaml_text, const std::string& source,
                                           const std::vector<std::string>& overrides);
 
-/// Replaces train.precision=auto in each point by what core/precision.h's
+/// Replaces train.precision=auto in each point by what runtime/precision.h's
 /// automatic_precision picks for its device, this CPU and its DP setting, marks the point
 /// (SweepPoint::automatic_precision) and logs each distinct choice with why. experiment_points
 /// calls it, so identities, plans and pieces hold fp32 or bf16, never auto.

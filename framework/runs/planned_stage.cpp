@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "core/text.h"
 #include "runs/study.h"
 #include "runs/training_units.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/execution_options.h"
+#include "runtime/execution_options.h"
 #include "data/image_dataset.h"
 #include "evaluation/probes.h"
 #include "features/pattern.h"

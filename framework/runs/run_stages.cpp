@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "config/stored_settings.h"
 #include "core/text.h"
 #include "evaluation/candidate_scores.h"

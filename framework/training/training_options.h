@@ -28,7 +28,7 @@ struct TrainingOptions {
   bool shuffle = false;
   bool early_stopping = true;
   std::int64_t patience = 10;
-  /// fp32 | bf16: the arithmetic of the training step (core/precision.h). A scientific
+  /// fp32 | bf16: the arithmetic of the training step (runtime/precision.h). A scientific
   /// setting, part of a run's identity when not fp32.
   std::string precision = "fp32";
   /// Declared once (core/option_table.h): key, default, allowed values, description.

@@ -13,7 +13,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "core/device.h"
+#include "runtime/device.h"
 #include "privacy/dp_sgd_account.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"

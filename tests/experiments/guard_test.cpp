@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 #include "storage/result_diff.h"
 #include "storage/result_file.h"
 #include "storage/schema.h"

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/logging.h"
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 
 #if __has_include(<torch/cuda.h>)
 #include <torch/cuda.h>

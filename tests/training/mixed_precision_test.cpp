@@ -1,4 +1,4 @@
-// train.precision: bf16 (core/precision.h). The training pass runs its matrix products in
+// train.precision: bf16 (runtime/precision.h). The training pass runs its matrix products in
 // bf16 and everything else in fp32: close to fp32 over a few steps, not equal to it (so the
 // bf16 path is really taken), bit-reproducible at a fixed thread count, and evaluation
 // (validation, probing) unchanged.

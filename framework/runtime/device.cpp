@@ -1,4 +1,4 @@
-#include "core/device.h"
+#include "runtime/device.h"
 
 #include <ATen/Context.h>
 #include <torch/cuda.h>

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/device.h"
+#include "runtime/device.h"
 #include "core/error.h"
 
 namespace ufm {

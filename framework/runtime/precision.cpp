@@ -1,4 +1,4 @@
-#include "core/precision.h"
+#include "runtime/precision.h"
 
 #include "core/error.h"
 

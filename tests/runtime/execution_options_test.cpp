@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "core/execution_options.h"
+#include "runtime/execution_options.h"
 
 namespace ufm {
 namespace {

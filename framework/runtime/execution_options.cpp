@@ -1,6 +1,6 @@
-#include "core/execution_options.h"
+#include "runtime/execution_options.h"
 
-#include "core/device.h"
+#include "runtime/device.h"
 #include "core/error.h"
 
 namespace ufm {

@@ -5,7 +5,7 @@
 
 #include <regex>
 
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 
 namespace ufm {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/runtime_info.h"
+#include "runtime/runtime_info.h"
 
 #include <ATen/Parallel.h>
 #include <omp.h>

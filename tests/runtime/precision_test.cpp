@@ -1,6 +1,6 @@
 // train.precision: names, the refusal of bf16 where the CPU has no bf16 arithmetic, and
 // the CPU feature detection against what the kernel reports.
-#include "core/precision.h"
+#include "runtime/precision.h"
 
 #include <gtest/gtest.h>
 

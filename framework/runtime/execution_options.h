@@ -19,9 +19,9 @@ struct ExecutionOptions {
   int workers = 1;
   /// Per-epoch progress lines on stderr.
   bool progress = true;
-  /// auto | cpu | cuda | cuda:N (core/device.h); auto takes a GPU when there is one.
+  /// auto | cpu | cuda | cuda:N (runtime/device.h); auto takes a GPU when there is one.
   std::string device = "cpu";
-  /// On a GPU, deterministic algorithms only (core/device.h, configure_determinism).
+  /// On a GPU, deterministic algorithms only (runtime/device.h, configure_determinism).
   bool deterministic_gpu = false;
   /// Models trained together as one batched computation (training/trainer.h):
   /// runs that differ only in seed and canary are grouped into units of at most this many.
