@@ -175,7 +175,7 @@ void ExperimentConfig::validate() const {
             "feature.decoy: null pairs need canaries.pairing=independent (under shared pairing every null pair "
             "shares one seed and one control, so their p-values are dependent and measure no false-positive rate)");
   // The control model is the clean reference whose self-influence chooses the canaries.
-  UFM_CHECK(canaries.controls || !(selection_needs_influence(canaries.select) || influence.rank_after), ConfigError,
+  UFM_CHECK(canaries.controls || !(chosen_by_influence(canaries.select) || influence.rank_after), ConfigError,
             "canaries.select: ", canaries.select, (influence.rank_after ? " with influence.rank_after" : ""),
             " needs the control model as clean reference; set canaries.controls=true");
   // Unlearning compares the unlearned canary with three references (docs/unlearning.md): the

@@ -13,9 +13,42 @@ using yaml_fields::join_path;
 
 void* mutable_of(const void* value) { return const_cast<void*>(value); }  // entries read, never write, here
 
+void write_ref(YAML::Emitter& out, const OptionRef& ref) {
+  std::visit(
+      [&](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, EnumRef>) {
+          yaml_fields::write_value(out, value.names->at(value.get()));
+        } else {
+          yaml_fields::write_value(out, *value);
+        }
+      },
+      ref);
+}
+
+void read_ref(const YAML::Node& node, const OptionRef& ref, const std::string& source, const std::string& path) {
+  std::visit(
+      [&](const auto& value) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, EnumRef>) {
+          std::string name;
+          yaml_fields::read_value(node, name, source, path);
+          const std::vector<std::string>& names = *value.names;
+          const auto found = std::find(names.begin(), names.end(), name);
+          if (found == names.end()) {
+            std::string allowed;
+            for (const std::string& n : names) allowed += (allowed.empty() ? "" : " | ") + n;
+            fail(source, path, "expected " + allowed + ", got '" + name + "' (did you mean '" + nearest(name, names) + "'?)");
+          }
+          value.set(static_cast<std::size_t>(found - names.begin()));
+        } else {
+          yaml_fields::read_value(node, *value, source, path);
+        }
+      },
+      ref);
+}
+
 std::string flow(const OptionRef& ref) {
   YAML::Emitter out;
-  std::visit([&](auto* value) { yaml_fields::write_value(out, *value); }, ref);
+  write_ref(out, ref);
   return out.c_str();
 }
 
@@ -67,8 +100,7 @@ void read(const OptionTableBase& table, void* target, const YAML::Node& node, co
     if (entry->block) {
       read(*entry->block, entry->block_of(target), item.second, source, key_path);
     } else {
-      std::visit([&](auto* value) { yaml_fields::read_value(item.second, *value, source, key_path); },
-                 entry->value(target));
+      read_ref(item.second, entry->value(target), source, key_path);
     }
   }
 }
@@ -81,7 +113,7 @@ void write(const OptionTableBase& table, const void* value, YAML::Emitter& out, 
     if (entry.block) {
       write(*entry.block, entry.block_of(mutable_of(value)), out, scientific_only);
     } else {
-      std::visit([&](auto* member) { yaml_fields::write_value(out, *member); }, entry.value(mutable_of(value)));
+      write_ref(out, entry.value(mutable_of(value)));
     }
   }
   out << YAML::EndMap;

@@ -50,8 +50,11 @@ void check_number(const std::string& path, const OptionRule& rule, Number value)
 }
 
 void check_leaf(const std::string& path, const OptionRule& rule, OptionRef ref) {
+  if (std::holds_alternative<EnumRef>(ref)) return;  // an enumeration holds only its own values
   std::visit(
-      [&](auto* value) {
+      [&](auto value) {
+        if constexpr (!std::is_pointer_v<decltype(value)>) return;
+        else {
         using T = std::decay_t<decltype(*value)>;
         if constexpr (std::is_same_v<T, std::string>) {
           if (rule.non_empty && value->empty()) reject_empty(path, rule, "an empty string");
@@ -69,6 +72,7 @@ void check_leaf(const std::string& path, const OptionRule& rule, OptionRef ref) 
           for (const auto element : *value) check_number(path, rule, element);
         } else {
           if (rule.non_empty && value->empty()) reject_empty(path, rule, "an empty list");
+        }
         }
       },
       ref);

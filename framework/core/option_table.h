@@ -6,16 +6,39 @@
 /// the generated key reference (docs/keys.md) from these tables.
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 namespace ufm {
 
-/// A pointer to one option's value inside an options struct.
+/// An enumeration option, seen through its names: the value is an index into `names`, the
+/// enum's declaration order (an enum E declares its names by a function
+/// `const std::vector<std::string>& option_names(E)` found by argument-dependent lookup).
+struct EnumRef {
+  std::function<std::size_t()> get;
+  std::function<void(std::size_t)> set;
+  const std::vector<std::string>* names = nullptr;
+};
+
+/// An enumeration option prints as its name, in messages and logs.
+template <typename E, typename = std::enable_if_t<std::is_enum_v<E>>, typename = decltype(option_names(E{}))>
+std::ostream& operator<<(std::ostream& out, E value) {
+  return out << option_names(value).at(static_cast<std::size_t>(value));
+}
+
+/// A pointer to one option's value inside an options struct, or an enumeration's view.
 using OptionRef = std::variant<std::string*, bool*, int*, std::int64_t*, std::uint64_t*, double*,
-                               std::vector<std::int64_t>*, std::vector<int>*, std::vector<std::vector<int>>*>;
+                               std::vector<std::int64_t>*, std::vector<int>*, std::vector<std::vector<int>>*, EnumRef>;
+
+/// The name of an enumeration option's value ("random" for CanarySelect::kRandom).
+template <typename E, typename = std::enable_if_t<std::is_enum_v<E>>>
+const std::string& option_name(E value) {
+  return option_names(value).at(static_cast<std::size_t>(value));
+}
 
 /// The values an option allows. Numbers (and each element of a number list) against the
 /// bounds; strings against the choices; strings and lists against non_empty.
@@ -73,7 +96,17 @@ class OptionTable : public OptionTableBase {
     Entry entry;
     entry.key = std::move(key);
     entry.description = std::move(description);
-    entry.value = [member](void* target) -> OptionRef { return &(static_cast<Struct*>(target)->*member); };
+    if constexpr (std::is_enum_v<T>) {
+      const std::vector<std::string>* names = &option_names(T{});
+      entry.value = [member, names](void* target) -> OptionRef {
+        T* value = &(static_cast<Struct*>(target)->*member);
+        return EnumRef{[value] { return static_cast<std::size_t>(*value); },
+                       [value](std::size_t index) { *value = static_cast<T>(index); }, names};
+      };
+      entry.rule.choices = [names] { return *names; };
+    } else {
+      entry.value = [member](void* target) -> OptionRef { return &(static_cast<Struct*>(target)->*member); };
+    }
     entries_.push_back(std::move(entry));
     return *this;
   }

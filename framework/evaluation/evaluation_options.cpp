@@ -18,7 +18,6 @@ const OptionTable<EvaluationOptions>& EvaluationOptions::options() {
         .add("candidates", &EvaluationOptions::candidates, "candidates C of the random candidate space")
         .at_least(1)
         .add("candidate_space", &EvaluationOptions::candidate_space, "candidate patterns: random | letters | list")
-        .one_of({"random", "letters", "list"})
         .add("candidate_list", &EvaluationOptions::candidate_list,
              "candidates of the list space: rows*cols 0/1 values each, row-major")
         .add("candidate_seed", &EvaluationOptions::candidate_seed, "seed of the candidate stream, keyed by pair")
@@ -34,7 +33,7 @@ const OptionTable<EvaluationOptions>& EvaluationOptions::options() {
 
 void EvaluationOptions::validate() const {
   check_options(options(), *this, kBlock);
-  UFM_CHECK(candidate_space != "list" || !candidate_list.empty(), ConfigError, option_path(kBlock, "candidate_list"),
+  UFM_CHECK(candidate_space != CandidateSpace::kList || !candidate_list.empty(), ConfigError, option_path(kBlock, "candidate_list"),
             ": expected at least one candidate with candidate_space: list, got none");
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/option_table.h"
+#include "features/pattern.h"
 
 namespace ufm {
 
@@ -26,7 +27,7 @@ struct EvaluationOptions {
   /// Candidates C drawn from a "random" candidate space.
   std::int64_t candidates = 999;
   /// random | letters | list (features/pattern.h, candidate_patterns).
-  std::string candidate_space = "random";
+  CandidateSpace candidate_space = CandidateSpace::kRandom;
   /// Candidates of the "list" space: each rows·cols values of 0/1, row-major.
   std::vector<std::vector<int>> candidate_list;
   /// Seed of the candidate stream (pair k draws from stream_seed(candidate_seed, kCandidates, k)).

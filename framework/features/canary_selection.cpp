@@ -7,13 +7,22 @@
 
 namespace ufm {
 
+const std::vector<std::string>& option_names(CanarySelect) {
+  static const std::vector<std::string> names = {"random",  "list",    "most_influential", "least_influential",
+                                                 "hardest", "easiest"};
+  return names;
+}
+
+bool chosen_by_influence(CanarySelect select) {
+  return select != CanarySelect::kRandom && select != CanarySelect::kList;
+}
+
 const OptionTable<CanaryOptions>& CanaryOptions::options() {
   static const OptionTable<CanaryOptions> table = [] {
     OptionTable<CanaryOptions> t;
     t.add("select", &CanaryOptions::select,
           "how canary images are chosen: random | list | most_influential | least_influential | hardest | "
           "easiest (the last four: influence.k images of the control model)")
-        .one_of({"random", "list", "most_influential", "least_influential", "hardest", "easiest"})
         .add("count", &CanaryOptions::count, "number of random canaries (select: random)")
         .add("seed", &CanaryOptions::seed, "32-bit seed of numpy RandomState(seed).randint (select: random)")
         .add("indices", &CanaryOptions::indices, "explicit training indices (select: list)")
@@ -64,7 +73,7 @@ void CanaryOptions::validate() const {
     // A one-run audit is one training with its own coins: no paired control, no selection
     // that looks at a trained model (the coins must be the only link between a feature and
     // whether it was stamped).
-    UFM_CHECK(select == "random", ConfigError, option_path(kBlock, "select"),
+    UFM_CHECK(select == CanarySelect::kRandom, ConfigError, option_path(kBlock, "select"),
               ": canaries.mode one_run draws its images at random; got ", select);
     UFM_CHECK(pairing == kPairingIndependent, ConfigError, option_path(kBlock, "pairing"),
               ": canaries.mode one_run needs independent (each training is its own audit); got ", pairing);
@@ -80,11 +89,11 @@ void CanaryOptions::validate() const {
   } else {
     UFM_CHECK(!null_audit, ConfigError, option_path(kBlock, "null_audit"), ": needs canaries.mode one_run");
   }
-  if (select == "random") {
+  if (select == CanarySelect::kRandom) {
     UFM_CHECK(count >= 0, ConfigError, option_path(kBlock, "count"), ": expected >= 0, got ", count);
     UFM_CHECK(seed <= 0xFFFFFFFFull, ConfigError, option_path(kBlock, "seed"),
               ": expected a 32-bit seed (numpy RandomState), got ", seed);
-  } else if (select == "list") {
+  } else if (select == CanarySelect::kList) {
     for (auto index : indices) {
       UFM_CHECK(index >= 0, ConfigError, option_path(kBlock, "indices"), ": expected indices >= 0, got ", index);
     }
@@ -131,9 +140,9 @@ std::vector<std::int64_t> order_with_moved_example(std::int64_t size, std::int64
 }
 
 std::vector<std::int64_t> select_canaries(const CanaryOptions& options, std::int64_t train_size) {
-  UFM_CHECK(options.select == "random" || options.select == "list", RuntimeError, "canaries.select: ",
+  UFM_CHECK(options.select == CanarySelect::kRandom || options.select == CanarySelect::kList, RuntimeError, "canaries.select: ",
             options.select, " is chosen from a trained reference model (runs/run_plan.h), not here");
-  if (options.select == "list") {
+  if (options.select == CanarySelect::kList) {
     for (auto index : options.indices) {
       UFM_CHECK(index >= 0 && index < train_size, ConfigError, "canaries.indices: index ", index,
                 " is outside the training set of ", train_size, " images");

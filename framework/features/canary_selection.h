@@ -18,13 +18,20 @@ inline constexpr const char* kPairingIndependent = "independent";
 inline constexpr const char* kModePairs = "pairs";
 inline constexpr const char* kModeOneRun = "one_run";
 
+/// How canary images are chosen (canaries.select).
+enum class CanarySelect { kRandom, kList, kMostInfluential, kLeastInfluential, kHardest, kEasiest };
+/// "random", "list", "most_influential", "least_influential", "hardest", "easiest".
+const std::vector<std::string>& option_names(CanarySelect);
+/// True for the four selections made from a trained control's self-influence or confidence.
+bool chosen_by_influence(CanarySelect select);
+
 struct CanaryOptions {
   /// random: `count` indices drawn from `seed` exactly as numpy's RandomState(seed).randint(0, N, count);
   /// list: the explicit `indices`;
   /// most_influential / least_influential: the influence.k training images of largest /
   /// smallest self-influence in the control model; hardest / easiest: those of lowest /
   /// highest top-1 confidence (planned after the control is trained: runs/run_plan.h).
-  std::string select = "random";
+  CanarySelect select = CanarySelect::kRandom;
   std::int64_t count = 10;
   std::uint64_t seed = 123;
   std::vector<std::int64_t> indices;

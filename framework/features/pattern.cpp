@@ -119,16 +119,21 @@ Pattern decoy_for_pair(const FeatureOptions& options, std::int64_t pair) {
       .front();
 }
 
-std::vector<Pattern> candidate_patterns(const std::string& space, std::int64_t count,
+const std::vector<std::string>& option_names(CandidateSpace) {
+  static const std::vector<std::string> names = {"random", "letters", "list"};
+  return names;
+}
+
+std::vector<Pattern> candidate_patterns(CandidateSpace space, std::int64_t count,
                                         const std::vector<std::vector<int>>& list, const Pattern& feature,
                                         std::uint64_t seed, std::int64_t pair) {
   std::vector<Pattern> out;
-  if (space == "random") {
+  if (space == CandidateSpace::kRandom) {
     UFM_CHECK(count >= 1, ConfigError, "evaluation.candidates: expected >= 1 candidate, got ", count);
     return random_patches(count, feature.rows, feature.cols,
                           stream_seed(seed, StreamPurpose::kCandidates, std::max<std::int64_t>(pair, 0)));
   }
-  if (space == "letters") {
+  if (space == CandidateSpace::kLetters) {
     UFM_CHECK(feature.rows == 5 && feature.cols == 5, ConfigError,
               "evaluation.candidate_space: the letters are 5x5 patterns but the feature is ", feature.rows, "x",
               feature.cols);
@@ -138,8 +143,6 @@ std::vector<Pattern> candidate_patterns(const std::string& space, std::int64_t c
     }
     return out;
   }
-  UFM_CHECK(space == "list", ConfigError, "evaluation.candidate_space: expected random, letters or list, got '",
-            space, "'");
   const std::size_t expected = static_cast<std::size_t>(feature.rows) * static_cast<std::size_t>(feature.cols);
   for (std::size_t i = 0; i < list.size(); ++i) {
     UFM_CHECK(list[i].size() == expected, ConfigError, "evaluation.candidate_list: candidate ", i, " has ",

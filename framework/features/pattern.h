@@ -60,6 +60,11 @@ Pattern feature_for_pair(const FeatureOptions& options, std::int64_t pair);
 /// bits of the tested feature's shape from stream_seed(seed, kDecoy, pair).
 Pattern decoy_for_pair(const FeatureOptions& options, std::int64_t pair);
 
+/// The space of candidate patterns a feature is ranked against (evaluation.candidate_space).
+enum class CandidateSpace { kRandom, kLetters, kList };
+/// "random", "letters", "list".
+const std::vector<std::string>& option_names(CandidateSpace);
+
 /// The patterns a feature is ranked against (evaluation.candidate_space):
 ///  - "random": `count` Bernoulli(0.5) patterns of the feature's shape from
 ///    stream_seed(seed, kCandidates, pair); drawn like a "random" feature, so that such a
@@ -68,8 +73,8 @@ Pattern decoy_for_pair(const FeatureOptions& options, std::int64_t pair);
 ///  - "list": `list`, each entry rows·cols values of 0/1 in row-major order, without
 ///    entries equal to the feature.
 /// ConfigError naming evaluation.candidates / candidate_space / candidate_list for a count
-/// below 1, an unknown space, a candidate of the wrong size or no candidate left.
-std::vector<Pattern> candidate_patterns(const std::string& space, std::int64_t count,
+/// below 1, a candidate of the wrong size or no candidate left.
+std::vector<Pattern> candidate_patterns(CandidateSpace space, std::int64_t count,
                                         const std::vector<std::vector<int>>& list, const Pattern& feature,
                                         std::uint64_t seed, std::int64_t pair);
 

@@ -6,6 +6,11 @@
 #include "core/error.h"
 
 namespace ufm {
+
+const std::vector<std::string>& option_names(CheckpointRule) {
+  static const std::vector<std::string> names = {"auto", "all", "count", "list"};
+  return names;
+}
 namespace {
 
 /// The authors' rule takes ten checkpoints.
@@ -26,7 +31,6 @@ const OptionTable<InfluenceOptions>& InfluenceOptions::options() {
     OptionTable<InfluenceOptions> t;
     t.add("checkpoints", &InfluenceOptions::checkpoints,
           "checkpoints TracIn sums over: auto (the authors' rule) | all | count | list")
-        .one_of({"auto", "all", "count", "list"})
         .add("count", &InfluenceOptions::count, "number of evenly spaced checkpoints (checkpoints: count)")
         .at_least(1, "checkpoints")
         .add("epochs", &InfluenceOptions::epochs, "1-based epochs of the checkpoints (checkpoints: list)")
@@ -44,13 +48,8 @@ const OptionTable<InfluenceOptions>& InfluenceOptions::options() {
 
 void InfluenceOptions::validate() const {
   check_options(options(), *this, kBlock);
-  UFM_CHECK(checkpoints != "list" || !epochs.empty(), ConfigError, option_path(kBlock, "epochs"),
+  UFM_CHECK(checkpoints != CheckpointRule::kList || !epochs.empty(), ConfigError, option_path(kBlock, "epochs"),
             ": expected at least one epoch with checkpoints: list");
-}
-
-bool selection_needs_influence(const std::string& select) {
-  return select == "most_influential" || select == "least_influential" || select == "hardest" ||
-         select == "easiest";
 }
 
 std::vector<std::int64_t> evenly_spaced(std::int64_t first, std::int64_t last, std::int64_t count) {
@@ -73,9 +72,9 @@ std::vector<std::int64_t> choose_checkpoint_epochs(const std::vector<double>& tr
                                                    const InfluenceOptions& options) {
   const auto epochs = static_cast<std::int64_t>(train_loss.size());
   UFM_CHECK(epochs >= 1, RuntimeError, "influence: no training epochs to take checkpoints from");
-  if (options.checkpoints == "all") return one_to(epochs);
-  if (options.checkpoints == "count") return evenly_spaced(1, epochs, std::min(options.count, epochs));
-  if (options.checkpoints == "list") {
+  if (options.checkpoints == CheckpointRule::kAll) return one_to(epochs);
+  if (options.checkpoints == CheckpointRule::kCount) return evenly_spaced(1, epochs, std::min(options.count, epochs));
+  if (options.checkpoints == CheckpointRule::kList) {
     std::vector<std::int64_t> chosen = options.epochs;
     std::sort(chosen.begin(), chosen.end());
     chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
@@ -85,7 +84,7 @@ std::vector<std::int64_t> choose_checkpoint_epochs(const std::vector<double>& tr
     }
     return chosen;
   }
-  UFM_CHECK(options.checkpoints == "auto", ConfigError,
+  UFM_CHECK(options.checkpoints == CheckpointRule::kAuto, ConfigError,
             "influence.checkpoints: expected auto, all, count or list, got '", options.checkpoints, "'");
   if (epochs < kAutoCheckpoints) return one_to(epochs);
   const auto minimum = std::min_element(train_loss.begin(), train_loss.end());

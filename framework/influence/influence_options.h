@@ -9,13 +9,18 @@
 
 namespace ufm {
 
+/// Which checkpoints TracIn sums over (influence.checkpoints).
+enum class CheckpointRule { kAuto, kAll, kCount, kList };
+/// "auto", "all", "count", "list".
+const std::vector<std::string>& option_names(CheckpointRule);
+
 struct InfluenceOptions {
   /// Which per-epoch checkpoints of a model TracIn sums over:
   ///   auto   the authors' rule on the training loss (choose_checkpoint_epochs)
   ///   all    every epoch trained
   ///   count  `count` epochs evenly spaced from 1 to the last epoch
   ///   list   the explicit `epochs`
-  std::string checkpoints = "auto";
+  CheckpointRule checkpoints = CheckpointRule::kAuto;
   std::int64_t count = 10;
   /// 1-based epochs (checkpoints: list).
   std::vector<std::int64_t> epochs;
@@ -37,9 +42,6 @@ struct InfluenceOptions {
   void validate() const;
 };
 
-/// True for the canaries.select values that need a clean reference model's influence or
-/// confidence (most_influential, least_influential, hardest, easiest).
-bool selection_needs_influence(const std::string& select);
 
 /// `count` integers evenly spaced from `first` to `last` inclusive: numpy's
 /// round(linspace(first, last, count)) with round-half-to-even, duplicates removed (they

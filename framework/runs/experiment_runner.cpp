@@ -142,7 +142,7 @@ ExperimentPlan plan_from_points(std::vector<SweepPoint> points) {
     const std::string key = experiment_data_key(point);
     auto found = sizes.find(key);
     if (found == sizes.end()) {
-      const bool needs_size = point.canaries.select == "random" || point.canaries.select == "list";
+      const bool needs_size = point.canaries.select == CanarySelect::kRandom || point.canaries.select == CanarySelect::kList;
       std::int64_t size = 0;
       if (needs_size) size = load_dataset(point.data).train.size();
       found = sizes.emplace(key, size).first;

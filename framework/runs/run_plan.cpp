@@ -11,23 +11,23 @@
 namespace ufm {
 
 bool needs_influence(const ExperimentConfig& point) {
-  return selection_needs_influence(point.canaries.select) || point.influence.rank_after;
+  return chosen_by_influence(point.canaries.select) || point.influence.rank_after;
 }
 
 std::vector<std::int64_t> select_from_reference(const ExperimentConfig& point, const ReferenceInfluence& reference) {
-  const std::string& select = point.canaries.select;
+  const CanarySelect select = point.canaries.select;
   const std::int64_t k = point.influence.k;
-  if (select == "most_influential") return select_by_influence(reference.self_influence, k, /*most=*/true);
-  if (select == "least_influential") return select_by_influence(reference.self_influence, k, /*most=*/false);
-  if (select == "hardest") return select_by_influence(reference.confidence, k, /*most=*/false);
-  if (select == "easiest") return select_by_influence(reference.confidence, k, /*most=*/true);
+  if (select == CanarySelect::kMostInfluential) return select_by_influence(reference.self_influence, k, /*most=*/true);
+  if (select == CanarySelect::kLeastInfluential) return select_by_influence(reference.self_influence, k, /*most=*/false);
+  if (select == CanarySelect::kHardest) return select_by_influence(reference.confidence, k, /*most=*/false);
+  if (select == CanarySelect::kEasiest) return select_by_influence(reference.confidence, k, /*most=*/true);
   return select_canaries(point.canaries, static_cast<std::int64_t>(reference.self_influence.size()));
 }
 
 ExperimentConfig run_config(const ExperimentConfig& point, std::int64_t canary_index) {
   ExperimentConfig config = point;
   config.canaries = CanaryOptions{};
-  config.canaries.select = "list";
+  config.canaries.select = CanarySelect::kList;
   config.canaries.count = 0;
   config.canaries.seed = 0;
   config.canaries.controls = false;
@@ -249,7 +249,7 @@ ExperimentPlan plan_experiment(std::vector<SweepPoint> points,
         UFM_CHECK(index < static_cast<std::int64_t>(clean->self_influence.size()), ConfigError, "canaries: index ",
                   index, " is outside the reference's ", clean->self_influence.size(), " training images");
         run.rank_before = rank_of(clean->self_influence, index);
-        if (selection_needs_influence(point.canaries.select)) run.selection_group = point.canaries.select;
+        if (chosen_by_influence(point.canaries.select)) run.selection_group = option_name(point.canaries.select);
         run.influence_after = point.influence.rank_after;
       }
       const auto first = first_with_index.find(index);

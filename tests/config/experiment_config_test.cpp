@@ -103,7 +103,7 @@ TEST(ExperimentConfig, ReadsEveryBlockOfAFullFile) {
   EXPECT_EQ(c.feature.pattern, "matrix");
   EXPECT_EQ(c.feature.matrix, (std::vector<std::vector<int>>{{1, 0}, {0, 1}}));
   EXPECT_EQ(c.feature.offset, 3);
-  EXPECT_EQ(c.canaries.select, "list");
+  EXPECT_EQ(c.canaries.select, CanarySelect::kList);
   EXPECT_EQ(c.canaries.count, 4);
   EXPECT_EQ(c.canaries.seed, 7u);
   EXPECT_EQ(c.canaries.indices, (std::vector<std::int64_t>{5, 17, 29}));
@@ -179,6 +179,26 @@ TEST(ExperimentConfigErrors, WrongTypesNameKeyExpectationAndValue) {
             "override 'train.max_epochs=ten': train.max_epochs: expected an integer, got 'ten'");
   EXPECT_EQ(parse_error("model:\n  hidden: 512\n"),
             "configs/x.yaml: model.hidden: expected a list of integers, got '512'");
+}
+
+TEST(ExperimentConfigErrors, AnUnknownChoiceOfAnEnumeratedOptionNamesItsKeyTheChoicesAndTheNearest) {
+  for (const auto& [override_text, expected] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"canaries.select=most_influental", "canaries.select: expected random | list | most_influential"},
+           {"influence.checkpoints=al", "influence.checkpoints: expected auto | all | count | list"},
+           {"evaluation.candidate_space=letter", "evaluation.candidate_space: expected random | letters | list"}}) {
+    SCOPED_TRACE(override_text);
+    const std::string message = parse_error("", {override_text});
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+    EXPECT_NE(message.find("did you mean"), std::string::npos) << message;
+  }
+  // And every declared name reads back as itself.
+  const ExperimentConfig c = parse_experiment_config(
+      "", "x.yaml", {"canaries.select=hardest", "influence.checkpoints=count", "evaluation.candidate_space=letters"});
+  EXPECT_EQ(c.canaries.select, CanarySelect::kHardest);
+  EXPECT_EQ(c.influence.checkpoints, CheckpointRule::kCount);
+  EXPECT_EQ(c.evaluation.candidate_space, CandidateSpace::kLetters);
+  EXPECT_NE(to_yaml(c).find("select: hardest"), std::string::npos);
 }
 
 TEST(ExperimentConfigErrors, BlocksMustBeMaps) {

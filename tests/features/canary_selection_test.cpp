@@ -32,17 +32,11 @@ TEST(SelectCanaries, RandomUsesSeedAndTrainingSize) {
 
 TEST(SelectCanaries, ListIsCheckedAgainstTheTrainingSet) {
   CanaryOptions options;
-  options.select = "list";
+  options.select = CanarySelect::kList;
   options.indices = {0, 99};
   EXPECT_EQ(select_canaries(options, 100), options.indices);
   options.indices = {100};
   EXPECT_THROW(select_canaries(options, 100), ConfigError);
-}
-
-TEST(CanaryOptions, RejectsUnknownSelection) {
-  CanaryOptions options;
-  options.select = "most_influential_typo";
-  EXPECT_THROW(options.validate(), ConfigError);
 }
 
 }  // namespace
@@ -59,6 +53,15 @@ TEST(OrderWithMovedExample, MovesWithoutDuplicatingOrDropping) {
   for (std::int64_t i = 0; i < 10; ++i) EXPECT_EQ(sorted[static_cast<std::size_t>(i)], i);
   EXPECT_EQ(order_with_moved_example(5, 0, 4), (std::vector<std::int64_t>{1, 2, 3, 4, 0}));
   EXPECT_THROW(order_with_moved_example(5, 0, 5), ConfigError);
+}
+
+TEST(CanarySelection, TheFourReferenceChosenSelectionsAreTheOnesThatNeedInfluence) {
+  for (CanarySelect select : {CanarySelect::kMostInfluential, CanarySelect::kLeastInfluential, CanarySelect::kHardest,
+                              CanarySelect::kEasiest}) {
+    EXPECT_TRUE(chosen_by_influence(select)) << select;
+  }
+  EXPECT_FALSE(chosen_by_influence(CanarySelect::kRandom));
+  EXPECT_FALSE(chosen_by_influence(CanarySelect::kList));
 }
 
 }  // namespace

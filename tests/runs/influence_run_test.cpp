@@ -2,6 +2,8 @@
 // synthetic data whose stored influence arrays are read back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include "core/logging.h"
@@ -18,7 +20,8 @@ namespace {
 ExperimentConfig influence_point(const std::string& select, std::int64_t k) {
   ExperimentConfig config;
   config.data.name = "synthetic";
-  config.canaries.select = select;
+  const std::vector<std::string>& names = option_names(CanarySelect{});
+  config.canaries.select = static_cast<CanarySelect>(std::find(names.begin(), names.end(), select) - names.begin());
   config.influence.k = k;
   return config;
 }
@@ -82,7 +85,7 @@ TEST(InfluencePlan, ASharedControlServesAsReferenceAndKDoesNotChangeIdentities) 
   EXPECT_EQ(run_identity(run_config(influence_point("most_influential", 3), 7)),
             run_identity(run_config(influence_point("most_influential", 10), 7)));
   ExperimentConfig other_rule = influence_point("most_influential", 3);
-  other_rule.influence.checkpoints = "all";
+  other_rule.influence.checkpoints = CheckpointRule::kAll;
   EXPECT_NE(run_identity(run_config(other_rule, -1)), run_identity(run_config(influence_point("hardest", 3), -1)));
 }
 

@@ -30,7 +30,7 @@ ExperimentConfig tiny(const std::string& output) {
   config.data.name = "synthetic";
   config.ood.dataset = "synthetic";
   config.ood.split = "test";
-  config.canaries.select = "list";
+  config.canaries.select = CanarySelect::kList;
   config.canaries.indices = {3, 40};
   config.model.hidden = {16};
   config.train.max_epochs = 1;

@@ -69,7 +69,7 @@ struct RunInputs {
     for (std::int64_t epoch = 1; epoch <= 3; ++epoch) {
       checkpoints.push_back(capture_checkpoint(*testing::random_model(shape_case, 40 + epoch), epoch));
     }
-    influence_options.checkpoints = "all";
+    influence_options.checkpoints = CheckpointRule::kAll;
     influence_options.batch_size = 5;
     influence.checkpoints = &checkpoints;
     influence.train_loss = &train_loss;
