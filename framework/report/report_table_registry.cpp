@@ -6,6 +6,7 @@
 #include "report/one_run_table.h"
 #include "report/privacy_table.h"
 #include "report/report_tables.h"
+#include "report/scores_table.h"
 #include "report/summary_table.h"
 #include "report/unlearning_audit.h"
 #include "report/unlearning_table.h"
@@ -71,6 +72,15 @@ std::vector<ReportTable> all_tables() {
       [](const ReportInputs& in) { return power_table(in.grouped); });
   power.check_asked = [](const ReportInputs& in) { check_pooled_verdicts_possible(in.grouped, "power"); };
   tables.push_back(power);
+  // Asked for by name only: every declared scalar score, read through the scorer registry.
+  ReportTable scores = entry("scores", "every registered scorer's scalar outputs per setting: mean [95% CI], range",
+                             [](const ReportInputs&) { return false; },
+                             [](const ReportInputs& in) { return scores_table(in.grouped); });
+  scores.check_asked = [](const ReportInputs& in) {
+    UFM_CHECK(has_declared_scores(in.grouped), ConfigError, "--table scores: ", in.source,
+              " holds no canary with a registered scorer's output");
+  };
+  tables.push_back(scores);
   ReportTable runs;
   runs.name = "runs";
   runs.description = "one row per model (in markdown with the summary rows ufm run prints)";

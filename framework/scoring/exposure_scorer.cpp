@@ -18,7 +18,7 @@ constexpr const char* kSaved = "evaluation.save_candidate_scores";
 constexpr const char* kSavedWithControl = "evaluation.save_candidate_scores, with its own control";
 
 std::vector<ScoreOutput> ranking(const std::string& prefix, const std::string& what, const std::string& when) {
-  return {{prefix, "", "", false, "exposure of the feature: " + what + " in bits, log2(C + 1) − log2(rank)", when},
+  return {{prefix, "", "", false, "exposure in bits, log2(C + 1) − log2(rank), of the feature by " + what, when},
           {prefix + schema::kExposureRankSuffix, "", "", false, "rank of the feature: " + what, when},
           {prefix + schema::kExposurePSuffix, "", "", false, "rank / (candidates + 1): " + what, when}};
 }
