@@ -13,6 +13,7 @@
 #include "report/report_table_registry.h"
 #include "report/statement.h"
 #include "report/unlearning_table.h"
+#include "report/verdict_plots.h"
 #include "report/verdicts.h"
 #include "storage/result_file.h"
 

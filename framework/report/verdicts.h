@@ -1,7 +1,8 @@
 #pragma once
 /// Memorisation verdicts across canaries (docs/verdicts.md): pooled p-values per setting,
-/// their calibration measured on null pairs, and their power against the number of pairs.
-/// Pure functions of the stored runs.
+/// marked with their calibration measured on null pairs (report/calibration.h), and their
+/// power against the number of pairs. Pure functions of the stored runs; the figures are
+/// report/verdict_plots.h.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,11 +51,5 @@ void check_pooled_verdicts_possible(const GroupedRuns& grouped, const std::strin
 /// "M − control" gives the fraction with d > 0 and the sign and Wilcoxon p; "validity" as in
 /// the verdicts table (without calibration).
 Table power_table(const GroupedRuns& grouped, const std::vector<std::int64_t>& sizes = {8, 16, 32});
-
-/// Writes pvalue_qq (null pairs: sorted p against uniform quantiles, one series per test)
-/// and, with power data, power (Fisher p against n, log scale) into `directory`.
-/// Returns the PNG paths; nothing when the file has neither. RuntimeError as write_plots.
-std::vector<std::string> write_verdict_plots(const ResultFile& file, const GroupedRuns& grouped,
-                                             const std::string& directory);
 
 }  // namespace ufm

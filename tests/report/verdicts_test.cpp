@@ -1,4 +1,5 @@
 // Pooled verdicts, calibration and power tables from result files built in memory.
+#include "report/verdict_plots.h"
 #include "report/verdicts.h"
 
 #include <gmock/gmock.h>
