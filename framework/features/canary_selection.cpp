@@ -13,6 +13,16 @@ const std::vector<std::string>& option_names(CanarySelect) {
   return names;
 }
 
+const std::vector<std::string>& option_names(Pairing) {
+  static const std::vector<std::string> names = {kPairingShared, kPairingIndependent};
+  return names;
+}
+
+const std::vector<std::string>& option_names(CanaryMode) {
+  static const std::vector<std::string> names = {kModePairs, kModeOneRun};
+  return names;
+}
+
 bool chosen_by_influence(CanarySelect select) {
   return select != CanarySelect::kRandom && select != CanarySelect::kList;
 }
@@ -32,7 +42,6 @@ const OptionTable<CanaryOptions>& CanaryOptions::options() {
         .at_least(-1, "-1 = off, else a batch number")
         .add("pairing", &CanaryOptions::pairing,
              "shared (one seed and control for all canaries) | independent (canary k: seed+k, own control)")
-        .one_of({kPairingShared, kPairingIndependent})
         .add("pair", &CanaryOptions::pair, "set by planning in run configs: the run's pair key (-1 in experiment files)")
         .at_least(-1, "-1 = set by planning")
         .add_late("control_moves", &CanaryOptions::control_moves,
@@ -42,8 +51,7 @@ const OptionTable<CanaryOptions>& CanaryOptions::options() {
         .add_late("mode", &CanaryOptions::mode,
                   "pairs (one model per canary, with its control) | one_run (one training per seed holding `count` "
                   "canaries, each stamped by its own coin with probability 1/2; audited from that one model)",
-                  std::string(kModePairs))
-        .one_of({kModePairs, kModeOneRun})
+                  CanaryMode::kPairs)
         .add_late("guess_stamped", &CanaryOptions::guess_stamped,
                   "one_run: the auditor guesses this many highest-scoring features as stamped (-1 = count/10)",
                   std::int64_t{-1})
@@ -75,7 +83,7 @@ void CanaryOptions::validate() const {
     // whether it was stamped).
     UFM_CHECK(select == CanarySelect::kRandom, ConfigError, option_path(kBlock, "select"),
               ": canaries.mode one_run draws its images at random; got ", select);
-    UFM_CHECK(pairing == kPairingIndependent, ConfigError, option_path(kBlock, "pairing"),
+    UFM_CHECK(pairing == Pairing::kIndependent, ConfigError, option_path(kBlock, "pairing"),
               ": canaries.mode one_run needs independent (each training is its own audit); got ", pairing);
     UFM_CHECK(!controls, ConfigError, option_path(kBlock, "controls"),
               ": canaries.mode one_run trains no control (set canaries.controls: false)");

@@ -17,6 +17,10 @@ inline constexpr const char* kPairingIndependent = "independent";
 /// canary, each stamped by its own coin (a one-run audit, features/one_run_draw.h).
 inline constexpr const char* kModePairs = "pairs";
 inline constexpr const char* kModeOneRun = "one_run";
+enum class Pairing { kShared, kIndependent };
+const std::vector<std::string>& option_names(Pairing);  // kPairingShared, kPairingIndependent
+enum class CanaryMode { kPairs, kOneRun };
+const std::vector<std::string>& option_names(CanaryMode);  // kModePairs, kModeOneRun
 
 /// How canary images are chosen (canaries.select).
 enum class CanarySelect { kRandom, kList, kMostInfluential, kLeastInfluential, kHardest, kEasiest };
@@ -44,9 +48,9 @@ struct CanaryOptions {
   /// serving them all (canaries are then dependent: pooled p-values are not valid);
   /// independent: canary k (its position in the selection) is trained with train.seed + k
   /// and gets its own control with that seed, and its own feature, candidate and patch draws.
-  std::string pairing = kPairingShared;
+  Pairing pairing = Pairing::kShared;
   /// True under canaries.pairing: independent.
-  bool independent_pairs() const { return pairing == kPairingIndependent; }
+  bool independent_pairs() const { return pairing == Pairing::kIndependent; }
   /// Set by planning in each run's own config, not by users: the run's pair key k (its
   /// canary's position in the selection; a control's under independent pairing), keying
   /// its feature, decoy, candidate and patch streams. −1 = none (experiment files).
@@ -58,7 +62,7 @@ struct CanaryOptions {
   /// pairs: one model per canary (with its control); one_run: one training per seed with
   /// `count` canary images, each stamped with its own random feature with probability ½ by an
   /// independent coin, and audited from that one model (Steinke, Nasr, Jagielski 2023).
-  std::string mode = kModePairs;
+  CanaryMode mode = CanaryMode::kPairs;
   /// one_run: the auditor guesses the guess_stamped highest-scoring features as stamped and
   /// the guess_not_stamped lowest as not; −1 = count/10 each (at least 1).
   std::int64_t guess_stamped = -1;
@@ -67,7 +71,7 @@ struct CanaryOptions {
   /// rate of the one-run test).
   bool null_audit = false;
 
-  bool one_run() const { return mode == kModeOneRun; }
+  bool one_run() const { return mode == CanaryMode::kOneRun; }
   /// guess_stamped and guess_not_stamped with −1 resolved.
   std::int64_t resolved_guess_stamped() const;
   std::int64_t resolved_guess_not_stamped() const;

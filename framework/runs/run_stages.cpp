@@ -73,7 +73,7 @@ void probe_run(RunState& state) {
   record.attributes[schema::kOodImagesAttribute] = data.ood_images;
   record.attributes[schema::kOodNormalisedAttribute] = static_cast<std::int64_t>(config.ood.normalise ? 1 : 0);
   record.attributes[schema::kPairKey] = config.canaries.pair;
-  record.attributes[schema::kPairing] = config.canaries.pairing;
+  record.attributes[schema::kPairing] = option_name(config.canaries.pairing);
   if (!run.control_identity.empty()) record.attributes[schema::kControlIdentity] = run.control_identity;
   if (run.is_control()) record.attributes[schema::kServes] = join(run.serves, ",");
 

@@ -24,7 +24,7 @@ TEST(StoredSettings, AResolvedConfigFlattensToItsTypedValues) {
   ExperimentConfig config;
   config.model.hidden = {64, 32};
   config.train.seed = 17;
-  config.canaries.pairing = "independent";
+  config.canaries.pairing = Pairing::kIndependent;
   const FlatSettings settings = flattened_settings(config);
   ASSERT_NE(find_setting(settings, "model.hidden"), nullptr);
   EXPECT_EQ(*find_setting(settings, "model.hidden"), "[64, 32]");

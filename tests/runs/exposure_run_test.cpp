@@ -55,7 +55,7 @@ double scalar(const RunRecord& run, const std::string& path) { return run.array(
 TEST(IndependentPairs, EachCanaryGetsSeedPlusKAndItsOwnControl) {
   ExperimentConfig config = synthetic("unused.h5");
   config.train.seed = 10;
-  config.canaries.pairing = "independent";
+  config.canaries.pairing = Pairing::kIndependent;
   const ExperimentPlan plan = plan_of(config);
   ASSERT_EQ(plan.runs.size(), 6u);
   std::set<std::string> controls;
@@ -92,7 +92,7 @@ TEST(SharedPairs, OneControlWithTheBaseSeedServesEveryCanary) {
 TEST(ExposureRun, CanariesStoreRanksAgainstCandidatesAndTheirControl) {
   testing::TempDir dir;
   ExperimentConfig config = synthetic(dir.file("exposure.h5"));
-  config.canaries.pairing = "independent";
+  config.canaries.pairing = Pairing::kIndependent;
   config.evaluation.save_candidate_scores = true;
   const ResultFile file = run(config);
   ASSERT_EQ(file.runs.size(), 6u);

@@ -24,8 +24,8 @@ using testing::TempDir;
 
 ExperimentConfig one_run_config(const std::string& output) {
   ExperimentConfig config = testing::synthetic_config(output);
-  config.canaries.mode = kModeOneRun;
-  config.canaries.pairing = kPairingIndependent;
+  config.canaries.mode = CanaryMode::kOneRun;
+  config.canaries.pairing = Pairing::kIndependent;
   config.canaries.controls = false;
   config.canaries.count = 60;
   config.canaries.guess_stamped = 5;

@@ -17,7 +17,7 @@ namespace {
 ExperimentConfig private_synthetic(const std::string& output) {
   ExperimentConfig config = testing::synthetic_config(output);
   config.canaries.count = 2;
-  config.canaries.pairing = kPairingIndependent;
+  config.canaries.pairing = Pairing::kIndependent;
   config.model.hidden = {32};
   config.model.dropout = true;
   config.train.max_epochs = 2;
@@ -35,7 +35,7 @@ TEST(PrivateRuns, CalibrateTheNoiseToAMuTarget) {
   testing::TempDir temp;
   ExperimentConfig config = private_synthetic(temp.file("mu.h5"));
   config.canaries.count = 1;
-  config.canaries.pairing = kPairingShared;
+  config.canaries.pairing = Pairing::kShared;
   config.train.max_epochs = 1;
   config.privacy.target = "mu";
   config.privacy.target_mu = 2.0;
