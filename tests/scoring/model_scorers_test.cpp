@@ -16,10 +16,9 @@
 #include "scoring/exposure_scorer.h"
 #include "scoring/scorer_registry.h"
 #include "scoring/self_influence_scorer.h"
-#include "storage/result_file.h"
+#include "score_records.h"
 #include "storage/schema.h"
 #include "support/random_models.h"
-#include "support/temp_dir.h"
 
 namespace ufm {
 namespace {
@@ -142,33 +141,17 @@ TEST(ModelScorers, EveryOutputOfACanaryAndAControlSurvivesAResultFile) {
   const ProbeOutputs view = outputs_of(inputs.probe_outputs);
   ResultFile file;
   for (std::int64_t label : {std::int64_t{1}, std::int64_t{-1}}) {
-    RunRecord run;
-    run.identity = label < 0 ? "control" : "canary";
-    run.attributes[schema::kIdentity] = run.identity;
-    run.attributes[schema::kStatus] = std::string(schema::kStatusComplete);
-    const ScoreResult result = score_with_all(inputs.context(view, label));
-    run.arrays = result.arrays;
-    for (const auto& [key, value] : result.attributes) run.attributes[key] = value;
-    file.runs.push_back(run);
+    file.runs.push_back(testing::scored_record(label, score_with_all(inputs.context(view, label))));
   }
-  testing::TempDir temp;
-  write_result_file(temp.file("scores.h5"), file);
-  const ResultFile back = read_result_file(temp.file("scores.h5"));
+  const ResultFile back = testing::round_trip(file);
   ASSERT_EQ(back.runs.size(), 2u);
   for (const RunRecord& written : file.runs) {
-    const RunRecord* read = nullptr;
-    for (const auto& r : back.runs) read = r.identity == written.identity ? &r : read;
+    const RunRecord* read = testing::find_run(back, written.identity);
     ASSERT_NE(read, nullptr);
     for (const auto& [path, array] : written.arrays) {
       SCOPED_TRACE(written.identity + " " + path);
       ASSERT_TRUE(read->has_array(path));
-      EXPECT_EQ(read->array(path).axes, array.axes);
-      EXPECT_EQ(read->array(path).shape, array.shape);
-      const auto a = read->array(path).as_doubles(), b = array.as_doubles();
-      ASSERT_EQ(a.size(), b.size());
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!(std::isnan(a[i]) && std::isnan(b[i]))) EXPECT_EQ(a[i], b[i]);
-      }
+      testing::expect_same_array(read->array(path), array);
     }
     EXPECT_EQ(read->attributes.count(schema::kSelfInfluenceRankAfter), written.attributes.count(schema::kSelfInfluenceRankAfter));
   }

@@ -7,9 +7,8 @@
 
 #include <random>
 
-#include "storage/result_file.h"
+#include "score_records.h"
 #include "storage/schema.h"
-#include "support/temp_dir.h"
 
 namespace ufm {
 namespace {
@@ -80,24 +79,15 @@ TEST(ScorerRegistry, DeclaredOutputsAreWrittenAndReadBackThroughAResultFile) {
   const ProbeOutputs view = probes.view();
   ResultFile file;
   for (std::int64_t label : {std::int64_t{1}, std::int64_t{-1}}) {
-    RunRecord run;
-    run.identity = label < 0 ? "control" : "canary";
-    run.attributes[schema::kIdentity] = run.identity;
-    run.attributes[schema::kStatus] = std::string(schema::kStatusComplete);
-    run.arrays = score_with_all(ScoringContext(view, label), /*probes_only=*/true).arrays;
+    RunRecord run = testing::scored_record(label, score_with_all(ScoringContext(view, label), /*probes_only=*/true));
     std::vector<ScoreArrays> epochs = {run.arrays, run.arrays};
     for (auto& [path, array] : stack_per_epoch(epochs)) run.arrays[path] = array;
     file.runs.push_back(run);
   }
-  testing::TempDir temp;
-  write_result_file(temp.file("scores.h5"), file);
-  const ResultFile back = read_result_file(temp.file("scores.h5"));
+  const ResultFile back = testing::round_trip(file);
   ASSERT_EQ(back.runs.size(), 2u);
   for (const RunRecord& written : file.runs) {
-    const RunRecord* read = nullptr;
-    for (const auto& r : back.runs) {
-      if (r.identity == written.identity) read = &r;
-    }
+    const RunRecord* read = testing::find_run(back, written.identity);
     ASSERT_NE(read, nullptr);
     for (const std::string& name : scorer_registry().names()) {
       const auto scorer = scorer_registry().create(name);
@@ -105,14 +95,7 @@ TEST(ScorerRegistry, DeclaredOutputsAreWrittenAndReadBackThroughAResultFile) {
       for (const ScoreOutput& output : scorer->outputs()) {
         SCOPED_TRACE(written.identity + " " + output.path);
         ASSERT_TRUE(read->has_array(output.path));
-        EXPECT_EQ(read->array(output.path).axes, written.array(output.path).axes);
-        const auto a = read->array(output.path).as_doubles(), b = written.array(output.path).as_doubles();
-        ASSERT_EQ(a.size(), b.size());
-        for (std::size_t i = 0; i < a.size(); ++i) {
-          if (!(std::isnan(a[i]) && std::isnan(b[i]))) {
-            EXPECT_EQ(a[i], b[i]);
-          }
-        }
+        testing::expect_same_array(read->array(output.path), written.array(output.path));
         const std::string epoch_path = per_epoch_path(output.path);
         EXPECT_EQ(read->has_array(epoch_path), output.per_epoch);
         if (output.per_epoch) {
