@@ -1,6 +1,6 @@
 # Refuses an #include "layer/..." in framework/<layer>/ of a layer that the including
 # layer cannot reach through its DEPS (framework/CMakeLists.txt): the include graph then has
-# no upward or sideways arrow. Also refuses a Torch header (ATen, c10, torch) in the layers
+# no upward or sideways arrow; and a DEPS edge no file uses. Also refuses a Torch header (ATen, c10, torch) in the layers
 # kept free of LibTorch, so that statistics, accounting bounds and result files build and
 # run without it. Run as a test:
 #   cmake -DSOURCE_DIR=<repo> -DLAYER_DEPS=<build>/layer_deps.cmake -P check_layer_includes.cmake
@@ -39,6 +39,24 @@ foreach(layer ${TORCH_FREE_LAYERS})
     message("layer ${layer} depends on a tensor layer (${UFM_DEPS_${layer}}), but is kept free of LibTorch")
     math(EXPR failures "${failures} + 1")
   endif()
+endforeach()
+# An edge no code uses says something false about the build: each DEPS layer must be included.
+foreach(layer ${UFM_LAYERS})
+  file(GLOB files ${SOURCE_DIR}/framework/${layer}/*.h ${SOURCE_DIR}/framework/${layer}/*.cpp)
+  foreach(dep ${UFM_DEPS_${layer}})
+    set(used FALSE)
+    foreach(file ${files})
+      file(STRINGS ${file} hits REGEX "^#include \"${dep}/")
+      if(hits)
+        set(used TRUE)
+        break()
+      endif()
+    endforeach()
+    if(NOT used)
+      message("layer ${layer} depends on ${dep} (framework/CMakeLists.txt), but no file of it includes ${dep}/")
+      math(EXPR failures "${failures} + 1")
+    endif()
+  endforeach()
 endforeach()
 foreach(layer ${UFM_LAYERS})
   reachable(${layer} allowed)
