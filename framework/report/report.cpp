@@ -13,6 +13,7 @@
 #include "report/report_table_registry.h"
 #include "report/statement.h"
 #include "report/unlearning_table.h"
+#include "report/one_run_plot.h"
 #include "report/verdict_plots.h"
 #include "report/verdicts.h"
 #include "storage/result_file.h"
@@ -82,6 +83,8 @@ std::string report(const ResultFile& file, const ReportOptions& options, const s
     if (!tradeoff.empty()) written.push_back(tradeoff);
     const std::string unlearning = write_unlearning_plot(file, options.plots_directory);
     if (!unlearning.empty()) written.push_back(unlearning);
+    const std::string one_run = write_one_run_plot(file, options.plots_directory);
+    if (!one_run.empty()) written.push_back(one_run);
     if (format == TableFormat::kMarkdown) {
       out << "\nplots (data and .gp scripts beside them): " << join(written) << "\n";
     }
