@@ -33,6 +33,9 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
       // One privacy level (its noise calibrated to the μ target), two pairs, one epoch.
       // One audit level (m = 100 of the 200 training images), one seed, one epoch.
       {"one_run.yaml", {"audit_level=m_100", "sweep.train.seed=[0]", "canaries.count=100"}},
+      // The large-m audit at m = 100 of the 200 training images, one seed.
+      {"one_run_large_m.yaml", {"audit_level=m_10000", "sweep.train.seed=[0]", "canaries.count=100",
+                                "canaries.guess_stamped=10", "canaries.guess_not_stamped=10"}},
       // One privacy level and seed of the audit under DP-SGD, m = 100.
       {"one_run_dp.yaml", {"privacy_level=mu_1", "sweep.train.seed=[0]", "canaries.count=100",
                            "canaries.guess_stamped=10", "canaries.guess_not_stamped=10"}},
