@@ -25,7 +25,8 @@ void write_ref(YAML::Emitter& out, const OptionRef& ref) {
       ref);
 }
 
-void read_ref(const YAML::Node& node, const OptionRef& ref, const std::string& source, const std::string& path) {
+void read_ref(const YAML::Node& node, const OptionRef& ref, const OptionRule& rule, const std::string& source,
+              const std::string& path) {
   std::visit(
       [&](const auto& value) {
         if constexpr (std::is_same_v<std::decay_t<decltype(value)>, EnumRef>) {
@@ -34,9 +35,9 @@ void read_ref(const YAML::Node& node, const OptionRef& ref, const std::string& s
           const std::vector<std::string>& names = *value.names;
           const auto found = std::find(names.begin(), names.end(), name);
           if (found == names.end()) {
-            std::string allowed;
-            for (const std::string& n : names) allowed += (allowed.empty() ? "" : " | ") + n;
-            fail(source, path, "expected " + allowed + ", got '" + name + "' (did you mean '" + nearest(name, names) + "'?)");
+            // The entry's choices are the names (OptionTable::add), so the rule says them.
+            fail(source, path, "expected " + rule.describe() + ", got '" + name + "' (did you mean '" +
+                                   nearest(name, names) + "'?)");
           }
           value.set(static_cast<std::size_t>(found - names.begin()));
         } else {
@@ -100,7 +101,7 @@ void read(const OptionTableBase& table, void* target, const YAML::Node& node, co
     if (entry->block) {
       read(*entry->block, entry->block_of(target), item.second, source, key_path);
     } else {
-      read_ref(item.second, entry->value(target), source, key_path);
+      read_ref(item.second, entry->value(target), entry->rule, source, key_path);
     }
   }
 }

@@ -65,16 +65,18 @@ FlatSettings parse_settings_text(const std::string& text) {
 const FlatSettings& run_settings(const RunRecord& run) {
   // Reports look up many keys of many runs; runs of one file share few distinct texts.
   static std::mutex mutex;
-  static std::map<std::string, FlatSettings> parsed;
+  static std::map<std::string, FlatSettings> from_settings, from_yaml;
   static const FlatSettings none;
   const bool stored = run.has_attribute(schema::kSettings);
   if (!stored && !run.has_attribute(schema::kRunConfig)) return none;
-  const std::string& text = run.string_attribute(stored ? schema::kSettings : schema::kRunConfig);
-  const std::string key = (stored ? "s" : "y") + text;
+  const char* name = stored ? schema::kSettings : schema::kRunConfig;
+  const std::string* text = std::get_if<std::string>(&run.attributes.at(name));
+  if (text == nullptr) run.string_attribute(name);  // throws the StorageError naming the run and attribute
   const std::lock_guard<std::mutex> lock(mutex);
-  auto found = parsed.find(key);
+  std::map<std::string, FlatSettings>& parsed = stored ? from_settings : from_yaml;
+  auto found = parsed.find(*text);
   if (found == parsed.end()) {
-    found = parsed.emplace(key, stored ? parse_settings_text(text) : flatten_config_yaml(text, "run " + run.identity))
+    found = parsed.emplace(*text, stored ? parse_settings_text(*text) : flatten_config_yaml(*text, "run " + run.identity))
                 .first;
   }
   return found->second;

@@ -12,6 +12,7 @@
 #include "report/calibration.h"
 #include "report/per_canary_tests.h"
 #include "report/plots.h"
+#include "report/pvalue_qq_plot.h"
 #include "report/verdicts.h"
 
 namespace ufm {
@@ -24,32 +25,11 @@ std::vector<std::string> write_verdict_plots(const ResultFile& file, const Group
   const fs::path dir(directory);
   const std::vector<const RunRecord*> nulls = null_canaries(file);
   if (!nulls.empty()) {
-    fs::create_directories(dir);
-    std::ostringstream data, plot;
-    int series = 0;
-    plot << "set terminal pngcairo noenhanced size 800,800 font 'sans,10'\nset output 'pvalue_qq.png'\n"
-         << "set title 'p-values of null pairs against Uniform(0,1)'\nset xlabel 'uniform quantile i/(n+1)'\n"
-         << "set ylabel 'sorted p-value'\nset xrange [0:1]\nset yrange [0:1]\nset size square\nset grid\n"
-         << "set key top left\nplot x with lines dashtype 2 lc rgb 'grey' title 'y = x'";
-    for (const auto& test : per_canary_tests()) {
-      std::vector<double> p = values_of(nulls, test.path);
-      if (p.empty()) continue;
-      std::sort(p.begin(), p.end());
-      data << "# " << test.name << "\n";
-      for (std::size_t i = 0; i < p.size(); ++i) {
-        data << plot_number(static_cast<double>(i + 1) / static_cast<double>(p.size() + 1)) << " " << plot_number(p[i]) << "\n";
-      }
-      data << "\n\n";
-      plot << ", \\\n  'pvalue_qq.dat' index " << series++ << " using 1:2 with linespoints pt 7 ps 0.6 title '"
-           << test.name << "'";
-    }
-    plot << "\n";
-    if (series > 0) {
-      write_text_file((dir / "pvalue_qq.dat").string(), data.str());
-      write_text_file((dir / "pvalue_qq.gp").string(), plot.str());
-      render_gnuplot(dir.string(), "pvalue_qq");
-      written.push_back((dir / "pvalue_qq.png").string());
-    }
+    std::vector<PValueSeries> series;
+    for (const auto& test : per_canary_tests()) series.push_back({test.name, values_of(nulls, test.path)});
+    const std::string png =
+        write_pvalue_qq_plot(directory, "pvalue_qq", "p-values of null pairs against Uniform(0,1)", series, false);
+    if (!png.empty()) written.push_back(png);
   }
   // Power: Fisher p of each exposure test against the number of pairs (first setting with pairs).
   const Table power = power_table(grouped);

@@ -1,14 +1,13 @@
 #include "runs/experiment_runner.h"
 
-
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 
+#include "core/stopwatch.h"
 #include "runtime/device.h"
 #include "core/error.h"
 #include "core/logging.h"
@@ -27,8 +26,6 @@
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Identity of the experiment a result file belongs to: its trainings, i.e. its points
 // without the canary choice and without their unlearning stage, each once. So adding
@@ -231,7 +228,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   context.threads = threads;
   context.parallel_models = execution.parallel_models;
   context.progress = execution.progress;
-  const auto started = Clock::now();
+  const Stopwatch started;
   // Stage 1 trains every run that can be planned, among them the reference controls of
   // points whose canaries are chosen by influence or hardness; stage 2 plans those
   // canaries from the stored references and trains them.
@@ -257,7 +254,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   outcome.runs_already_done = outcome.runs_planned - outcome.runs_trained;
   if (!options.merge) {
     log_info("trained " + std::to_string(outcome.runs_trained) + " runs in " +
-             format_duration(std::chrono::duration<double>(Clock::now() - started).count()) + "; pieces in " +
+             format_duration(started.seconds()) + "; pieces in " +
              pieces + " (not merged: run 'ufm merge " + pieces + " -o " + output_path + "')");
     return outcome;
   }
@@ -266,7 +263,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   const MergeReport merged = merge_pieces(pieces, output_path, root);
   for (const auto& skipped : merged.skipped) log_info("skipped piece " + skipped);
   log_info("trained " + std::to_string(outcome.runs_trained) + " runs in " +
-           format_duration(std::chrono::duration<double>(Clock::now() - started).count()) + "; " + output_path +
+           format_duration(started.seconds()) + "; " + output_path +
            " holds " + std::to_string(merged.runs_in_target_after) + " runs");
   return outcome;
 }

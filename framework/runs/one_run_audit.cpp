@@ -2,11 +2,11 @@
 
 #include <ATen/ATen.h>
 
-#include <chrono>
 #include <cmath>
 #include <map>
 
 #include "audit/one_run_audit.h"
+#include "core/stopwatch.h"
 #include "evaluation/candidate_scores.h"
 #include "features/inject.h"
 #include "features/one_run_draw.h"
@@ -62,7 +62,7 @@ void score_one_run(RunState& state) {
   const ExperimentConfig& config = state.run->config;
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   const OneRunDraw draw = draw_for(config, data);
   const std::vector<double> labels_stored = record.arrays.at(schema::kOneRunLabel).as_doubles();
   std::vector<std::int64_t> labels(labels_stored.begin(), labels_stored.end());
@@ -99,7 +99,7 @@ void score_one_run(RunState& state) {
   record.attributes[schema::kOneRunEpsilonLower] = guesses.epsilon_lower;
   record.attributes[schema::kOneRunDelta] = delta;
   record.attributes[schema::kOneRunSecondsAttribute] =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      start.seconds();
 }
 
 }  // namespace ufm

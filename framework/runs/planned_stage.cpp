@@ -4,11 +4,11 @@
 #include <tbb/task_arena.h>
 
 #include <atomic>
-#include <chrono>
 #include <memory>
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "core/stopwatch.h"
 #include "runtime/runtime_info.h"
 #include "core/text.h"
 #include "runs/study.h"
@@ -18,8 +18,6 @@
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // One progress line per epoch of a unit (batched members report one after the other),
 // with an estimate of the time left from the units finished so far.
@@ -143,7 +141,7 @@ std::size_t train_planned_runs(const ExperimentPlan& plan, const std::set<std::s
   };
   auto train_unit = [&](const std::vector<const PlannedRun*>& unit) {
     set_thread_count(context.threads);
-    const auto unit_start = Clock::now();
+    const Stopwatch unit_start;
     const PlannedRun& first_run = *unit.front();
     const ExperimentData& run_data = *context.data.at(experiment_data_key(plan.points[first_run.point].config));
     const std::string label = label_of(unit);
@@ -167,7 +165,7 @@ std::size_t train_planned_runs(const ExperimentPlan& plan, const std::set<std::s
         write_piece(context.pieces, record);
       }
     }
-    const double seconds = std::chrono::duration<double>(Clock::now() - unit_start).count();
+    const double seconds = unit_start.seconds();
     double expected = total_seconds.load();
     while (!total_seconds.compare_exchange_weak(expected, expected + seconds)) {
     }

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "models/classifier.h"
-#include "scoring/scorer.h"
 #include "storage/schema.h"
 
 namespace ufm {
@@ -36,8 +35,8 @@ void add_history(RunRecord& record, const TrainingHistory& history) {
   record.arrays[schema::kValLoss] = ArrayData::vector(history.val_loss, "epoch");
   record.arrays[schema::kValAccuracy] = ArrayData::vector(history.val_accuracy, "epoch");
   record.arrays[schema::kEpochSeconds] = ArrayData::vector(history.epoch_seconds, "epoch");
-  record.arrays[schema::kBestEpoch] = int_output(history.best_epoch);
-  record.arrays[schema::kEpochsRun] = int_output(history.epochs_run());
+  record.arrays[schema::kBestEpoch] = ArrayData::integer(history.best_epoch);
+  record.arrays[schema::kEpochsRun] = ArrayData::integer(history.epochs_run());
 }
 
 

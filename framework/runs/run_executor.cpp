@@ -2,10 +2,10 @@
 
 #include <ATen/ATen.h>
 
-#include <chrono>
 #include <memory>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "data/dataset_registry.h"
 #include "data/ood_adapter.h"
 #include "features/inject.h"
@@ -17,12 +17,6 @@
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // The run's record once it has trained: the finish stages, in order.
 RunRecord finish_run(RunState& state, const TrainingHistory& history, double train_seconds) {
@@ -138,12 +132,12 @@ std::vector<RunRecord> train_and_finish(std::vector<std::unique_ptr<RunState>>& 
     members.push_back(TrainingMember{state->model.get(), state->training.get(), state->generator,
                                      epoch_callback(*state, progress)});
   }
-  const auto train_start = Clock::now();
+  const Stopwatch train_start;
   const std::vector<TrainingHistory> histories =
       train_classifiers(members, data.on_device.test_images, data.on_device.test_labels, config.train,
                         config.augmentation,
                         training_seams(config.train, resolved_privacy(config, states.front()->training->size())));
-  const double train_seconds = seconds_since(train_start);
+  const double train_seconds = train_start.seconds();
   std::vector<RunRecord> records;
   for (std::size_t k = 0; k < states.size(); ++k) {
     records.push_back(finish_run(*states[k], histories[k], train_seconds));

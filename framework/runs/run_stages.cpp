@@ -4,10 +4,10 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "runtime/runtime_info.h"
 #include "config/stored_settings.h"
 #include "core/text.h"
@@ -29,14 +29,6 @@
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-
 
 // --- Before training ---------------------------------------------------------------------
 
@@ -196,7 +188,7 @@ void score_run(RunState& state) {
   const ExperimentConfig& config = run.config;
   const ExperimentData& data = *state.data;
   RunRecord& record = state.record;
-  const auto evaluation_start = Clock::now();
+  const Stopwatch evaluation_start;
   state.probe_outputs = run_probes(*state.model, state.probes.draws.front(), config.evaluation.batch_size);
   const ProbeOutputs outputs = outputs_of(state.probe_outputs);
   ScoringContext context(outputs, state.canary_label);
@@ -235,7 +227,7 @@ void score_run(RunState& state) {
   state.checkpoints.clear();
   for (auto& [path, array] : stack_per_epoch(state.per_epoch)) record.arrays[path] = std::move(array);
   // The probe scores' own time: exposure and self-influence keep theirs.
-  double seconds = seconds_since(evaluation_start);
+  double seconds = evaluation_start.seconds();
   for (const char* own : {schema::kExposureSecondsAttribute, schema::kExposureControlSecondsAttribute,
                           schema::kInfluenceSecondsAttribute}) {
     if (result.attributes.count(own)) seconds -= std::get<double>(result.attributes.at(own));

@@ -3,12 +3,12 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "evaluation/exposure.h"
 #include "features/pattern.h"
 #include "models/init.h"
@@ -21,8 +21,6 @@
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 double scalar_of(const RunRecord& record, const std::string& path) { return record.array(path).as_doubles().at(0); }
 
@@ -165,10 +163,10 @@ void unlearn_run(RunState& state) {
   context.generator =
       at::make_generator<at::CPUGeneratorImpl>(stream_seed(config.train.seed, StreamPurpose::kUnlearning, 0));
   model.set_generator(context.generator);
-  const auto start = Clock::now();
+  const Stopwatch start;
   unlearning_registry().create(config.unlearning.method)->unlearn(context);
   record.attributes[schema::kUnlearningSecondsAttribute] =
-      std::chrono::duration<double>(Clock::now() - start).count();
+      start.seconds();
   record_forget_fit(record, model, forget, "");
   model.eval();
   if (!device.is_cpu()) model.to(at::kCPU);

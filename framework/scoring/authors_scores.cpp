@@ -41,9 +41,9 @@ class LabelUnknownScorer final : public Scorer {
   ScoreResult score(const ScoringContext& context) const override {
     const MemorisationScores& scores = context.memorisation();
     return {{schema::kScoreM14, ArrayData::scalar(scores.m14)},
-            {schema::kScoreM14Label, int_output(scores.m14_label)},
+            {schema::kScoreM14Label, ArrayData::integer(scores.m14_label)},
             {schema::kScoreM15, ArrayData::scalar(scores.m15)},
-            {schema::kScoreM15Label, int_output(scores.m15_label)}};
+            {schema::kScoreM15Label, ArrayData::integer(scores.m15_label)}};
   }
 };
 

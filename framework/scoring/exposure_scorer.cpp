@@ -1,17 +1,13 @@
 #include "scoring/exposure_scorer.h"
 
-#include <chrono>
 #include <cmath>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "storage/schema.h"
 
 namespace ufm {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 constexpr const char* kWithControl = "on a canary with its own control";
 constexpr const char* kSaved = "evaluation.save_candidate_scores";
@@ -57,25 +53,25 @@ class ExposureScorer final : public Scorer {
     const std::int64_t label = context.canary_label();
     ScoreResult result;
     ScoreArrays& arrays = result.arrays;
-    const auto start = Clock::now();
+    const Stopwatch start;
     const CandidateScores own =
         score_candidates(*context.model, *in.ood_images, *in.ood_labels, label, patterns, in.stamp, in.probe_limit);
     result.attributes[schema::kExposureFastPathAttribute] = static_cast<std::int64_t>(own.known_means.fast ? 1 : 0);
-    arrays[schema::kExposureCandidates] = int_output(static_cast<std::int64_t>(patterns.size() - 1));
-    arrays[schema::kExposureImages] = int_output(own.known_images);
-    arrays[schema::kExposureUnknownImages] = int_output(own.unknown_images);
+    arrays[schema::kExposureCandidates] = ArrayData::integer(static_cast<std::int64_t>(patterns.size() - 1));
+    arrays[schema::kExposureImages] = ArrayData::integer(own.known_images);
+    arrays[schema::kExposureUnknownImages] = ArrayData::integer(own.unknown_images);
     add_exposure_rank(arrays, schema::kExposure, rank_first(own.known));
     add_exposure_rank(arrays, schema::kExposureUnknown, rank_first(own.unknown));
-    arrays[schema::kExposureUnknownLabel] = int_output(own.unknown_label.front());
+    arrays[schema::kExposureUnknownLabel] = ArrayData::integer(own.unknown_label.front());
     if (in.save_candidate_scores) {
       arrays[schema::kCandidateScores] = ArrayData::vector(own.known, "candidate");
       arrays[schema::kCandidateScoresUnknown] = ArrayData::vector(own.unknown, "candidate");
     }
-    result.attributes[schema::kExposureSecondsAttribute] = seconds_since(start);
+    result.attributes[schema::kExposureSecondsAttribute] = start.seconds();
     result.kept[kKeptExposureScores] = own.known;
     if (context.control_model == nullptr) return result;
 
-    const auto control_start = Clock::now();
+    const Stopwatch control_start;
     const CandidateScores other = score_candidates(*context.control_model, *in.ood_images, *in.ood_labels, label,
                                                    patterns, in.stamp, in.probe_limit);
     // Label unknown: the control is read at the class guessed on the canary for each pattern.
@@ -92,7 +88,7 @@ class ExposureScorer final : public Scorer {
       arrays[schema::kCandidateScoresControl] = ArrayData::vector(other.known, "candidate");
       arrays[schema::kCandidateScoresUnknownControl] = ArrayData::vector(control_unknown, "candidate");
     }
-    result.attributes[schema::kExposureControlSecondsAttribute] = seconds_since(control_start);
+    result.attributes[schema::kExposureControlSecondsAttribute] = control_start.seconds();
     return result;
   }
 };
@@ -101,7 +97,7 @@ class ExposureScorer final : public Scorer {
 
 void add_exposure_rank(ScoreArrays& arrays, const std::string& prefix, const ExposureRank& rank) {
   arrays[prefix] = ArrayData::scalar(rank.exposure);
-  arrays[prefix + schema::kExposureRankSuffix] = int_output(rank.rank);
+  arrays[prefix + schema::kExposureRankSuffix] = ArrayData::integer(rank.rank);
   arrays[prefix + schema::kExposurePSuffix] = ArrayData::scalar(rank.p_value);
 }
 

@@ -62,7 +62,7 @@ class ProbabilityScorer final : public Scorer {
     }
     const ProbabilityScore chosen = best >= 0 ? per_label[static_cast<std::size_t>(best)] : ProbabilityScore{kNaN, kNaN, 0};
     out[schema::kScoreMProbUnknown] = ArrayData::scalar(chosen.m_prob);
-    out[schema::kScoreMProbUnknownLabel] = int_output(best);
+    out[schema::kScoreMProbUnknownLabel] = ArrayData::integer(best);
     // Bonferroni over the K classes the maximum was taken over.
     out[schema::kScoreMProbUnknownP] =
         ArrayData::scalar(std::isnan(chosen.p_value) ? kNaN : std::min(1.0, static_cast<double>(classes) * chosen.p_value));

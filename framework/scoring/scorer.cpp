@@ -7,6 +7,4 @@ const MemorisationScores& ScoringContext::memorisation() const {
   return *memorisation_;
 }
 
-ArrayData int_output(std::int64_t value) { return ArrayData{{}, "", std::vector<std::int64_t>{value}}; }
-
 }  // namespace ufm

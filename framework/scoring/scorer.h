@@ -30,7 +30,7 @@ struct ScoreOutput {
   std::string description;
   /// When the output is written, in words ("evaluation.patch_draws > 1"); "" = whenever the
   /// scorer runs. The registry checks that an output without a condition is always returned.
-  std::string when;
+  std::string when = {};
 };
 
 struct ProbeInputs;
@@ -98,9 +98,6 @@ class Scorer {
   virtual ScoreResult score(const ScoringContext& context) const = 0;
 };
 
-/// An int64 scalar array.
-ArrayData int_output(std::int64_t value);
-
 /// A per-label output as ScoreOutput declares it ("" on a canary, "label" on a control): the
 /// canary's own label's `get(score)` as a scalar, or every label's as axis "label". `get`
 /// returns a double or an int64 (stored as int64).
@@ -110,7 +107,7 @@ ArrayData label_output(const ScoringContext& context, const std::vector<Score>& 
   if (!context.is_control()) {
     const Value own = get(per_label.at(static_cast<std::size_t>(context.canary_label())));
     if constexpr (std::is_integral_v<Value>) {
-      return int_output(static_cast<std::int64_t>(own));
+      return ArrayData::integer(static_cast<std::int64_t>(own));
     } else {
       return ArrayData::scalar(static_cast<double>(own));
     }

@@ -1,8 +1,7 @@
 #include "scoring/self_influence_scorer.h"
 
-#include <chrono>
-
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "influence/selection.h"
 #include "influence/self_influence.h"
 #include "storage/schema.h"
@@ -28,7 +27,7 @@ class SelfInfluenceScorer final : public Scorer {
                   (in.canary_index < 0 || in.stamped != nullptr),
               RuntimeError, "self_influence: the scoring context lacks the model, checkpoints or training set");
     Classifier& model = *context.model;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch start;
     const std::vector<std::int64_t> epochs = choose_checkpoint_epochs(*in.train_loss, *in.options);
     const std::vector<Checkpoint> chosen = checkpoints_at(*in.checkpoints, epochs);
     const at::Tensor& labels = *in.train_labels;
@@ -49,7 +48,7 @@ class SelfInfluenceScorer final : public Scorer {
         ArrayData{{static_cast<std::int64_t>(epochs.size())}, "checkpoint", epochs};
     if (in.canary_index >= 0) result.attributes[schema::kSelfInfluenceRankAfter] = rank_of(values, in.canary_index);
     result.attributes[schema::kInfluenceSecondsAttribute] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        start.seconds();
     return result;
   }
 };

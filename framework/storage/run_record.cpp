@@ -33,6 +33,12 @@ const T& typed_attribute(const RunRecord& run, const std::string& name, const ch
 
 }  // namespace
 
+ArrayData ArrayData::integer(std::int64_t value) {
+  ArrayData array;
+  array.values = std::vector<std::int64_t>{value};
+  return array;
+}
+
 ArrayData ArrayData::scalar(double value) {
   ArrayData array;
   array.values = std::vector<double>{value};

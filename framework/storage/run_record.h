@@ -20,6 +20,8 @@ struct ArrayData {
   std::variant<std::vector<float>, std::vector<double>, std::vector<std::int64_t>> values;
 
   static ArrayData scalar(double value);
+  /// An int64 scalar (counts, ranks, labels).
+  static ArrayData integer(std::int64_t value);
   static ArrayData vector(std::vector<double> values, std::string axis);
   std::int64_t element_count() const;
   /// Values converted to double (any stored type).

@@ -4,11 +4,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
-#include <chrono>
 #include <mutex>
 
 #include "core/error.h"
 #include "core/fault_injection.h"
+#include "core/stopwatch.h"
 #include "models/batched_model.h"
 #include "models/eval_mode.h"
 #include "training/early_stopping.h"
@@ -167,7 +167,7 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
 
   for (std::int64_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
     if (std::none_of(active.begin(), active.end(), [](bool a) { return a; })) break;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch start;
     batched.train();
     // Each model's batches, drawn from its own generator as it draws them alone. Stopped
     // models keep drawing (their forward still runs): it changes nothing they keep.
@@ -238,7 +238,7 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
     const at::Tensor loss_cpu = loss_total.cpu();
     const at::Tensor correct_cpu = correct_total.cpu();
     const auto [val_loss, val_accuracy] = evaluate_batched(batched, validation_images, validation_labels);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = start.seconds();
 
     for (std::size_t k = 0; k < members.size(); ++k) {
       if (!active[k]) continue;

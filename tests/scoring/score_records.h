@@ -44,7 +44,9 @@ inline void expect_same_array(const ArrayData& read, const ArrayData& written) {
   const auto a = read.as_doubles(), b = written.as_doubles();
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!(std::isnan(a[i]) && std::isnan(b[i]))) EXPECT_EQ(a[i], b[i]) << i;
+    if (!(std::isnan(a[i]) && std::isnan(b[i]))) {
+      EXPECT_EQ(a[i], b[i]) << i;
+    }
   }
 }
 
