@@ -160,6 +160,41 @@ void BM_Training_SgemmPeak(benchmark::State& state) {
 BENCHMARK(BM_Training_SgemmPeak)->ArgNames({"threads", "m", "k", "n"})->Args({2, 128, 784, 512})
     ->Args({1, 128, 784, 512})->Args({2, 1024, 1024, 1024})->UseRealTime();
 
+// Exactly the matrix products one MLP step needs, at their own shapes and layouts, with
+// nothing else: forward x·W1ᵀ, h1·W2ᵀ, h2·W3ᵀ (with the bias as addmm's C), the three weight
+// gradients gᵀ·a, and the input gradients g·W of layers 2 and 3 (layer 1's input needs none).
+// That is 2·B·(3·Σ w_i·w_{i+1} − w0·w1) = 308 MFLOP of the nominal 411, and the time of these
+// products is the floor of the step on this machine: the step's own GEMM rate.
+void BM_Training_MlpStepProducts(benchmark::State& state) {
+  ufm::set_thread_count(static_cast<int>(state.range(0)));
+  const std::int64_t B = 128;
+  const std::vector<std::int64_t> widths = {784, 512, 256, 10};
+  std::vector<at::Tensor> weights, biases, activations = {at::randn({B, widths[0]})}, grads, weight_grads;
+  for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
+    weights.push_back(at::randn({widths[i + 1], widths[i]}));
+    biases.push_back(at::randn({widths[i + 1]}));
+    activations.push_back(at::empty({B, widths[i + 1]}));
+    grads.push_back(at::randn({B, widths[i + 1]}));
+    weight_grads.push_back(at::empty({widths[i + 1], widths[i]}));
+  }
+  std::vector<at::Tensor> input_grads = {at::Tensor(), at::empty({B, widths[1]}), at::empty({B, widths[2]})};
+  double flops = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    flops += 2.0 * 2.0 * static_cast<double>(B * widths[i] * widths[i + 1]);        // forward + weight gradient
+    if (i > 0) flops += 2.0 * static_cast<double>(B * widths[i] * widths[i + 1]);  // input gradient
+  }
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < weights.size(); ++i) at::addmm_out(activations[i + 1], biases[i], activations[i], weights[i].t());
+    for (std::size_t i = weights.size(); i-- > 0;) {
+      at::mm_out(weight_grads[i], grads[i].t(), activations[i]);
+      if (i > 0) at::mm_out(input_grads[i], grads[i], weights[i]);
+    }
+    benchmark::DoNotOptimize(weight_grads[0].data_ptr<float>());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Training_MlpStepProducts)->ArgNames({"threads"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The same products with bf16 inputs (fp32 accumulation inside the kernel): what mixed
 // precision (train.precision: bf16) can gain at most on this CPU's matrix units.
 void BM_Training_Bf16GemmPeak(benchmark::State& state) {
