@@ -53,13 +53,14 @@ int command_account(const std::vector<std::string>& args, std::ostream& out) {
               schedule.noise_multiplier);
   } else {
     PrivacyTarget target;
-    target.kind = values.count("target-mu") ? "mu" : "epsilon";
+    target.kind = values.count("target-mu") ? PrivacyTarget::Kind::kMu : PrivacyTarget::Kind::kEpsilon;
     target.mu = target_mu;
     target.epsilon = target_epsilon;
-    UFM_CHECK(target_mu > 0.0 || target_epsilon > 0.0, ConfigError, "--target-", target.kind, ": expected > 0");
+    const char* kind = target_kind_name(target.kind);
+    UFM_CHECK(target_mu > 0.0 || target_epsilon > 0.0, ConfigError, "--target-", kind, ": expected > 0");
     schedule.noise_multiplier = calibrate_noise_multiplier(schedule, target).noise_multiplier;
-    out << "solved noise multiplier: " << schedule.noise_multiplier << " (target " << target.kind << " "
-        << (target.kind == "mu" ? target_mu : target_epsilon) << ")\n";
+    out << "solved noise multiplier: " << schedule.noise_multiplier << " (target " << kind << " "
+        << (target.kind == PrivacyTarget::Kind::kMu ? target_mu : target_epsilon) << ")\n";
   }
   const DpSgdAccount account = account_dp_sgd(schedule);
   out << "schedule: q " << schedule.sampling_rate << ", sigma " << schedule.noise_multiplier << ", " << schedule.steps_planned

@@ -163,7 +163,7 @@ void ExperimentConfig::validate() const {
   // The per-example norms of DP-SGD are formed from the traced layer inputs and output
   // gradients in fp32 (models/per_example_norms.h); a bf16 pass would round them to bf16's
   // 8-bit mantissa before the clipping the guarantee rests on.
-  UFM_CHECK(!privacy.enabled || train.precision != "bf16", ConfigError,
+  UFM_CHECK(!privacy.enabled || train.precision != PrecisionChoice::kBf16, ConfigError,
             "train.precision: bf16 is not available with privacy.enabled (DP-SGD's per-example gradient norms and "
             "clipping are computed in fp32); set train.precision=fp32");
   UFM_CHECK(!privacy.enabled || privacy.poisson() || train.shuffle, ConfigError,

@@ -4,6 +4,11 @@
 
 namespace ufm {
 
+const std::vector<std::string>& option_names(OodSplit) {
+  static const std::vector<std::string> names = {"train", "test", "all"};
+  return names;
+}
+
 const OptionTable<DatasetOptions>& DatasetOptions::options() {
   static const OptionTable<DatasetOptions> table = [] {
     OptionTable<DatasetOptions> t;
@@ -28,7 +33,6 @@ const OptionTable<OodOptions>& OodOptions::options() {
         .non_empty("a dataset name")
         .add("path", &OodOptions::path, "directory of the OOD dataset (\"\" = its default)")
         .add("split", &OodOptions::split, "OOD split used: train | test | all")
-        .one_of({"train", "test", "all"})
         .add("limit", &OodOptions::limit, "keep the first N OOD images (0 = all)")
         .at_least(0, "0 = all")
         .add("normalise", &OodOptions::normalise,

@@ -43,9 +43,9 @@ ImageSplit load_ood_images(const OodOptions& options, std::int64_t channels, std
   dataset_options.path = options.path;
   const ImageDataset dataset = load_dataset(dataset_options);
   ImageSplit split;
-  if (options.split == "train") {
+  if (options.split == OodSplit::kTrain) {
     split = dataset.train;
-  } else if (options.split == "test") {
+  } else if (options.split == OodSplit::kTest) {
     split = dataset.test;
   } else if (options.limit > 0 && options.limit <= dataset.train.size()) {
     split = dataset.train;  // the limit falls inside the training part: no need to copy both

@@ -2,11 +2,16 @@
 /// Out-of-distribution probe images adapted to a model's input shape (science.md, "OOD sets").
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/option_table.h"
 #include "data/dataset_registry.h"
 
 namespace ufm {
+
+/// ood.split: "train", "test", "all".
+enum class OodSplit { kTrain, kTest, kAll };
+const std::vector<std::string>& option_names(OodSplit);
 
 /// YAML block `ood`.
 struct OodOptions {
@@ -15,7 +20,7 @@ struct OodOptions {
   /// Its directory ("" = its default).
   std::string path = "";
   /// Which split probes the model: train | test | all (train then test).
-  std::string split = "all";
+  OodSplit split = OodSplit::kAll;
   /// Keep the first N images (0 = all).
   std::int64_t limit = 0;
   /// false reproduces a bug of the authors' code: one-channel OOD images left

@@ -6,21 +6,30 @@
 namespace ufm {
 
 double PrivacyTarget::allowed_mu() const {
-  if (kind == "attack") return gdp_mu_for_tpr(attack_tpr, attack_fpr);
-  if (kind == "advantage") return gdp_mu_for_advantage(advantage);
+  if (kind == Kind::kAttack) return gdp_mu_for_tpr(attack_tpr, attack_fpr);
+  if (kind == Kind::kAdvantage) return gdp_mu_for_advantage(advantage);
   return mu;
 }
 
+const char* target_kind_name(PrivacyTarget::Kind kind) {
+  switch (kind) {
+    case PrivacyTarget::Kind::kEpsilon: return "epsilon";
+    case PrivacyTarget::Kind::kMu: return "mu";
+    case PrivacyTarget::Kind::kAttack: return "attack";
+    case PrivacyTarget::Kind::kAdvantage: return "advantage";
+  }
+  return "?";
+}
+
 Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarget& target) {
-  UFM_CHECK(target.kind == "epsilon" || target.kind == "mu" || target.kind == "attack" || target.kind == "advantage",
-            ConfigError, "privacy.target: expected epsilon, mu, attack or advantage, got '", target.kind, "'");
-  const double allowed_mu = target.kind == "epsilon" ? 0.0 : target.allowed_mu();
+  const bool epsilon_target = target.kind == PrivacyTarget::Kind::kEpsilon;
+  const double allowed_mu = epsilon_target ? 0.0 : target.allowed_mu();
   auto account_at = [&](double sigma, Accountant accountant) {
     schedule.noise_multiplier = sigma;
     return account_dp_sgd(schedule, accountant);
   };
   auto meets = [&](const DpSgdAccount& account) {
-    return target.kind == "epsilon" ? account.epsilon <= target.epsilon : account.mu <= allowed_mu;
+    return epsilon_target ? account.epsilon <= target.epsilon : account.mu <= allowed_mu;
   };
   // Bisection on σ keeping the σ that meets the target, ε and μ falling as σ grows.
   auto bisect = [&](double lo, double hi, Calibration best, Accountant accountant, double tolerance) {
@@ -38,9 +47,9 @@ Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarg
   };
   constexpr double kLowest = 0.2, kHighest = 200.0;
   const DpSgdAccount at_highest = account_at(kHighest, Accountant::kRdp);
-  UFM_CHECK(meets(at_highest), ConfigError, "privacy.target: ", target.kind, " target ",
-            target.kind == "epsilon" ? target.epsilon : allowed_mu, " is not met even with noise_multiplier 200 (",
-            target.kind == "epsilon" ? "epsilon " + std::to_string(at_highest.epsilon)
+  UFM_CHECK(meets(at_highest), ConfigError, "privacy.target: ", target_kind_name(target.kind), " target ",
+            epsilon_target ? target.epsilon : allowed_mu, " is not met even with noise_multiplier 200 (",
+            epsilon_target ? "epsilon " + std::to_string(at_highest.epsilon)
                                      : "mu " + std::to_string(at_highest.mu),
             "); allow more privacy loss or fewer steps");
   // RDP alone first (a fraction of a second an account): the tight guarantee is never looser, so the

@@ -11,11 +11,15 @@
 namespace ufm {
 
 struct PrivacyTarget {
-  std::string kind;  ///< epsilon | mu | attack | advantage
+  enum class Kind { kEpsilon, kMu, kAttack, kAdvantage };
+  Kind kind = Kind::kEpsilon;
   double epsilon = 0.0, mu = 0.0, attack_tpr = 0.0, attack_fpr = 0.0, advantage = 0.0;
   /// The μ an attack or advantage target allows; `mu` for a μ target.
   double allowed_mu() const;
 };
+
+/// "epsilon", "mu", "attack", "advantage" (privacy.target's names).
+const char* target_kind_name(PrivacyTarget::Kind kind);
 
 struct Calibration {
   double noise_multiplier = 0.0;

@@ -75,11 +75,11 @@ void resolve_automatic_precision(std::vector<SweepPoint>& points) {
   const CpuFeatures cpu = detect_cpu_features();
   for (SweepPoint& point : points) {
     TrainingOptions& train = point.config.train;
-    if (train.precision != "auto") continue;
+    if (train.precision != PrecisionChoice::kAuto) continue;
     // Resolved here, before any identity is hashed: the identity holds what was computed.
     const c10::Device device = resolve_device(point.config.execution.device);
     const bool dp = point.config.privacy.enabled;
-    train.precision = precision_name(automatic_precision(device, cpu, dp));
+    train.precision = precision_choice(automatic_precision(device, cpu, dp));
     point.automatic_precision = true;
     const std::string line = "train.precision=auto: picked " + describe_automatic_precision(device, cpu, dp);
     if (logged.insert(line).second) log_info(line);
@@ -90,7 +90,7 @@ std::vector<std::string> automatic_precision_overrides(const std::vector<SweepPo
   std::set<std::string> picked;
   for (const SweepPoint& point : points) {
     if (!point.automatic_precision) return {};
-    picked.insert(point.config.train.precision);
+    picked.insert(option_name(point.config.train.precision));
   }
   if (picked.size() != 1) return {};
   return {"train.precision=" + *picked.begin()};
@@ -192,7 +192,7 @@ ExperimentOutcome run_experiment(const std::vector<SweepPoint>& points, const st
   configure_determinism(device, execution.deterministic_gpu);
   const CpuFeatures cpu = detect_cpu_features();
   for (const SweepPoint& point : points) {
-    check_precision_supported(precision_from_name(point.config.train.precision), device, cpu);
+    check_precision_supported(step_precision(point.config.train.precision), device, cpu);
   }
   if (options.study) write_study_description(pieces_directory(output_path), *options.study);
 

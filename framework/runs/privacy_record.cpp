@@ -28,14 +28,27 @@ DpSgdSchedule planned_schedule(const ExperimentConfig& config, std::int64_t n) {
   schedule.steps_planned = config.train.max_epochs * ((n + batch - 1) / batch);
   schedule.steps_taken = schedule.steps_planned;
   schedule.delta = privacy.delta;
-  schedule.replace = privacy.neighbouring == kNeighbouringReplace;
+  schedule.replace = privacy.neighbouring == Neighbouring::kReplace;
   schedule.poisson = privacy.poisson();
   return schedule;
 }
 
+// privacy.target as the calibration's kind (never none: no calibration then).
+PrivacyTarget::Kind kind_of(NoiseTarget target) {
+  switch (target) {
+    case NoiseTarget::kMu: return PrivacyTarget::Kind::kMu;
+    case NoiseTarget::kAttack: return PrivacyTarget::Kind::kAttack;
+    case NoiseTarget::kAdvantage: return PrivacyTarget::Kind::kAdvantage;
+    case NoiseTarget::kEpsilon: break;
+    case NoiseTarget::kNone:
+      throw RuntimeError("privacy.target: none has no noise calibration");
+  }
+  return PrivacyTarget::Kind::kEpsilon;
+}
+
 PrivacyTarget target_of(const PrivacyOptions& privacy) {
   PrivacyTarget target;
-  target.kind = privacy.target;
+  target.kind = kind_of(privacy.target);
   target.epsilon = privacy.target_epsilon;
   target.mu = privacy.target_mu;
   target.attack_tpr = privacy.attack_tpr;
@@ -71,7 +84,7 @@ DpSgdAccount account_of(const DpSgdSchedule& s) {
 
 PrivacyOptions resolved_privacy(const ExperimentConfig& config, std::int64_t training_size) {
   PrivacyOptions privacy = config.privacy;
-  if (!privacy.enabled || privacy.target == "none") return privacy;
+  if (!privacy.enabled || privacy.target == NoiseTarget::kNone) return privacy;
   static std::mutex mutex;
   static std::map<std::string, double> solved;
   const DpSgdSchedule schedule = planned_schedule(config, training_size);
@@ -103,8 +116,8 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacySamplingRate] = schedule.sampling_rate;
   a[schema::kPrivacyNoiseMultiplier] = privacy.noise_multiplier;
   a[schema::kPrivacyClipNorm] = privacy.clip_norm;
-  a[schema::kPrivacySampling] = privacy.sampling;
-  a[schema::kPrivacyNeighbouring] = privacy.neighbouring;
+  a[schema::kPrivacySampling] = option_name(privacy.sampling);
+  a[schema::kPrivacyNeighbouring] = option_name(privacy.neighbouring);
   a[schema::kPrivacyDelta] = privacy.delta;
   a[schema::kPrivacyStepsPlanned] = schedule.steps_planned;
   a[schema::kPrivacyStepsTaken] = schedule.steps_taken;
@@ -125,10 +138,11 @@ void record_privacy(RunState& state) {
   a[schema::kPrivacyEpsilonAddRemove] = account.epsilon_add_remove;
   a[schema::kPrivacyEpsilonExPost] = account.epsilon_ex_post;
   a[schema::kPrivacyValidity] = account.validity;
-  a[schema::kPrivacyTarget] = privacy.target;
-  if (privacy.target != "none") {
+  a[schema::kPrivacyTarget] = option_name(privacy.target);
+  if (privacy.target != NoiseTarget::kNone) {
     const PrivacyTarget target = target_of(privacy);
-    a[schema::kPrivacyTargetValue] = privacy.target == "epsilon" ? privacy.target_epsilon : target.allowed_mu();
+    a[schema::kPrivacyTargetValue] =
+        privacy.target == NoiseTarget::kEpsilon ? privacy.target_epsilon : target.allowed_mu();
   }
   a[schema::kPrivacyMu] = account.mu;
   a[schema::kPrivacyMuClt] = account.mu_clt;

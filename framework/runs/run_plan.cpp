@@ -58,7 +58,7 @@ ExperimentConfig pair_run_config(const ExperimentConfig& point, std::int64_t can
   if (point.canaries.independent_pairs() && pair >= 0) config.train.seed = point.train.seed + static_cast<std::uint64_t>(pair);
   // Under DP a control shares its canary's initialisation but not its noise: a control that
   // shared the noise would cancel exactly what DP adds (issue "DP-SGD as a defence").
-  if (canary_index < 0 && point.privacy.enabled && point.privacy.references == kReferencesOwnNoise) {
+  if (canary_index < 0 && point.privacy.enabled && point.privacy.references == PrivateReferences::kOwnNoise) {
     config.privacy.draw_stream = 1;
   }
   return config;

@@ -33,7 +33,7 @@ at::Tensor active_indices(const std::vector<bool>& active, std::int64_t models, 
 }
 
 WeightDecay weight_decay_of(const TrainingOptions& options) {
-  return WeightDecay{options.weight_decay, options.weight_decay_mode == "decoupled"};
+  return WeightDecay{options.weight_decay, options.weight_decay_mode == WeightDecayMode::kDecoupled};
 }
 
 }  // namespace

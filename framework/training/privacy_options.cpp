@@ -4,6 +4,26 @@
 
 namespace ufm {
 
+const std::vector<std::string>& option_names(Sampling) {
+  static const std::vector<std::string> names = {"poisson", "shuffled"};
+  return names;
+}
+
+const std::vector<std::string>& option_names(Neighbouring) {
+  static const std::vector<std::string> names = {"replace", "add_remove"};
+  return names;
+}
+
+const std::vector<std::string>& option_names(NoiseTarget) {
+  static const std::vector<std::string> names = {"none", "epsilon", "mu", "attack", "advantage"};
+  return names;
+}
+
+const std::vector<std::string>& option_names(PrivateReferences) {
+  static const std::vector<std::string> names = {"own_noise", "shared_noise"};
+  return names;
+}
+
 const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
   static const OptionTable<PrivacyOptions> table = [] {
     const PrivacyOptions unset;
@@ -20,18 +40,15 @@ const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
                   "poisson (each example in each step with probability batch_size/N) | shuffled (fixed-size "
                   "batches: no accounted guarantee)",
                   unset.sampling)
-        .one_of({kSamplingPoisson, kSamplingShuffled})
         .add_late("neighbouring", &PrivacyOptions::neighbouring,
                   "neighbouring relation of the guarantee: replace (one example swapped, as stamping is) | add_remove",
                   unset.neighbouring)
-        .one_of({kNeighbouringReplace, kNeighbouringAddRemove})
         .add_late("delta", &PrivacyOptions::delta, "delta of the (epsilon, delta) statements", unset.delta)
         .above(0)
         .below(1)
         .add_late("target", &PrivacyOptions::target,
                   "calibrate sigma to a target instead: none | epsilon | mu | attack (TPR at attack_fpr) | advantage",
                   unset.target)
-        .one_of({"none", "epsilon", "mu", "attack", "advantage"})
         .add_late("target_epsilon", &PrivacyOptions::target_epsilon, "target epsilon at delta (target: epsilon)",
                   unset.target_epsilon)
         .above(0)
@@ -54,7 +71,6 @@ const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
                   "controls of DP runs: own_noise (shared initialisation, own masks and noise) | shared_noise "
                   "(seed-paired: cancels the noise)",
                   unset.references)
-        .one_of({kReferencesOwnNoise, kReferencesSharedNoise})
         .add_late("draw_stream", &PrivacyOptions::draw_stream,
                   "set by planning in run configs: stream of train.seed the run draws batches, masks and noise from "
                   "after initialisation (0 = the initialisation's)",
@@ -67,7 +83,7 @@ const OptionTable<PrivacyOptions>& PrivacyOptions::options() {
 
 void PrivacyOptions::validate() const {
   check_options(options(), *this, kBlock);
-  UFM_CHECK(target != "attack" || attack_tpr > attack_fpr, ConfigError, "privacy.attack_tpr: ", attack_tpr,
+  UFM_CHECK(target != NoiseTarget::kAttack || attack_tpr > attack_fpr, ConfigError, "privacy.attack_tpr: ", attack_tpr,
             " is not above privacy.attack_fpr = ", attack_fpr,
             " (no test does worse than chance, so such a target cannot be met)");
 }

@@ -150,7 +150,7 @@ std::vector<TrainingHistory> train_classifiers(std::vector<TrainingMember>& memb
 
   BatchedModel batched(models);
   if (batched_kernels) batched.set_batched_kernels(*batched_kernels);
-  batched.set_precision(precision_from_name(options.precision));
+  batched.set_precision(step_precision(options.precision));
   std::vector<at::Tensor> parameters = batched.parameters();
   std::unique_ptr<Optimizer> optimizer = make_optimizer(parameters, options);
   const at::Device device = batched.device();

@@ -1,9 +1,26 @@
 #include "training/training_options.h"
 
 #include "core/error.h"
+#include "runtime/precision.h"
 #include "training/optimizer.h"
 
 namespace ufm {
+
+const std::vector<std::string>& option_names(WeightDecayMode) {
+  static const std::vector<std::string> names = {"l2", "decoupled"};
+  return names;
+}
+
+const std::vector<std::string>& option_names(PrecisionChoice) {
+  static const std::vector<std::string> names = {"fp32", "bf16", "auto"};
+  return names;
+}
+
+Precision step_precision(PrecisionChoice choice) { return precision_from_name(option_name(choice)); }
+
+PrecisionChoice precision_choice(Precision precision) {
+  return precision == Precision::kBf16 ? PrecisionChoice::kBf16 : PrecisionChoice::kFp32;
+}
 
 const OptionTable<TrainingOptions>& TrainingOptions::options() {
   static const OptionTable<TrainingOptions> table = [] {
@@ -28,7 +45,6 @@ const OptionTable<TrainingOptions>& TrainingOptions::options() {
         .at_least(0)
         .add("weight_decay_mode", &TrainingOptions::weight_decay_mode,
              "l2 (rate/2·|w|^2 in the loss) | decoupled (AdamW-style shrinkage)")
-        .one_of({"l2", "decoupled"})
         .add("batch_size", &TrainingOptions::batch_size, "training images per step")
         .at_least(1)
         .add("max_epochs", &TrainingOptions::max_epochs, "upper bound on training epochs")
@@ -42,8 +58,7 @@ const OptionTable<TrainingOptions>& TrainingOptions::options() {
                   "accumulation, fp32 master weights, optimiser, loss and scoring (needs AVX512-BF16, AMX-BF16 "
                   "or a GPU); auto = bf16 where the machine has it and DP is off, else fp32, resolved before the "
                   "run's identity and logged",
-                  std::string("fp32"))
-        .one_of({"fp32", "bf16", "auto"});
+                  PrecisionChoice::kFp32);
     return t;
   }();
   return table;

@@ -57,7 +57,7 @@ void LocalizedReset::unlearn(UnlearningContext& context) const {
   const auto count = static_cast<std::int64_t>(std::llround(options.reset_fraction * static_cast<double>(total)));
   if (count > 0) {
     const std::vector<at::Tensor> saliency = forget_saliency(*context.model, context.forget);
-    if (options.reset_to == "random") {
+    if (options.reset_to == ResetTo::kRandom) {
       UFM_CHECK(static_cast<bool>(context.draw_initialisation), RuntimeError,
                 "localized: reset_to random needs an initialiser");
       reset_most_salient(*context.model, saliency, context.draw_initialisation(), count);

@@ -8,6 +8,11 @@
 
 namespace ufm {
 
+const std::vector<std::string>& option_names(ResetTo) {
+  static const std::vector<std::string> names = {"initial", "random"};
+  return names;
+}
+
 std::vector<std::int64_t> UnlearningOptions::forget_set() const {
   std::vector<std::int64_t> indices;
   if (forget_index >= 0) indices.push_back(forget_index);
@@ -50,7 +55,6 @@ const OptionTable<UnlearningOptions>& UnlearningOptions::options() {
         .add_late("reset_to", &UnlearningOptions::reset_to,
                   "localized: initial (the run's initial values) | random (a fresh draw of the initialiser)",
                   unset.reset_to)
-        .one_of({"initial", "random"})
         .add_late("retrain_reference", &UnlearningOptions::retrain_reference,
                   "also train reference (a): the model retrained with the forget images dropped from their batches",
                   unset.retrain_reference)

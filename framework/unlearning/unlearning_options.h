@@ -12,6 +12,10 @@
 
 namespace ufm {
 
+/// unlearning.reset_to: "initial", "random".
+enum class ResetTo { kInitial, kRandom };
+const std::vector<std::string>& option_names(ResetTo);
+
 struct UnlearningOptions {
   /// none | a registered method (unlearning/unlearning_method.h): finetune, neggrad,
   /// neggrad_plus, localized.
@@ -29,7 +33,7 @@ struct UnlearningOptions {
   double reset_fraction = 0.0;
   /// localized: initial (the values the run was initialised with) | random (a fresh draw
   /// from the model's initialiser, on its own stream).
-  std::string reset_to = "initial";
+  ResetTo reset_to = ResetTo::kInitial;
   /// Train reference (a), the model retrained with the forget images dropped from their
   /// batches, beside the unlearned models.
   bool retrain_reference = true;

@@ -97,7 +97,7 @@ TEST(ExperimentConfig, ReadsEveryBlockOfAFullFile) {
   EXPECT_EQ(c.data.test_limit, 100);
   EXPECT_EQ(c.ood.dataset, "cifar10");
   EXPECT_EQ(c.ood.path, "/data/cifar");
-  EXPECT_EQ(c.ood.split, "test");
+  EXPECT_EQ(c.ood.split, OodSplit::kTest);
   EXPECT_EQ(c.ood.limit, 50);
   EXPECT_FALSE(c.ood.normalise);
   EXPECT_EQ(c.feature.pattern, "matrix");
@@ -199,6 +199,49 @@ TEST(ExperimentConfigErrors, AnUnknownChoiceOfAnEnumeratedOptionNamesItsKeyTheCh
   EXPECT_EQ(c.influence.checkpoints, CheckpointRule::kCount);
   EXPECT_EQ(c.evaluation.candidate_space, CandidateSpace::kLetters);
   EXPECT_NE(to_yaml(c).find("select: hardest"), std::string::npos);
+}
+
+TEST(ExperimentConfigErrors, AnUnknownNameOfTheLaterEnumerationsIsRefusedWithTheChoicesAndTheNearest) {
+  for (const auto& [override_text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"privacy.sampling=poison",
+            "privacy.sampling: expected poisson | shuffled, got 'poison' (did you mean 'poisson'?)"},
+           {"privacy.neighbouring=add-remove",
+            "privacy.neighbouring: expected replace | add_remove, got 'add-remove' (did you mean 'add_remove'?)"},
+           {"privacy.target=epsillon",
+            "privacy.target: expected none | epsilon | mu | attack | advantage, got 'epsillon' (did you mean "
+            "'epsilon'?)"},
+           {"privacy.references=own",
+            "privacy.references: expected own_noise | shared_noise, got 'own' (did you mean 'own_noise'?)"},
+           {"train.weight_decay_mode=decouple",
+            "train.weight_decay_mode: expected l2 | decoupled, got 'decouple' (did you mean 'decoupled'?)"},
+           {"train.precision=bf15", "train.precision: expected fp32 | bf16 | auto, got 'bf15' (did you mean 'bf16'?)"},
+           {"unlearning.reset_to=randon",
+            "unlearning.reset_to: expected initial | random, got 'randon' (did you mean 'random'?)"},
+           {"ood.split=tests", "ood.split: expected train | test | all, got 'tests' (did you mean 'test'?)"}}) {
+    SCOPED_TRACE(override_text);
+    const std::string message = parse_error("", {override_text});
+    EXPECT_NE(message.find(expected), std::string::npos) << message;
+  }
+  // Every name reads back as itself, and is written (so stored and hashed) as that name.
+  const ExperimentConfig c = parse_experiment_config(
+      "", "x.yaml",
+      {"privacy.sampling=shuffled", "privacy.neighbouring=add_remove", "privacy.target=advantage",
+       "privacy.references=shared_noise", "train.weight_decay_mode=decoupled", "train.precision=auto",
+       "unlearning.reset_to=random", "ood.split=train"});
+  EXPECT_EQ(c.privacy.sampling, Sampling::kShuffled);
+  EXPECT_EQ(c.privacy.neighbouring, Neighbouring::kAddRemove);
+  EXPECT_EQ(c.privacy.target, NoiseTarget::kAdvantage);
+  EXPECT_EQ(c.privacy.references, PrivateReferences::kSharedNoise);
+  EXPECT_EQ(c.train.weight_decay_mode, WeightDecayMode::kDecoupled);
+  EXPECT_EQ(c.train.precision, PrecisionChoice::kAuto);
+  EXPECT_EQ(c.unlearning.reset_to, ResetTo::kRandom);
+  EXPECT_EQ(c.ood.split, OodSplit::kTrain);
+  const std::string yaml = to_yaml(c);
+  for (const char* line : {"sampling: shuffled", "neighbouring: add_remove", "target: advantage",
+                           "references: shared_noise", "weight_decay_mode: decoupled", "precision: auto",
+                           "reset_to: random", "split: train"}) {
+    EXPECT_NE(yaml.find(line), std::string::npos) << line;
+  }
 }
 
 TEST(ExperimentConfigErrors, BlocksMustBeMaps) {

@@ -30,7 +30,7 @@ TEST(PrecisionConfig, RefusesAnUnknownPrecisionAndBf16WithPrivateTraining) {
 
 // Property: auto is a valid value, with DP too (there it resolves to fp32: runs/experiment_runner.h).
 TEST(PrecisionConfig, AcceptsAutoAlsoWithPrivateTraining) {
-  EXPECT_EQ(parse_experiment_config("", "x.yaml", {"train.precision=auto"}).train.precision, "auto");
+  EXPECT_EQ(parse_experiment_config("", "x.yaml", {"train.precision=auto"}).train.precision, PrecisionChoice::kAuto);
   EXPECT_NO_THROW(parse_experiment_config(
       "", "x.yaml", {"train.precision=auto", "privacy.enabled=true", "privacy.noise_multiplier=1", "train.shuffle=false"}));
 }

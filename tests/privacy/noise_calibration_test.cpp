@@ -24,24 +24,25 @@ DpSgdSchedule schedule_of(bool replace) {
 // 1e-3), and it is no larger than the σ RDP alone would need.
 void expect_smallest_sigma_meets_each_target(bool replace) {
   std::vector<PrivacyTarget> targets(4);
-  targets[0].kind = "epsilon";
+  targets[0].kind = PrivacyTarget::Kind::kEpsilon;
   targets[0].epsilon = 2.0;
-  targets[1].kind = "mu";
+  targets[1].kind = PrivacyTarget::Kind::kMu;
   targets[1].mu = 0.5;
-  targets[2].kind = "attack";
+  targets[2].kind = PrivacyTarget::Kind::kAttack;
   targets[2].attack_tpr = 0.1;
   targets[2].attack_fpr = 0.01;
-  targets[3].kind = "advantage";
+  targets[3].kind = PrivacyTarget::Kind::kAdvantage;
   targets[3].advantage = 0.25;
   {
     for (const PrivacyTarget& target : targets) {
-      if (!replace && (target.kind == "attack" || target.kind == "advantage")) continue;  // μ targets, seconds each
-      SCOPED_TRACE(target.kind + (replace ? " replace" : " add/remove"));
+      using Kind = PrivacyTarget::Kind;
+      if (!replace && (target.kind == Kind::kAttack || target.kind == Kind::kAdvantage)) continue;  // μ targets, seconds each
+      SCOPED_TRACE(target_kind_name(target.kind) + std::string(replace ? " replace" : " add/remove"));
       const Calibration c = calibrate_noise_multiplier(schedule_of(replace), target);
       DpSgdSchedule below = schedule_of(replace);
       below.noise_multiplier = c.noise_multiplier * (1 - 2e-3);
       const DpSgdAccount less_noise = account_dp_sgd(below);
-      if (target.kind == "epsilon") {
+      if (target.kind == Kind::kEpsilon) {
         EXPECT_LE(c.achieved.epsilon, target.epsilon);
         EXPECT_GT(less_noise.epsilon, target.epsilon);
       } else {
@@ -51,8 +52,9 @@ void expect_smallest_sigma_meets_each_target(bool replace) {
       DpSgdSchedule rdp_only = schedule_of(replace);
       rdp_only.noise_multiplier = c.noise_multiplier * (1 - 2e-3);
       const DpSgdAccount rdp_less = account_dp_sgd(rdp_only, Accountant::kRdp);
-      EXPECT_TRUE(target.kind == "epsilon" ? rdp_less.epsilon > target.epsilon : rdp_less.mu > target.allowed_mu());
-      if (target.kind == "attack") {
+      EXPECT_TRUE(target.kind == Kind::kEpsilon ? rdp_less.epsilon > target.epsilon
+                                                : rdp_less.mu > target.allowed_mu());
+      if (target.kind == Kind::kAttack) {
         EXPECT_LE(gdp_max_tpr(c.achieved.mu, target.attack_fpr), target.attack_tpr + 1e-9);
       }
     }
@@ -70,7 +72,7 @@ TEST(NoiseCalibration, FindsTheSmallestSigmaThatMeetsEachTargetAddRemove) {
 // Property: a target no σ up to 200 meets is a ConfigError naming privacy.target.
 TEST(NoiseCalibration, RefusesAnUnreachableTarget) {
   PrivacyTarget target;
-  target.kind = "mu";
+  target.kind = PrivacyTarget::Kind::kMu;
   target.mu = 1e-4;
   try {
     calibrate_noise_multiplier(schedule_of(true), target);

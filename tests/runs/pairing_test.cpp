@@ -29,7 +29,7 @@ ExperimentConfig tiny(const std::string& output) {
   ExperimentConfig config;
   config.data.name = "synthetic";
   config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  config.ood.split = OodSplit::kTest;
   config.canaries.select = CanarySelect::kList;
   config.canaries.indices = {3, 40};
   config.model.hidden = {16};

@@ -22,7 +22,7 @@ ExperimentConfig bf16_synthetic(const std::string& output) {
   config.train.max_epochs = 2;
   config.train.batch_size = 50;
   config.train.early_stopping = false;
-  config.train.precision = "bf16";
+  config.train.precision = PrecisionChoice::kBf16;
   return config;
 }
 
@@ -61,14 +61,14 @@ TEST(PrecisionRuns, Bf16RunsRecordTheirArithmeticAndRepeat) {
 // pick as an override (so a merge elsewhere rebuilds the same identities).
 TEST(PrecisionRuns, AutoResolvesBeforeTheIdentityIntoWhatTheMachineSupports) {
   testing::TempDir temp;
-  const std::string picked = detect_cpu_features().bf16() ? "bf16" : "fp32";
+  const PrecisionChoice picked = detect_cpu_features().bf16() ? PrecisionChoice::kBf16 : PrecisionChoice::kFp32;
   ExperimentConfig config = bf16_synthetic(temp.file("auto.h5"));
-  config.train.precision = "auto";
+  config.train.precision = PrecisionChoice::kAuto;
   std::vector<SweepPoint> points = {SweepPoint{config, {}}};
   resolve_automatic_precision(points);
   EXPECT_TRUE(points[0].automatic_precision);
   EXPECT_EQ(points[0].config.train.precision, picked);
-  EXPECT_EQ(automatic_precision_overrides(points), std::vector<std::string>{"train.precision=" + picked});
+  EXPECT_EQ(automatic_precision_overrides(points), std::vector<std::string>{"train.precision=" + option_name(picked)});
   ExperimentConfig named = config;
   named.train.precision = picked;
   EXPECT_EQ(plan_from_points(points).runs.front().identity,
@@ -79,11 +79,11 @@ TEST(PrecisionRuns, AutoResolvesBeforeTheIdentityIntoWhatTheMachineSupports) {
   config.privacy.enabled = true;
   std::vector<SweepPoint> private_points = {SweepPoint{config, {}}};
   resolve_automatic_precision(private_points);
-  EXPECT_EQ(private_points[0].config.train.precision, "fp32") << "DP keeps fp32";
+  EXPECT_EQ(private_points[0].config.train.precision, PrecisionChoice::kFp32) << "DP keeps fp32";
 
   const ResultFile result = testing::run(points[0].config);
   ASSERT_FALSE(result.runs.empty());
-  EXPECT_NE(result.runs[0].string_attribute(schema::kRunConfig).find("precision: " + picked), std::string::npos);
+  EXPECT_NE(result.runs[0].string_attribute(schema::kRunConfig).find("precision: " + option_name(picked)), std::string::npos);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST(PrivateRuns, CalibrateTheNoiseToAMuTarget) {
   config.canaries.count = 1;
   config.canaries.pairing = Pairing::kShared;
   config.train.max_epochs = 1;
-  config.privacy.target = "mu";
+  config.privacy.target = NoiseTarget::kMu;
   config.privacy.target_mu = 2.0;
   const ResultFile file = testing::run(config);
   for (const RunRecord& run : file.runs) {

@@ -16,7 +16,7 @@ inline ExperimentConfig synthetic_config(const std::string& output) {
   ExperimentConfig config;
   config.data.name = "synthetic";
   config.ood.dataset = "synthetic";
-  config.ood.split = "test";
+  config.ood.split = OodSplit::kTest;
   config.execution.progress = false;
   config.output.path = output;
   return config;

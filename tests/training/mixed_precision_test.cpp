@@ -145,7 +145,7 @@ TEST(MixedPrecision, TrainClassifierUnderBf16LearnsAsFp32DoesAndIsReproducible) 
   options.batch_size = 32;
   options.learning_rate = 1e-3;
   options.early_stopping = false;
-  auto run = [&](const std::string& precision) {
+  auto run = [&](PrecisionChoice precision) {
     options.precision = precision;
     auto model = fresh_model("mlp", 7);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
@@ -153,9 +153,9 @@ TEST(MixedPrecision, TrainClassifierUnderBf16LearnsAsFp32DoesAndIsReproducible) 
                                           data.test.labels, options, generator);
     return std::make_pair(history, model);
   };
-  const auto [fp32_history, fp32_model] = run("fp32");
-  const auto [bf16_history, bf16_model] = run("bf16");
-  const auto [again_history, again_model] = run("bf16");
+  const auto [fp32_history, fp32_model] = run(PrecisionChoice::kFp32);
+  const auto [bf16_history, bf16_model] = run(PrecisionChoice::kBf16);
+  const auto [again_history, again_model] = run(PrecisionChoice::kBf16);
   const double fp32_accuracy = evaluate(*fp32_model, test_images, data.test.labels).accuracy;
   const double bf16_accuracy = evaluate(*bf16_model, test_images, data.test.labels).accuracy;
   EXPECT_GT(bf16_accuracy, 0.9);

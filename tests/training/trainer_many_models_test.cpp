@@ -369,9 +369,12 @@ TEST(TrainClassifiers, IsBitIdenticalToSeparateTrainingOnTheCpuWeightsAndHistori
   options.channels = 3;
   options.height = options.width = 12;
   const Data d(options);
-  for (const auto& [name, precision] : std::vector<std::pair<const char*, const char*>>{
-           {"mlp", "fp32"}, {"cnn1", "fp32"}, {"mlp", "bf16"}, {"cnn1", "bf16"}}) {
-    SCOPED_TRACE(std::string(name) + " " + precision);
+  for (const auto& [name, precision] : std::vector<std::pair<const char*, PrecisionChoice>>{
+           {"mlp", PrecisionChoice::kFp32},
+           {"cnn1", PrecisionChoice::kFp32},
+           {"mlp", PrecisionChoice::kBf16},
+           {"cnn1", PrecisionChoice::kBf16}}) {
+    SCOPED_TRACE(std::string(name) + " " + option_name(precision));
     BatchSetup s = small_mlp();
     s.train.precision = precision;
     s.batched_kernels = false;

@@ -196,7 +196,7 @@ TEST(LocalizedReset, ResetToRandomTakesTheFreshDraw) {
   UnlearningOptions options;
   options.method = "localized";
   options.reset_fraction = 0.5;
-  options.reset_to = "random";
+  options.reset_to = ResetTo::kRandom;
   options.epochs = 0;
   UnlearningContext context = t.context(options);
   std::vector<at::Tensor> draw;
