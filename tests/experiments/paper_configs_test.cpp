@@ -44,6 +44,10 @@ const std::map<std::string, std::vector<std::string>>& scale_downs() {
                            "evaluation.candidate_probe_limit=50"}},
       {"unlearning_calibration.yaml", {"unlearning=localized_10pct", "evaluation.candidates=19",
                                        "evaluation.candidate_probe_limit=50"}},
+      {"unlearning_10k.yaml", {"unlearning=neggrad_20", "evaluation.candidates=19",
+                               "evaluation.candidate_probe_limit=50"}},
+      {"unlearning_10k_calibration.yaml", {"unlearning=neggrad_plus_lr1e-3", "evaluation.candidates=19",
+                                           "evaluation.candidate_probe_limit=50"}},
       {"dp.yaml", {"privacy_level=mu_1", "canaries.count=2", "evaluation.candidates=19",
                    "evaluation.candidate_probe_limit=50", "train.max_epochs=1"}},
   };
