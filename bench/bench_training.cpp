@@ -178,11 +178,8 @@ void BM_Training_MlpStepProducts(benchmark::State& state) {
     weight_grads.push_back(at::empty({widths[i + 1], widths[i]}));
   }
   std::vector<at::Tensor> input_grads = {at::Tensor(), at::empty({B, widths[1]}), at::empty({B, widths[2]})};
-  double flops = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    flops += 2.0 * 2.0 * static_cast<double>(B * widths[i] * widths[i + 1]);        // forward + weight gradient
-    if (i > 0) flops += 2.0 * static_cast<double>(B * widths[i] * widths[i + 1]);  // input gradient
-  }
+  // The nominal step less layer 1's input gradient.
+  const double flops = mlp_step_flops(B, widths) - 2.0 * static_cast<double>(B * widths[0] * widths[1]);
   for (auto _ : state) {
     for (std::size_t i = 0; i < weights.size(); ++i) at::addmm_out(activations[i + 1], biases[i], activations[i], weights[i].t());
     for (std::size_t i = weights.size(); i-- > 0;) {

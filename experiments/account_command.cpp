@@ -56,7 +56,7 @@ int command_account(const std::vector<std::string>& args, std::ostream& out) {
     target.kind = values.count("target-mu") ? PrivacyTarget::Kind::kMu : PrivacyTarget::Kind::kEpsilon;
     target.mu = target_mu;
     target.epsilon = target_epsilon;
-    const char* kind = target_kind_name(target.kind);
+    const std::string& kind = option_name(target.kind);
     UFM_CHECK(target_mu > 0.0 || target_epsilon > 0.0, ConfigError, "--target-", kind, ": expected > 0");
     schedule.noise_multiplier = calibrate_noise_multiplier(schedule, target).noise_multiplier;
     out << "solved noise multiplier: " << schedule.noise_multiplier << " (target " << kind << " "

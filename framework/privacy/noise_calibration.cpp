@@ -11,14 +11,9 @@ double PrivacyTarget::allowed_mu() const {
   return mu;
 }
 
-const char* target_kind_name(PrivacyTarget::Kind kind) {
-  switch (kind) {
-    case PrivacyTarget::Kind::kEpsilon: return "epsilon";
-    case PrivacyTarget::Kind::kMu: return "mu";
-    case PrivacyTarget::Kind::kAttack: return "attack";
-    case PrivacyTarget::Kind::kAdvantage: return "advantage";
-  }
-  return "?";
+const std::vector<std::string>& option_names(PrivacyTarget::Kind) {
+  static const std::vector<std::string> names = {"epsilon", "mu", "attack", "advantage"};
+  return names;
 }
 
 Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarget& target) {
@@ -47,7 +42,7 @@ Calibration calibrate_noise_multiplier(DpSgdSchedule schedule, const PrivacyTarg
   };
   constexpr double kLowest = 0.2, kHighest = 200.0;
   const DpSgdAccount at_highest = account_at(kHighest, Accountant::kRdp);
-  UFM_CHECK(meets(at_highest), ConfigError, "privacy.target: ", target_kind_name(target.kind), " target ",
+  UFM_CHECK(meets(at_highest), ConfigError, "privacy.target: ", option_name(target.kind), " target ",
             epsilon_target ? target.epsilon : allowed_mu, " is not met even with noise_multiplier 200 (",
             epsilon_target ? "epsilon " + std::to_string(at_highest.epsilon)
                                      : "mu " + std::to_string(at_highest.mu),

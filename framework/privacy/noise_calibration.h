@@ -5,7 +5,9 @@
 /// an attack target (TPR at FPR) or an advantage target is first turned into the μ it
 /// allows (privacy/gdp.h). Never from the CLT approximation.
 #include <string>
+#include <vector>
 
+#include "core/option_table.h"
 #include "privacy/dp_sgd_account.h"
 
 namespace ufm {
@@ -18,8 +20,9 @@ struct PrivacyTarget {
   double allowed_mu() const;
 };
 
-/// "epsilon", "mu", "attack", "advantage" (privacy.target's names).
-const char* target_kind_name(PrivacyTarget::Kind kind);
+/// "epsilon", "mu", "attack", "advantage" (privacy.target's names), in Kind's order: the
+/// option tables' enumeration names (core/option_table.h), so option_name() and << print them.
+const std::vector<std::string>& option_names(PrivacyTarget::Kind);
 
 struct Calibration {
   double noise_multiplier = 0.0;

@@ -37,7 +37,7 @@ void expect_smallest_sigma_meets_each_target(bool replace) {
     for (const PrivacyTarget& target : targets) {
       using Kind = PrivacyTarget::Kind;
       if (!replace && (target.kind == Kind::kAttack || target.kind == Kind::kAdvantage)) continue;  // μ targets, seconds each
-      SCOPED_TRACE(target_kind_name(target.kind) + std::string(replace ? " replace" : " add/remove"));
+      SCOPED_TRACE(option_name(target.kind) + (replace ? " replace" : " add/remove"));
       const Calibration c = calibrate_noise_multiplier(schedule_of(replace), target);
       DpSgdSchedule below = schedule_of(replace);
       below.noise_multiplier = c.noise_multiplier * (1 - 2e-3);
